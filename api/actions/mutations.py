@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import strawberry
+
+from api.actions.types import Action, LimitPeriod
+from api.auth import Role
+from api.context import Info
+from api.errors import UserError
+from domain import actions
+from domain.errors import DomainError
+from gamification.limits import Limit
+
+
+@strawberry.input
+class LimitInput:
+    period: LimitPeriod  # type: ignore[valid-type]
+    max: int
+
+
+@strawberry.input
+class UpsertActionInput:
+    key: str
+    name: str
+    points: int
+    description: str | None = ""
+    limits: list[LimitInput] | None = strawberry.field(default_factory=list)
+    cooldown_seconds: int | None = 0
+    member_reportable: bool | None = False
+    active: bool | None = True
+
+
+@strawberry.type
+class ActionPayload:
+    action: Action | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ActionMutations:
+    @strawberry.mutation(
+        description="ADMIN token. Creates the action or replaces its definition; history is kept."
+    )
+    async def upsert_action(self, info: Info, input: UpsertActionInput) -> ActionPayload:
+        viewer = info.context.require(Role.ADMIN)
+        definition = actions.ActionDefinition(
+            key=input.key,
+            name=input.name,
+            points=input.points,
+            description=input.description or "",
+            limits=[Limit(lim.period, lim.max) for lim in input.limits or []],
+            cooldown_seconds=input.cooldown_seconds or 0,
+            member_reportable=bool(input.member_reportable),
+            active=True if input.active is None else input.active,
+        )
+        try:
+            action = await actions.upsert_action(viewer.subject, definition)
+        except DomainError as error:
+            return ActionPayload(errors=[UserError.from_domain(error)])
+        return ActionPayload(action=Action.from_model(action))

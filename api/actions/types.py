@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import strawberry
+
+from domain.actions import limits_of
+from domain.models import Action as ActionModel
+from gamification.periods import Period
+
+LimitPeriod = strawberry.enum(Period, name="LimitPeriod")
+
+
+@strawberry.type(
+    description="At most `max` awarded interactions of one action per member per period."
+)
+class Limit:
+    period: LimitPeriod  # type: ignore[valid-type]
+    max: int
+
+
+@strawberry.type(description="A kind of non-purchase interaction that earns points.")
+class Action:
+    key: str
+    name: str
+    description: str
+    points: int
+    limits: list[Limit]
+    cooldown_seconds: int
+    member_reportable: bool
+    active: bool
+
+    @classmethod
+    def from_model(cls, action: ActionModel) -> Action:
+        return cls(
+            key=action.key,
+            name=action.name,
+            description=action.description,
+            points=action.points,
+            limits=[Limit(period=lim.period, max=lim.max) for lim in limits_of(action)],
+            cooldown_seconds=action.cooldown_seconds,
+            member_reportable=action.member_reportable,
+            active=action.active,
+        )

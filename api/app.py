@@ -1,0 +1,78 @@
+"""The Starlette application: GraphQL at /graphql, probes, request logging, body size limit."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
+
+from api.auth import TokenVerifier
+from api.health import healthz, readyz
+from api.http import GraphQLView
+from api.logging import RequestLogMiddleware
+from api.schema import build_schema
+from domain.runtime import Runtime
+from domain.settings import Settings
+
+log = logging.getLogger("plaudit.api")
+
+
+def create_app(settings: Settings, *, with_worker: bool = False) -> Starlette:
+    """Build the app. With `with_worker`, an arq worker runs inside this process (embedded mode)."""
+    verifier = TokenVerifier(settings)
+    graphql = _ViewSlot()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        runtime = await Runtime.open(settings)
+        app.state.runtime = runtime
+        graphql.view = GraphQLView(
+            build_schema(introspection=settings.introspection),
+            runtime,
+            verifier,
+            graphql_ide="graphiql" if settings.introspection else None,
+            allow_queries_via_get=True,
+            multipart_uploads_enabled=False,
+        )
+        worker_task = None
+        if with_worker:
+            from workers.settings import build_worker
+
+            worker = build_worker(runtime)
+            worker_task = asyncio.create_task(worker.async_run(), name="plaudit-worker")
+        try:
+            yield
+        finally:
+            if worker_task is not None:
+                worker_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await worker_task
+            await runtime.close()
+
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+        ],
+        middleware=[Middleware(RequestLogMiddleware)],
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
+    )
+
+
+class _ViewSlot:
+    """The GraphQL route's ASGI app, filled in by the lifespan once the runtime exists."""
+
+    view: GraphQLView | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self.view is not None, "the lifespan has not started"
+        await self.view(scope, receive, send)

@@ -1,0 +1,89 @@
+"""Bearer JWT authentication: who is calling, and in which role.
+
+The algorithm is pinned by configuration (never taken from the token header), `exp` is required,
+and `iss`/`aud` are enforced when configured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+import jwt
+
+from domain.settings import Settings
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    ADMIN = "admin"
+    SERVICE = "service"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    subject: str
+    role: Role
+
+
+class AuthenticationFailed(Exception):
+    """The request carried credentials that do not verify; the message is safe to show."""
+
+
+class TokenVerifier:
+    def __init__(self, settings: Settings) -> None:
+        self.algorithm = settings.jwt_algorithm
+        self.key = settings.jwt_verification_key()
+        self.issuer = settings.jwt_issuer
+        self.audience = settings.jwt_audience
+
+    def viewer_from_header(self, authorization: str | None) -> Viewer | None:
+        """None without credentials; raises AuthenticationFailed on bad ones."""
+        if not authorization:
+            return None
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthenticationFailed("expected 'Authorization: Bearer <token>'")
+        return self.verify(token.strip())
+
+    def verify(self, token: str) -> Viewer:
+        options = {"require": ["exp", "sub"]}
+        if self.issuer:
+            options["require"].append("iss")
+        if self.audience:
+            options["require"].append("aud")
+        try:
+            claims = jwt.decode(
+                token,
+                self.key,
+                algorithms=[self.algorithm],
+                issuer=self.issuer,
+                audience=self.audience,
+                options=options,  # type: ignore[arg-type]
+                leeway=30,
+            )
+        except jwt.ExpiredSignatureError:
+            raise AuthenticationFailed("the token has expired") from None
+        except jwt.PyJWTError:
+            raise AuthenticationFailed("the token is not valid") from None
+        subject, role = claims.get("sub"), claims.get("role")
+        if not isinstance(subject, str) or not 1 <= len(subject) <= 128:
+            raise AuthenticationFailed("the token's subject is not valid")
+        try:
+            return Viewer(subject, Role(str(role)))
+        except ValueError:
+            raise AuthenticationFailed(
+                "the token's role must be member, admin or service"
+            ) from None
+
+
+def mint_token(settings: Settings, subject: str, role: Role, ttl: timedelta) -> str:
+    """A token signed with the configured (or generated dev) secret, for `plaudit token`."""
+    now = datetime.now(UTC)
+    claims: dict[str, object] = {"sub": subject, "role": role.value, "iat": now, "exp": now + ttl}
+    if settings.jwt_issuer:
+        claims["iss"] = settings.jwt_issuer
+    if settings.jwt_audience:
+        claims["aud"] = settings.jwt_audience
+    return jwt.encode(claims, settings.jwt_signing_key(), algorithm="HS256")

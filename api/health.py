@@ -1,0 +1,44 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from tortoise import connections
+
+from domain.runtime import Runtime
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """The process is up."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """Database and Redis both answer; 503 naming what failed otherwise."""
+    runtime: Runtime = request.app.state.runtime
+    checks = {"database": _database(), "redis": _redis(runtime)}
+    results = dict(zip(checks, await asyncio.gather(*checks.values()), strict=True))
+    failed = [name for name, ok in results.items() if not ok]
+    body = {
+        "status": "ready" if not failed else "unavailable",
+        "checks": {name: "ok" if ok else "failed" for name, ok in results.items()},
+    }
+    return JSONResponse(body, status_code=503 if failed else 200)
+
+
+async def _database() -> bool:
+    try:
+        await asyncio.wait_for(connections.get("default").execute_query("SELECT 1"), 2)
+    except Exception:  # any failure means not ready; the reason is not the prober's business
+        return False
+    return True
+
+
+async def _redis(runtime: Runtime) -> bool:
+    try:
+        return bool(await asyncio.wait_for(runtime.redis.ping(), 2))
+    except Exception:
+        return False

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import strawberry
+
+from api.auth import Role
+from api.context import Info
+from api.interactions.types import Interaction
+from domain import interactions
+
+
+@strawberry.type
+class InteractionQueries:
+    @strawberry.field(
+        description="The viewer's own interaction, or any for ADMIN/SERVICE; "
+        "null when unknown or not visible."
+    )
+    async def interaction(self, info: Info, id: strawberry.ID) -> Interaction | None:
+        viewer = info.context.require(Role.MEMBER, Role.ADMIN, Role.SERVICE)
+        found = await interactions.get_interaction(str(id))
+        if found is None:
+            return None
+        if viewer.role is Role.MEMBER and found.member_id != viewer.subject:
+            return None
+        return Interaction.from_model(found)

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import strawberry
+
+from api.context import Info
+from api.errors import ClientError
+from api.members.types import PublicMember
+from api.pagination import PageInfo, clamp_first, clamp_radius
+from domain.members import default_display_name
+from gamification.leaderboards import BoardKey, BoardPeriod, Standing, decode_cursor, encode_cursor
+
+LeaderboardPeriod = strawberry.enum(BoardPeriod, name="LeaderboardPeriod")
+
+
+@strawberry.type(
+    description="Rank 1 is the highest score. "
+    "Equal scores: whoever reached the score first ranks higher."
+)
+class LeaderboardEntry:
+    rank: int
+    score: int
+    member: PublicMember
+
+
+@strawberry.type
+class LeaderboardEntryEdge:
+    cursor: str
+    node: LeaderboardEntry
+
+
+@strawberry.type
+class LeaderboardEntryConnection:
+    edges: list[LeaderboardEntryEdge]
+    page_info: PageInfo
+
+
+async def _entries(info: Info, standings: list[Standing]) -> list[LeaderboardEntry]:
+    members = await info.context.members.by_id.load_many([s.member_id for s in standings])
+    entries = []
+    for standing, member in zip(standings, members, strict=True):
+        public = (
+            PublicMember.from_model(member)
+            if member is not None
+            else PublicMember(
+                id=strawberry.ID(standing.member_id),
+                display_name=default_display_name(standing.member_id),
+                avatar_url=None,
+            )
+        )
+        entries.append(LeaderboardEntry(rank=standing.rank, score=standing.score, member=public))
+    return entries
+
+
+@strawberry.type
+class Leaderboard:
+    board: str = strawberry.field(
+        description='Which score: "points" = points credited in the period '
+        "(spending does not lower it)."
+    )
+    period: LeaderboardPeriod  # type: ignore[valid-type]
+    _key: strawberry.Private[BoardKey]
+
+    @strawberry.field(description="Members with a score in this board and period.")
+    async def size(self, info: Info) -> int:
+        return await info.context.runtime.leaderboards.size(self._key)
+
+    @strawberry.field
+    async def entries(
+        self, info: Info, first: int | None = 10, after: str | None = None
+    ) -> LeaderboardEntryConnection:
+        if after is not None and decode_cursor(after) is None:
+            raise ClientError("INVALID_CURSOR", "the cursor is not valid for this list")
+        page = await info.context.runtime.leaderboards.page(
+            self._key, clamp_first(first, 10), after
+        )
+        entries = await _entries(info, page.standings)
+        edges = [
+            LeaderboardEntryEdge(cursor=encode_cursor(standing), node=entry)
+            for standing, entry in zip(page.standings, entries, strict=True)
+        ]
+        return LeaderboardEntryConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=page.has_previous,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+    @strawberry.field(
+        description="The entry of `memberId` (default: the viewer) with up to `radius` entries "
+        "above and below it. Empty when that member has no score."
+    )
+    async def around(
+        self, info: Info, member_id: strawberry.ID | None = None, radius: int | None = 5
+    ) -> list[LeaderboardEntry]:
+        if member_id is None:
+            viewer = info.context.viewer()
+            if viewer is None:
+                return []
+            member_id = strawberry.ID(viewer.subject)
+        standings = await info.context.runtime.leaderboards.around(
+            self._key, str(member_id), clamp_radius(radius)
+        )
+        return await _entries(info, standings)

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import strawberry
+
+from api.auth import Role
+from api.context import Info
+from api.errors import UserError
+from api.members.types import Member
+from domain import members
+from domain.errors import DomainError
+
+
+@strawberry.input
+class UpdateProfileInput:
+    display_name: str | None = None
+    avatar_url: str | None = None
+
+
+@strawberry.type
+class UpdateProfilePayload:
+    member: Member | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class MemberMutations:
+    @strawberry.mutation(description="MEMBER token, own profile.")
+    async def update_profile(self, info: Info, input: UpdateProfileInput) -> UpdateProfilePayload:
+        viewer = info.context.require(Role.MEMBER)
+        try:
+            member = await members.update_profile(
+                viewer.subject, input.display_name, input.avatar_url
+            )
+        except DomainError as error:
+            return UpdateProfilePayload(errors=[UserError.from_domain(error)])
+        return UpdateProfilePayload(member=Member.from_model(member))

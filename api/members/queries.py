@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import strawberry
+
+from api.auth import Role
+from api.context import Info
+from api.members.types import Member
+from domain import members
+
+
+@strawberry.type
+class MemberQueries:
+    @strawberry.field(description="The viewer (MEMBER token).")
+    async def me(self, info: Info) -> Member:
+        viewer = info.context.require(Role.MEMBER)
+        await members.enrol(viewer.subject)
+        member = await members.get_member(viewer.subject)
+        assert member is not None  # just enrolled
+        return Member.from_model(member)
+
+    @strawberry.field(description="ADMIN or SERVICE token; null when unknown.")
+    async def member(self, info: Info, id: strawberry.ID) -> Member | None:
+        info.context.require(Role.ADMIN, Role.SERVICE)
+        member = await members.get_member(str(id))
+        return Member.from_model(member) if member else None

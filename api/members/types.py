@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from api.context import Info
+from api.pagination import PageInfo, clamp_first, decode_id_cursor, encode_id_cursor
+from domain import ledger
+from domain.models import LedgerEntry as LedgerEntryModel
+from domain.models import LedgerReason as LedgerReasonEnum
+from domain.models import Member as MemberModel
+
+LedgerReason = strawberry.enum(LedgerReasonEnum, name="LedgerReason")
+
+
+@strawberry.type
+class PointsSummary:
+    balance: int = strawberry.field(description="Spendable points now.")
+    lifetime: int = strawberry.field(
+        description="All points ever credited (never reduced by spending)."
+    )
+
+
+@strawberry.type(description="One line of the append-only points ledger.")
+class LedgerEntry:
+    id: strawberry.ID
+    amount: int
+    reason: LedgerReason  # type: ignore[valid-type]
+    description: str
+    balance_after: int
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, entry: LedgerEntryModel) -> LedgerEntry:
+        return cls(
+            id=strawberry.ID(str(entry.id)),
+            amount=entry.amount,
+            reason=LedgerReasonEnum(entry.reason),
+            description=entry.description,
+            balance_after=entry.balance_after,
+            created_at=entry.created_at,
+        )
+
+
+@strawberry.type
+class LedgerEntryEdge:
+    cursor: str
+    node: LedgerEntry
+
+
+@strawberry.type
+class LedgerEntryConnection:
+    edges: list[LedgerEntryEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(description="A member as anybody may see them.")
+class PublicMember:
+    id: strawberry.ID
+    display_name: str
+    avatar_url: str | None
+
+    @classmethod
+    def from_model(cls, member: MemberModel) -> PublicMember:
+        return cls(
+            id=strawberry.ID(member.id),
+            display_name=member.display_name,
+            avatar_url=member.avatar_url,
+        )
+
+
+@strawberry.type(description="A member of the program.")
+class Member:
+    id: strawberry.ID
+    display_name: str
+    avatar_url: str | None
+    joined_at: datetime
+    _model: strawberry.Private[MemberModel]
+
+    @classmethod
+    def from_model(cls, member: MemberModel) -> Member:
+        return cls(
+            id=strawberry.ID(member.id),
+            display_name=member.display_name,
+            avatar_url=member.avatar_url,
+            joined_at=member.joined_at,
+            _model=member,
+        )
+
+    @strawberry.field
+    def points(self) -> PointsSummary:
+        return PointsSummary(balance=self._model.balance, lifetime=self._model.lifetime)
+
+    @strawberry.field(description="Newest first.")
+    async def history(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> LedgerEntryConnection:
+        size = clamp_first(first, 20)
+        before_id = decode_id_cursor("ledger", after)
+        entries = await ledger.history(self._model.id, size, before_id)
+        edges = [
+            LedgerEntryEdge(cursor=encode_id_cursor("ledger", e.id), node=LedgerEntry.from_model(e))
+            for e in entries[:size]
+        ]
+        return LedgerEntryConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(entries) > size,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )

@@ -1,0 +1,78 @@
+"""The GraphQL schema: one Query and one Mutation merged from each domain's package."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from api.actions.mutations import ActionMutations
+from api.actions.queries import ActionQueries
+from api.errors import MaskUnexpectedErrors
+from api.interactions.mutations import InteractionMutations
+from api.interactions.queries import InteractionQueries
+from api.leaderboards.queries import LeaderboardQueries
+from api.members.mutations import MemberMutations
+from api.members.queries import MemberQueries
+
+log = logging.getLogger("plaudit.graphql")
+
+MAX_DEPTH = 10
+MAX_TOKENS = 2_000
+MAX_ALIASES = 15
+
+Query = merge_types(
+    "Query",
+    (MemberQueries, ActionQueries, InteractionQueries, LeaderboardQueries),
+)
+Mutation = merge_types("Mutation", (InteractionMutations, ActionMutations, MemberMutations))
+
+
+class Schema(strawberry.Schema):
+    """Strawberry's schema, minus its error log: client errors (validation, UNAUTHENTICATED,
+    UserError codes) are not server faults, and unexpected ones are logged once, with their
+    reference, by `MaskUnexpectedErrors`."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            log.debug("client error: %s", error.message)
+
+
+def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    extensions: list[Any] = [
+        # Caches first: uncached, parsing and validation dominate a small request's cost.
+        ParserCache(maxsize=1024),
+        ValidationCache(maxsize=1024),
+        QueryDepthLimiter(max_depth=MAX_DEPTH),
+        MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        MaskUnexpectedErrors(),
+    ]
+    if not introspection:
+        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=True),
+    )
+
+
+def schema_sdl() -> str:
+    return build_schema().as_str() + "\n"

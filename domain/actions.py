@@ -1,0 +1,89 @@
+"""Actions: the admin-defined kinds of interaction that earn points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain import audit
+from domain.db import transaction
+from domain.errors import DomainError
+from domain.models import Action
+from gamification.actions import validate_action
+from gamification.limits import Limit
+from gamification.periods import Period
+
+
+@dataclass(frozen=True)
+class ActionDefinition:
+    key: str
+    name: str
+    points: int
+    description: str = ""
+    limits: list[Limit] = field(default_factory=list)
+    cooldown_seconds: int = 0
+    member_reportable: bool = False
+    active: bool = True
+
+
+def limits_of(action: Action) -> list[Limit]:
+    return [Limit(Period(item["period"]), int(item["max"])) for item in action.limits]
+
+
+def snapshot(action: Action) -> dict[str, Any]:
+    return {
+        "key": action.key,
+        "name": action.name,
+        "description": action.description,
+        "points": action.points,
+        "limits": action.limits,
+        "cooldownSeconds": action.cooldown_seconds,
+        "memberReportable": action.member_reportable,
+        "active": action.active,
+    }
+
+
+async def upsert_action(actor: str, definition: ActionDefinition) -> Action:
+    """Create the action or replace its definition; the audit log keeps every earlier version."""
+    problems = validate_action(
+        definition.key,
+        definition.name,
+        definition.points,
+        definition.limits,
+        definition.cooldown_seconds,
+    )
+    if problems:
+        first = problems[0]
+        raise DomainError("INVALID_INPUT", first.message, first.field)
+    values = {
+        "name": definition.name.strip(),
+        "description": definition.description[:5000],
+        "points": definition.points,
+        "limits": [{"period": lim.period.value, "max": lim.max} for lim in definition.limits],
+        "cooldown_seconds": definition.cooldown_seconds,
+        "member_reportable": definition.member_reportable,
+        "active": definition.active,
+    }
+    async with transaction() as connection:
+        action = (
+            await Action.select_for_update().using_db(connection).get_or_none(key=definition.key)
+        )
+        before = snapshot(action) if action else None
+        if action is None:
+            action = await Action.create(key=definition.key, using_db=connection, **values)
+        else:
+            action.update_from_dict(values)
+            await action.save(using_db=connection)
+        await audit.record(
+            connection, actor, "upsertAction", f"action:{action.key}", before, snapshot(action)
+        )
+    return action
+
+
+async def list_actions(include_inactive: bool) -> list[Action]:
+    query = Action.all() if include_inactive else Action.filter(active=True)
+    return await query.order_by("key")
+
+
+async def get_action(key: str) -> Action | None:
+    return await Action.get_or_none(key=key)

@@ -1,0 +1,80 @@
+"""Database configuration and the one place that opens transactions."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from domain.settings import Settings
+
+MODEL_MODULES = ["domain.models", "aerich.models"]
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    """Tortoise's config dict for these settings (also used by aerich and the tests)."""
+    return {
+        "connections": {"default": _connection(settings)},
+        "apps": {"models": {"models": MODEL_MODULES, "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _connection(settings: Settings) -> dict[str, Any]:
+    if settings.database_url is None or settings.database_url.startswith("sqlite"):
+        if settings.database_url:
+            path = settings.database_url.removeprefix("sqlite://")
+        else:
+            path = str(settings.sqlite_path)
+        return {"engine": "domain.sqlite_engine", "credentials": {"file_path": path}}
+    url = urlsplit(settings.database_url)
+    options = {key: values[-1] for key, values in parse_qs(url.query).items()}
+    return {
+        "engine": "tortoise.backends.asyncpg",
+        "credentials": {
+            "host": url.hostname or "127.0.0.1",
+            "port": url.port or 5432,
+            "user": url.username or "postgres",
+            "password": url.password or "",
+            "database": url.path.lstrip("/") or "plaudit",
+            "minsize": int(options.pop("minsize", 2)),
+            "maxsize": int(options.pop("maxsize", 20)),
+            **options,
+        },
+    }
+
+
+# aerich reads this (see [tool.tortoise] in pyproject.toml).
+TORTOISE_ORM = tortoise_config(Settings.from_env())
+
+
+async def init_db(settings: Settings) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # The global fallback makes the ORM visible to tasks other than the one that opened it
+    # (request handlers, worker jobs), as RegisterTortoise does for Starlette.
+    await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
+    """Open a transaction: the only way services write more than one row.
+
+    On SQLite it takes the database write lock at once (see `domain.sqlite_engine`); on PostgreSQL
+    services lock the rows they change with `select_for_update`.
+    """
+    async with in_transaction() as connection:
+        yield connection
+
+
+def dialect() -> str:
+    return str(connections.get("default").capabilities.dialect)

@@ -1,0 +1,161 @@
+"""Leaderboard scores: kept in the database with each credit, projected to Redis after commit."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from domain.db import dialect
+from domain.models import LeaderboardScore
+from gamification.leaderboards import (
+    BoardKey,
+    BoardPeriod,
+    LeaderboardStore,
+    board_window,
+    boards_moved_by,
+    expires_at,
+)
+
+log = logging.getLogger("plaudit.leaderboards")
+
+
+@dataclass(frozen=True)
+class ScoreUpdate:
+    """A member's new absolute score on one board, to write to Redis once committed."""
+
+    key: BoardKey
+    member_id: str
+    score: int
+    reached_at: datetime
+    expires_at: datetime | None
+
+
+async def add_points(
+    connection: BaseDBAsyncClient,
+    board: str,
+    member_id: str,
+    amount: int,
+    effective_at: datetime,
+    now: datetime,
+    tz: ZoneInfo,
+) -> list[ScoreUpdate]:
+    """Add `amount` to the member's score in every period of `board` that `effective_at` is in.
+
+    One upsert statement for all periods; the caller holds the member's lock, so `reached_at`
+    (now) and the returned scores are exact.
+    """
+    moved = boards_moved_by(board, effective_at, tz)
+    marks = _placeholders(len(moved), 6)
+    values: list[object] = []
+    reached = now if dialect() == "postgres" else now.isoformat(sep=" ")
+    for key, _window in moved:
+        values += [key.board, key.period.value, key.period_key, member_id, amount, reached]
+    sql = (
+        "INSERT INTO leaderboard_score (board, period, period_key, member_id, score, reached_at) "
+        f"VALUES {marks} ON CONFLICT (board, period, period_key, member_id) DO UPDATE SET "
+        "score = leaderboard_score.score + excluded.score, reached_at = excluded.reached_at "
+        "RETURNING period, score"
+    )
+    _, rows = await connection.execute_query(sql, values)
+    scores = {row["period"]: int(row["score"]) for row in rows}
+    return [
+        ScoreUpdate(key, member_id, scores[key.period.value], now, expires_at(key, window))
+        for key, window in moved
+    ]
+
+
+async def current_scores(
+    board: str, member_id: str, effective_at: datetime, tz: ZoneInfo
+) -> list[ScoreUpdate]:
+    """The member's stored scores on the boards `effective_at` falls in (to re-project them)."""
+    moved = boards_moved_by(board, effective_at, tz)
+    rows = await LeaderboardScore.filter(
+        board=board, member_id=member_id, period_key__in=[key.period_key for key, _ in moved]
+    )
+    stored = {(row.period, row.period_key): row for row in rows}
+    updates = []
+    for key, window in moved:
+        row = stored.get((key.period.value, key.period_key))
+        if row is not None:
+            updates.append(
+                ScoreUpdate(key, member_id, row.score, row.reached_at, expires_at(key, window))
+            )
+    return updates
+
+
+async def project(store: LeaderboardStore, updates: list[ScoreUpdate]) -> None:
+    """Write committed scores to Redis. Idempotent and order-insensitive (scores only rise)."""
+    if updates:
+        await store.set_scores(
+            (u.key, u.member_id, u.score, u.reached_at, u.expires_at) for u in updates
+        )
+
+
+def current_board(board: str, period: BoardPeriod, now: datetime, tz: ZoneInfo) -> BoardKey:
+    return BoardKey(board, period, board_window(period, now, tz).key)
+
+
+async def rebuild(store: LeaderboardStore, now: datetime, tz: ZoneInfo) -> dict[str, int]:
+    """Recompute every board still kept in Redis exactly from the database."""
+    groups = (
+        await LeaderboardScore.all()
+        .distinct()
+        .values_list("board", "period", "period_key", flat=False)
+    )
+    counts: dict[str, int] = {}
+    for board, period, period_key in groups:
+        key = BoardKey(board, BoardPeriod(period), period_key)
+        expiry = _expiry_of(key, tz)
+        if expiry is not None and expiry <= now:
+            continue
+        rows = await _scores_of(key)
+        counts[f"{board}:{period}:{period_key}"] = await store.replace(key, rows, expiry)
+    log.info("rebuilt %d leaderboards", len(counts))
+    return counts
+
+
+async def _scores_of(key: BoardKey, batch: int = 20_000) -> list[tuple[str, int, datetime]]:
+    rows: list[tuple[str, int, datetime]] = []
+    last_id = 0
+    while True:
+        chunk = (
+            await LeaderboardScore.filter(
+                board=key.board, period=key.period.value, period_key=key.period_key, id__gt=last_id
+            )
+            .order_by("id")
+            .limit(batch)
+            .values_list("id", "member_id", "score", "reached_at")
+        )
+        if not chunk:
+            return rows
+        rows += [(member_id, score, reached) for _, member_id, score, reached in chunk]
+        last_id = chunk[-1][0]
+
+
+def _expiry_of(key: BoardKey, tz: ZoneInfo) -> datetime | None:
+    if key.period is BoardPeriod.ALL_TIME:
+        return None
+    start = _period_start(key)
+    return expires_at(key, board_window(key.period, start.replace(tzinfo=tz), tz))
+
+
+def _period_start(key: BoardKey) -> datetime:
+    if key.period is BoardPeriod.DAILY:
+        return datetime.fromisoformat(key.period_key)
+    if key.period is BoardPeriod.WEEKLY:
+        return datetime.strptime(key.period_key + "-1", "%G-W%V-%u")
+    return datetime.strptime(key.period_key + "-01", "%Y-%m-%d")
+
+
+def _placeholders(rows: int, columns: int) -> str:
+    if dialect() == "postgres":
+        groups = []
+        for row in range(rows):
+            first = row * columns
+            groups.append("(" + ", ".join(f"${first + c + 1}" for c in range(columns)) + ")")
+        return ", ".join(groups)
+    return ", ".join(["(" + ", ".join("?" * columns) + ")"] * rows)

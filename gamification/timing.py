@@ -1,0 +1,32 @@
+"""When an interaction may claim to have happened: not far in the future, and for members
+not far in the past.
+
+Backdating is for trusted imports. A member who could backdate freely could replay yesterday's
+daily limit today, so member tokens get a window (24 hours by default).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from gamification.limits import Decision, Outcome
+
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+FUTURE_TIMESTAMP = Decision(Outcome.REJECTED, "FUTURE_TIMESTAMP")
+BACKDATED = Decision(Outcome.REJECTED, "BACKDATED")
+
+
+def check_timing(
+    occurred_at: datetime,
+    now: datetime,
+    *,
+    trusted: bool,
+    member_backdate: timedelta,
+) -> Decision | None:
+    """The rejection this timestamp earns, or None when it is acceptable."""
+    if occurred_at > now + FUTURE_TOLERANCE:
+        return FUTURE_TIMESTAMP
+    if not trusted and occurred_at < now - member_backdate:
+        return BACKDATED
+    return None
