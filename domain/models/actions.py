@@ -7,7 +7,7 @@ from tortoise.models import Model
 class Action(Model):
     """An admin-defined kind of interaction. Redefinitions are kept in the audit log."""
 
-    key = fields.CharField(pk=True, max_length=100)
+    key = fields.CharField(primary_key=True, max_length=100)
     name = fields.CharField(max_length=200)
     description = fields.TextField(default="")
     points = fields.IntField(default=0)

@@ -7,7 +7,7 @@ from tortoise.models import Model
 class AuditRecord(Model):
     """Who changed what, when, with the state before and after. Written by every admin mutation."""
 
-    id = fields.BigIntField(pk=True)
+    id = fields.BigIntField(primary_key=True)
     actor = fields.CharField(max_length=128)
     operation = fields.CharField(max_length=64)
     target = fields.CharField(max_length=200)

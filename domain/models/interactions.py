@@ -21,7 +21,7 @@ class Interaction(Model):
     (REJECTED, UNKNOWN_ACTION), so the caller sees what happened to it.
     """
 
-    id = fields.BigIntField(pk=True)
+    id = fields.BigIntField(primary_key=True)
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "models.Member", related_name="interactions", on_delete=fields.RESTRICT
     )

