@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.db import dialect
+from domain.leaderboard_store import LeaderboardStore
 from domain.models import LeaderboardScore
 from gamification.leaderboards import (
     BoardKey,
     BoardPeriod,
-    LeaderboardStore,
     board_window,
     boards_moved_by,
     expires_at,

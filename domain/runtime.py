@@ -12,10 +12,10 @@ from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
 from domain.db import close_db, init_db
+from domain.leaderboard_store import LeaderboardStore
 from domain.queue import deserialize, serialize
 from domain.redis import RedisEndpoint, open_endpoint
 from domain.settings import Settings
-from gamification.leaderboards import LeaderboardStore
 
 
 @dataclass
