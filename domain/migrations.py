@@ -48,6 +48,7 @@ async def make(settings: Settings, name: str) -> str | None:
             return "initial migration"
         await command.init()
         await command.upgrade(run_in_transaction=True)
+        await command.init()  # aerich diffs against the last version recorded at init time
         return await command.migrate(name=name, no_input=True) or None
 
 
@@ -63,6 +64,7 @@ async def drift(settings: Settings) -> str | None:
         async with _command(settings, copy) as command:
             await command.init()
             await command.upgrade(run_in_transaction=True)
+            await command.init()  # aerich diffs against the last version recorded at init time
             generated = await command.migrate(name="drift_check", no_input=True)
         if not generated:
             return None
