@@ -60,7 +60,8 @@ async def add_points(
         "score = leaderboard_score.score + excluded.score, reached_at = excluded.reached_at "
         "RETURNING period, score"
     )
-    _, rows = await connection.execute_query(sql, values)
+    # execute_query_dict: Tortoise's asyncpg execute_query drops the rows of an INSERT.
+    rows = await connection.execute_query_dict(sql, values)
     scores = {row["period"]: int(row["score"]) for row in rows}
     return [
         ScoreUpdate(key, member_id, scores[key.period.value], now, expires_at(key, window))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from arq.connections import ArqRedis
-from redis.asyncio import Redis
+from redis.asyncio import ConnectionPool, Redis, UnixDomainSocketConnection
 
 from domain.settings import Settings
 
@@ -27,16 +27,24 @@ class RedisEndpoint:
     unix_socket_path: str | None
     embedded: Any = None
 
-    def client(self, cls: type[Redis] = Redis, **kwargs: Any) -> Any:
+    def pool(self, **kwargs: Any) -> ConnectionPool:
         kwargs.setdefault("socket_connect_timeout", 2)
         kwargs.setdefault("socket_timeout", 5)
         if self.unix_socket_path:
-            return cls(unix_socket_path=self.unix_socket_path, **kwargs)
+            return ConnectionPool(
+                connection_class=UnixDomainSocketConnection, path=self.unix_socket_path, **kwargs
+            )
         assert self.url is not None
-        return cls.from_url(self.url, **kwargs)
+        return ConnectionPool.from_url(self.url, **kwargs)
 
-    def arq_client(self, **kwargs: Any) -> ArqRedis:
-        return self.client(ArqRedis, **kwargs)  # type: ignore[no-any-return]
+    def client(self, **kwargs: Any) -> Redis:
+        return Redis.from_pool(self.pool(**kwargs))  # the client owns, and closes, its pool
+
+    def arq_client(self, **serializers: Any) -> ArqRedis:
+        """arq's client; its serializers are its own arguments, not the connection's."""
+        queue = ArqRedis(self.pool(), **serializers)
+        queue.auto_close_connection_pool = True
+        return queue
 
     def close(self) -> None:
         if self.embedded is not None:

