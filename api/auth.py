@@ -65,6 +65,10 @@ class TokenVerifier:
             )
         except jwt.ExpiredSignatureError:
             raise AuthenticationFailed("the token has expired") from None
+        except jwt.InvalidAudienceError:
+            raise AuthenticationFailed("the token's audience is not accepted here") from None
+        except jwt.InvalidIssuerError:
+            raise AuthenticationFailed("the token's issuer is not accepted here") from None
         except jwt.PyJWTError:
             raise AuthenticationFailed("the token is not valid") from None
         subject, role = claims.get("sub"), claims.get("role")

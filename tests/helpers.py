@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from tests.conftest import ADMIN
 
 UPSERT_ACTION = """
 mutation Upsert($input: UpsertActionInput!) {
@@ -63,3 +66,19 @@ def action_input(key: str = "review.posted", points: int = 50, **extra: Any) -> 
 
 def codes(body: dict[str, Any]) -> list[str]:
     return [error.get("extensions", {}).get("code") for error in body.get("errors", [])]
+
+
+async def define(gql: Any, key="app.daily_open", points=10, **extra):
+    extra.setdefault("memberReportable", True)
+    body = await gql(UPSERT_ACTION, {"input": action_input(key, points, **extra)}, as_=ADMIN)
+    assert body["data"]["upsertAction"]["errors"] == []
+
+
+async def record(gql: Any, who: tuple[str, str], action="app.daily_open", key="k1", **extra):
+    body = await gql(RECORD, {"input": {"action": action, "idempotencyKey": key, **extra}}, as_=who)
+    assert "errors" not in body, body
+    return body["data"]["recordInteraction"]
+
+
+def ago(**delta) -> str:
+    return (datetime.now(UTC) - timedelta(**delta)).isoformat()

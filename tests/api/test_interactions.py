@@ -7,23 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from domain.models import Interaction, LedgerEntry, Member
 from tests.conftest import ADMIN, SERVICE, member
-from tests.helpers import INTERACTION, ME, RECORD, UPSERT_ACTION, action_input, codes
-
-
-async def define(gql, key="app.daily_open", points=10, **extra):
-    extra.setdefault("memberReportable", True)
-    body = await gql(UPSERT_ACTION, {"input": action_input(key, points, **extra)}, as_=ADMIN)
-    assert body["data"]["upsertAction"]["errors"] == []
-
-
-async def record(gql, who, action="app.daily_open", key="k1", **extra):
-    body = await gql(RECORD, {"input": {"action": action, "idempotencyKey": key, **extra}}, as_=who)
-    assert "errors" not in body, body
-    return body["data"]["recordInteraction"]
-
-
-def ago(**delta) -> str:
-    return (datetime.now(UTC) - timedelta(**delta)).isoformat()
+from tests.helpers import INTERACTION, ME, RECORD, ago, codes, define, record
 
 
 async def test_a_recorded_interaction_is_pending_then_awarded_by_the_worker(gql, drain):
