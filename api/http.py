@@ -1,4 +1,16 @@
-"""GraphQL over HTTP: Strawberry's ASGI view, with the request context and request logging."""
+"""GraphQL over HTTP: Strawberry's ASGI view, with the request context, request logging and the
+GraphQL-over-HTTP spec's media types and status codes.
+
+Strawberry answers every GraphQL result with 200 `application/json` and every request failure
+with a plain-text body. The spec (and graphql-http's audit) wants more:
+
+- `Accept: application/graphql-response+json` gets that content-type back, and a request error
+  (unparsable or invalid document, variable coercion failure, bad JSON, no query...) gets 400 with
+  a JSON `{"errors": [...]}` body and no `data` entry;
+- `application/json`, `*/*` and a missing Accept keep the legacy behaviour: 200 for any GraphQL
+  result, errors included;
+- a mutation over GET is 405 Method Not Allowed.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +18,19 @@ from typing import Any
 
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 
 from api.auth import TokenVerifier
 from api.context import Context
 from domain.runtime import Runtime
+
+JSON = "application/json"
+GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -22,6 +41,18 @@ class GraphQLView(GraphQL[Context, None]):
         self.runtime = runtime
         self.verifier = verifier
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's own `__call__`, but request failures get a GraphQL-shaped JSON body."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as exc:
+            response = _request_failure(exc, request)
+        await response(scope, receive, send)
+
     async def get_context(self, request: Any, response: Any = None) -> Context:
         headers = request.headers
         return Context(
@@ -29,6 +60,12 @@ class GraphQLView(GraphQL[Context, None]):
             authorization=headers.get("authorization"),
             verifier=self.verifier,
         )
+
+    async def get_sub_response(self, request: Any) -> Response:
+        """Negotiate the media type up front: `create_response` only sees the sub-response."""
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = negotiate(request.headers.get("accept"))
+        return sub_response
 
     async def execute_single(
         self, request: Request, request_adapter: Any, *args: Any, **kwargs: Any
@@ -41,13 +78,79 @@ class GraphQLView(GraphQL[Context, None]):
         try:
             return await super().execute_single(request, request_adapter, *args, **kwargs)
         except HTTPException as exc:
-            if request_adapter.method == "GET" and "GET" in exc.reason and exc.status_code == 400:
+            if request_adapter.method == "GET" and isinstance(
+                exc.__cause__, InvalidOperationTypeError
+            ):
                 # GraphQL over HTTP: an operation that may not run over GET is a 405.
                 raise HTTPException(405, exc.reason) from exc
             raise
 
-    async def render_graphql_ide(self, request: Request) -> Response:
-        return await super().render_graphql_ide(request)
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """A request error (nothing executed) has no `data` entry, per the GraphQL spec."""
+        response = await super().process_result(request, result)
+        if _is_request_error(result):
+            response.pop("data", None)
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """With graphql-response+json, that content-type, and 400 when nothing was executed."""
+        response = super().create_response(response_data, sub_response)
+        if sub_response.media_type == GRAPHQL_RESPONSE:
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+            executed = not isinstance(response_data, dict) or "data" in response_data
+            if not executed and not sub_response.status_code:
+                response.status_code = 400
+        return response
+
+
+def negotiate(accept: str | None) -> str:
+    """graphql-response+json when the client ranks it at least as high as application/json;
+    otherwise (no Accept, `*/*`, anything else) application/json, the spec's legacy default."""
+    ranks: dict[str, float] = {}
+    for part in (accept or "").split(","):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        media = media.lower()
+        ranks[media] = max(ranks.get(media, 0.0), quality)
+    preferred = ranks.get(GRAPHQL_RESPONSE, 0.0)
+    legacy = max(ranks.get(JSON, 0.0), ranks.get("application/*", 0.0), ranks.get("*/*", 0.0))
+    return GRAPHQL_RESPONSE if preferred > 0 and preferred >= legacy else JSON
+
+
+def _is_request_error(result: ExecutionResult) -> bool:
+    """No data and no error with a path: parsing, validation or variable coercion failed, so
+    execution never started (a field error always carries the path of its field)."""
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(error.path is None for error in result.errors or [])
+    )
+
+
+def _request_failure(exc: HTTPException, request: Request) -> Response:
+    """A request Strawberry refused (bad JSON, no query, batching, GET mutation...), as a
+    GraphQL response with only `errors`, in the negotiated media type."""
+    media_type = negotiate(request.headers.get("accept"))
+    headers = {"allow": "POST"} if exc.status_code == 405 and request.method == "GET" else None
+    return JSONResponse(
+        {"errors": [{"message": exc.reason}]},
+        status_code=exc.status_code,
+        headers=headers,
+        media_type=f"{GRAPHQL_RESPONSE}; charset=utf-8" if media_type == GRAPHQL_RESPONSE else JSON,
+    )
 
 
 def _first_operation_name(query: str | None) -> str | None:
