@@ -1,0 +1,121 @@
+"""Operations: probes, request logs, and the GraphQL protections that are on by default."""
+
+from __future__ import annotations
+
+import logging
+
+from api.schema import MAX_ALIASES, build_schema
+from domain.leaderboard_store import LeaderboardStore
+from domain.redis import RedisEndpoint
+from tests.conftest import member
+from tests.helpers import LEADERBOARD, codes
+
+
+async def test_healthz_answers_while_the_process_is_up(client):
+    response = await client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_reports_database_and_redis(client):
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "checks": {"database": "ok", "redis": "ok"}}
+
+
+async def test_readyz_is_503_and_names_redis_when_it_is_unreachable(client, runtime, spare_redis):
+    dead = RedisEndpoint(url=spare_redis.url, unix_socket_path=None).client()  # never started
+    healthy, runtime.redis = runtime.redis, dead
+    try:
+        response = await client.get("/readyz")
+    finally:
+        runtime.redis = healthy
+        await dead.aclose()
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "checks": {"database": "ok", "redis": "failed"},
+    }
+
+
+async def test_an_unexpected_failure_is_masked_with_a_reference_that_the_log_carries(
+    gql, runtime, spare_redis, caplog
+):
+    dead = RedisEndpoint(url=spare_redis.url, unix_socket_path=None).client()
+    healthy, runtime.leaderboards = runtime.leaderboards, LeaderboardStore(dead)
+    try:
+        with caplog.at_level(logging.ERROR, logger="plaudit.errors"):
+            body = await gql(LEADERBOARD, {"period": "ALL_TIME"}, as_=member("ada"))
+    finally:
+        runtime.leaderboards = healthy
+        await dead.aclose()
+    [error] = body["errors"]
+    reference = error["extensions"]["reference"]
+    assert error["message"] == f"Unexpected error. Reference: {reference}"
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert "Connection" not in str(body) and "Traceback" not in str(body)
+    assert any(reference in record.getMessage() and record.exc_info for record in caplog.records)
+
+
+async def test_each_request_is_logged_once_with_its_operation_and_duration(gql, caplog):
+    with caplog.at_level(logging.INFO, logger="plaudit.access"):
+        await gql("query WhoAmI { me { id } }", as_=member("ada"))
+    [entry] = [r for r in caplog.records if r.name == "plaudit.access"]
+    fields = entry.fields  # type: ignore[attr-defined]
+    assert fields["operation"] == "WhoAmI"
+    assert fields["path"] == "/graphql"
+    assert fields["status"] == 200
+    assert fields["duration_ms"] >= 0
+
+
+async def test_bodies_over_the_size_limit_are_refused_with_413(client, settings):
+    padding = "x" * (settings.max_body_bytes + 1)
+    response = await client.post("/graphql", json={"query": "{ __typename }", "pad": padding})
+    assert response.status_code == 413
+
+
+async def test_queries_deeper_than_the_limit_are_refused(monkeypatch):
+    """No path of today's schema reaches MAX_DEPTH; the limiter guards cycles to come."""
+    query = '{ leaderboard(board: "points") { entries { edges { node { member { id } } } } } }'
+    monkeypatch.setattr("api.schema.MAX_DEPTH", 4)
+    result = await build_schema().execute(query)
+    assert result.errors
+    assert "exceeds maximum operation depth of 4" in result.errors[0].message
+    assert result.data is None
+
+
+async def test_more_aliases_than_the_limit_are_refused(gql):
+    aliases = " ".join(f"a{n}: __typename" for n in range(MAX_ALIASES + 1))
+    body = await gql(f"{{ {aliases} }}")
+    assert "aliases found" in body["errors"][0]["message"]
+
+
+async def test_fragments_do_not_smuggle_aliases_past_the_limit(gql):
+    aliases = " ".join(f"a{n}: __typename" for n in range(MAX_ALIASES + 1))
+    body = await gql(f"{{ ...F }} fragment F on Query {{ {aliases} }}")
+    assert "aliases found" in body["errors"][0]["message"]
+
+
+async def test_huge_documents_are_refused_by_the_token_limit(gql):
+    body = await gql("{ " + "__typename " * 2_500 + "}")
+    assert "more than 2000 tokens" in body["errors"][0]["message"]
+
+
+async def test_circular_fragments_are_a_validation_error_not_a_crash(gql):
+    body = await gql("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }")
+    assert body["errors"]
+    assert codes(body) != ["INTERNAL_SERVER_ERROR"]
+
+
+async def test_unknown_fields_get_no_did_you_mean_suggestion(gql):
+    body = await gql("{ mee { id } }", as_=member("ada"))
+    message = body["errors"][0]["message"]
+    assert "Cannot query field 'mee'" in message
+    assert "Did you mean" not in message
+
+
+async def test_introspection_can_be_turned_off():
+    query = "{ __schema { queryType { name } } }"
+    assert not (await build_schema(introspection=True).execute(query)).errors
+    closed = await build_schema(introspection=False).execute(query)
+    assert closed.errors and "introspection" in closed.errors[0].message.lower()
