@@ -1,0 +1,68 @@
+"""The `plaudit` command line, run as a user runs it: a subprocess with an environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from api.auth import Role, TokenVerifier
+from domain.settings import Settings
+from tests.conftest import SECRET
+
+PLAUDIT = str(Path(sys.executable).with_name("plaudit"))
+
+
+def plaudit(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PLAUDIT_")}
+    return subprocess.run(
+        [PLAUDIT, *args], env=clean | env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("PLAUDIT_JWT_SECRET", "too-short"),
+        ("PLAUDIT_TIMEZONE", "Mars/Olympus_Mons"),
+        ("PLAUDIT_PORT", "eighty"),
+        ("PLAUDIT_DATABASE_URL", "mysql://somewhere/db"),
+        ("PLAUDIT_MEMBER_BACKDATE_HOURS", "-1"),
+    ],
+)
+def test_an_invalid_setting_stops_with_one_line_naming_the_variable(tmp_path, variable, value):
+    result = plaudit("schema", PLAUDIT_DATA_DIR=str(tmp_path), **{variable: value})
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"plaudit: invalid configuration: {variable}:")
+
+
+def test_token_mints_a_token_the_api_accepts(tmp_path):
+    result = plaudit(
+        "token", "--role", "service", "--sub", "importer", "--ttl", "15m",
+        PLAUDIT_DATA_DIR=str(tmp_path), PLAUDIT_JWT_SECRET=SECRET,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    settings = Settings.from_env({"PLAUDIT_JWT_SECRET": SECRET, "PLAUDIT_DATA_DIR": str(tmp_path)})
+    viewer = TokenVerifier(settings).verify(result.stdout.strip())
+    assert (viewer.subject, viewer.role) == ("importer", Role.SERVICE)
+
+
+def test_without_a_secret_a_dev_secret_is_generated_once_in_the_data_dir(tmp_path):
+    first = plaudit("token", "--role", "admin", "--sub", "root", PLAUDIT_DATA_DIR=str(tmp_path))
+    second = plaudit("token", "--role", "admin", "--sub", "root", PLAUDIT_DATA_DIR=str(tmp_path))
+    assert first.returncode == second.returncode == 0
+    settings = Settings.from_env({"PLAUDIT_DATA_DIR": str(tmp_path)})
+    for result in (first, second):
+        assert TokenVerifier(settings).verify(result.stdout.strip()).role is Role.ADMIN
+
+
+def test_schema_prints_the_sdl(tmp_path):
+    result = plaudit("schema", PLAUDIT_DATA_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "recordInteraction(input: RecordInteractionInput!)" in result.stdout
+    assert "type Query {" in result.stdout
