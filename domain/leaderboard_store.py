@@ -125,7 +125,7 @@ class LeaderboardStore:
     ) -> int:
         """Rebuild a board from (member, score, reached_at) rows into temporary keys, then swap
         them in atomically, so readers never see a half-built board."""
-        tmp = BoardKey(key.board, key.period, key.period_key + ":rebuild")
+        tmp = key.staging()
         await self.redis.delete(tmp.scores, tmp.elements)
         count = 0
         batch: list[tuple[str, int, datetime]] = []

@@ -30,7 +30,7 @@ def validate_action(
     cooldown_seconds: int,
 ) -> list[Problem]:
     problems: list[Problem] = []
-    if len(key) > MAX_KEY_LENGTH or not ACTION_KEY.match(key):
+    if len(key) > MAX_KEY_LENGTH or not ACTION_KEY.fullmatch(key):
         problems.append(
             Problem(
                 ("input", "key"),

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from gamification.periods import Period, Window, period_window
 
 POINTS_BOARD = "points"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TIME_SPAN_US = 10**16  # microseconds since the epoch fit in 16 digits until the year 2286
 
 
@@ -67,6 +68,21 @@ class BoardKey:
     def elements(self) -> str:
         return f"{self._tag}:elements"
 
+    def staging(self) -> BoardKey:
+        """Where a rebuild writes before swapping in: same hash tag, so RENAME stays in-slot."""
+        return _StagingKey(self.board, self.period, self.period_key)
+
+
+@dataclass(frozen=True)
+class _StagingKey(BoardKey):
+    @property
+    def scores(self) -> str:
+        return f"{self._tag}:rebuild:scores"
+
+    @property
+    def elements(self) -> str:
+        return f"{self._tag}:rebuild:elements"
+
 
 def board_window(period: BoardPeriod, moment: datetime, tz: ZoneInfo) -> Window:
     return period_window(CALENDAR_PERIOD[period], moment, tz)
@@ -88,7 +104,8 @@ def expires_at(key: BoardKey, window: Window) -> datetime | None:
 
 
 def element_for(member_id: str, reached_at: datetime) -> str:
-    micros = int(reached_at.astimezone(UTC).timestamp() * 1_000_000)
+    # Integer arithmetic: a float timestamp loses the last microsecond from about 2034 on.
+    micros = (reached_at - _EPOCH) // timedelta(microseconds=1)
     inverted = max(0, _TIME_SPAN_US - 1 - micros)
     return f"{inverted:016d}:{member_id}"
 

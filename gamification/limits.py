@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from gamification.periods import Period
@@ -61,7 +61,9 @@ def check_cooldown(
         return AWARD
     gap = timedelta(seconds=cooldown_seconds)
     for neighbour in (previous_award, next_award):
-        if neighbour is not None and abs(occurred_at - neighbour) < gap:
+        # In UTC: between two datetimes of one ZoneInfo Python subtracts wall clocks, which
+        # is off by the DST shift around a change.
+        if neighbour is not None and abs(_utc(occurred_at) - _utc(neighbour)) < gap:
             return COOLDOWN
     return AWARD
 
@@ -93,3 +95,7 @@ def validate_limits(limits: Sequence[Limit]) -> str | None:
             return f"more than one limit for period {limit.period.value}"
         seen.add(limit.period)
     return None
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)

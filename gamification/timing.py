@@ -7,7 +7,7 @@ daily limit today, so member tokens get a window (24 hours by default).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from gamification.limits import Decision, Outcome
 
@@ -25,6 +25,8 @@ def check_timing(
     member_backdate: timedelta,
 ) -> Decision | None:
     """The rejection this timestamp earns, or None when it is acceptable."""
+    # Compared in UTC: within one ZoneInfo Python compares wall clocks, wrong across DST.
+    occurred_at, now = occurred_at.astimezone(UTC), now.astimezone(UTC)
     if occurred_at > now + FUTURE_TOLERANCE:
         return FUTURE_TIMESTAMP
     if not trusted and occurred_at < now - member_backdate:
