@@ -55,19 +55,25 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    # The limiters' rules are built once: the validation cache keys on the rule classes, and a
+    # limiter built per request makes new classes each time, so the cache would never hit.
+    limiters = [
+        QueryDepthLimiter(max_depth=MAX_DEPTH),
+        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+    ]
+    rules = [rule for limiter in limiters for rule in limiter.validation_rules]
+    if not introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
     # Factories: Strawberry builds fresh extensions per request; the parser and validation
     # caches live at module level, so they are shared all the same.
     extensions: list[Any] = [
         # Caches first: uncached, parsing and validation dominate a small request's cost.
         lambda: ParserCache(maxsize=1024),
         lambda: ValidationCache(maxsize=1024),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules(rules),
         MaskUnexpectedErrors,
     ]
-    if not introspection:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return Schema(
         query=Query,
         mutation=Mutation,

@@ -119,3 +119,18 @@ async def test_introspection_can_be_turned_off():
     assert not (await build_schema(introspection=True).execute(query)).errors
     closed = await build_schema(introspection=False).execute(query)
     assert closed.errors and "introspection" in closed.errors[0].message.lower()
+
+
+async def test_validation_results_are_cached_across_requests(gql):
+    """Uncached, validation is most of a small request's cost; the limiters must not defeat it."""
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    cache = _get_validate_cache(1024)
+    query = "query CacheProbe { me { id } }"
+    await gql(query, as_=member("ada"))
+    before = cache.cache_info()  # type: ignore[attr-defined]
+    for _ in range(3):
+        await gql(query, as_=member("ada"))
+    after = cache.cache_info()  # type: ignore[attr-defined]
+    assert after.hits - before.hits == 3
+    assert after.misses == before.misses
