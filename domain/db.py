@@ -36,7 +36,7 @@ def _connection(settings: Settings) -> dict[str, Any]:
     url = urlsplit(settings.database_url)
     options = {key: values[-1] for key, values in parse_qs(url.query).items()}
     return {
-        "engine": "tortoise.backends.asyncpg",
+        "engine": "domain.postgres_engine",
         "credentials": {
             "host": url.hostname or "127.0.0.1",
             "port": url.port or 5432,
