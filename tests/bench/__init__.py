@@ -1,0 +1,1 @@
+"""End-to-end benchmarks against real `plaudit` processes: `python -m tests.bench --help`."""

@@ -1,0 +1,154 @@
+"""Direct database access from the bench process: wipe, count interactions, bulk-seed boards.
+
+The seeds write what the service would have written: a member with balance and lifetime, and the
+member's ALL_TIME row in `leaderboard_score` (the truth `plaudit leaderboards rebuild` reads).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+import asyncpg
+import redis
+
+SEED_PREFIX = "lm"  # seeded member ids: lm1 .. lmN
+SEED_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+STATUSES = ("PENDING", "AWARDED", "CAPPED", "REJECTED")
+
+
+def seed_score(index: int, members: int) -> int:
+    """Distinct-ish scores spread over 1..10*members (a multiplicative hash of the index)."""
+    return 1 + (index * 2_654_435_761) % (10 * members)
+
+
+class Database(Protocol):
+    def counts(self) -> dict[str, int]: ...
+    def seed(self, members: int) -> float: ...
+    def close(self) -> None: ...
+
+
+class Postgres:
+    def __init__(self, url: str) -> None:
+        self.runner = asyncio.Runner()
+        self.connection: Any = self.runner.run(asyncpg.connect(url))
+
+    def wipe(self) -> None:
+        """Drop every table of the (dedicated) bench database; `plaudit migrate` rebuilds them."""
+
+        async def run() -> None:
+            tables = await self.connection.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            )
+            names = ", ".join(f'"{row["tablename"]}"' for row in tables)
+            if names:
+                await self.connection.execute(f"DROP TABLE IF EXISTS {names} CASCADE")
+
+        self.runner.run(run())
+
+    def counts(self) -> dict[str, int]:
+        rows = self.runner.run(
+            self.connection.fetch("SELECT status, count(*) AS n FROM interaction GROUP BY status")
+        )
+        return _counts((row["status"], row["n"]) for row in rows)
+
+    def seed(self, members: int) -> float:
+        """Two INSERT … SELECT over generate_series, then ANALYZE: all server-side."""
+        started = time.perf_counter()
+        score = f"1 + (g::bigint * 2654435761) % {10 * members}"
+        member_sql = f"""
+            INSERT INTO member (id, display_name, avatar_url, joined_at, balance, lifetime)
+            SELECT '{SEED_PREFIX}' || g,
+                   'Member ' || left(encode(sha256(convert_to('{SEED_PREFIX}' || g, 'UTF8')),
+                                            'hex'), 8),
+                   NULL, now(), {score}, {score}
+            FROM generate_series(1, $1::int) AS g"""
+        score_sql = f"""
+            INSERT INTO leaderboard_score (board, period, period_key, member_id, score, reached_at)
+            SELECT 'points', 'ALL_TIME', 'lifetime', '{SEED_PREFIX}' || g, {score},
+                   $2::timestamptz + g * interval '1 millisecond'
+            FROM generate_series(1, $1::int) AS g"""
+
+        async def run() -> None:
+            async with self.connection.transaction():
+                await self.connection.execute(member_sql, members)
+                await self.connection.execute(score_sql, members, SEED_EPOCH)
+            await self.connection.execute("ANALYZE member")
+            await self.connection.execute("ANALYZE leaderboard_score")
+
+        self.runner.run(run())
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        self.runner.run(self.connection.close())
+        self.runner.close()
+
+
+class Sqlite:
+    def __init__(self, path: Path) -> None:
+        self.connection = sqlite3.connect(path, timeout=60, isolation_level=None)
+
+    def counts(self) -> dict[str, int]:
+        rows = self.connection.execute("SELECT status, count(*) FROM interaction GROUP BY status")
+        return _counts(rows)
+
+    def seed(self, members: int, batch: int = 100_000) -> float:
+        """executemany in transactions of `batch` members; timestamps as Tortoise stores them."""
+        started = time.perf_counter()
+        joined = datetime.now(UTC).isoformat(sep=" ")
+        for first in range(1, members + 1, batch):
+            indexes = range(first, min(members, first + batch - 1) + 1)
+            self.connection.execute("BEGIN IMMEDIATE")
+            self.connection.executemany(
+                "INSERT INTO member (id, display_name, avatar_url, joined_at, balance, lifetime) "
+                "VALUES (?, ?, NULL, ?, ?, ?)",
+                _member_rows(indexes, members, joined),
+            )
+            self.connection.executemany(
+                "INSERT INTO leaderboard_score "
+                "(board, period, period_key, member_id, score, reached_at) "
+                "VALUES ('points', 'ALL_TIME', 'lifetime', ?, ?, ?)",
+                _score_rows(indexes, members),
+            )
+            self.connection.execute("COMMIT")
+        self.connection.execute("ANALYZE")
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _member_rows(indexes: range, members: int, joined: str) -> Iterator[tuple[Any, ...]]:
+    for index in indexes:
+        member_id = f"{SEED_PREFIX}{index}"
+        name = "Member " + hashlib.sha256(member_id.encode()).hexdigest()[:8]
+        score = seed_score(index, members)
+        yield member_id, name, joined, score, score
+
+
+def _score_rows(indexes: range, members: int) -> Iterator[tuple[Any, ...]]:
+    for index in indexes:
+        reached = (SEED_EPOCH + timedelta(milliseconds=index)).isoformat(sep=" ")
+        yield f"{SEED_PREFIX}{index}", seed_score(index, members), reached
+
+
+def _counts(rows: Any) -> dict[str, int]:
+    counts = dict.fromkeys(STATUSES, 0)
+    for status, count in rows:
+        counts[str(status)] = int(count)
+    counts["total"] = sum(counts[status] for status in STATUSES)
+    return counts
+
+
+def flush_redis(url: str) -> None:
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
