@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 
+from domain import profiles
 from domain.db import transaction
 from domain.errors import DomainError, invalid_input
 from domain.models import Member
@@ -93,4 +94,5 @@ async def update_profile(
         member = await Member.filter(id=member_id).using_db(connection).first()
     if member is None:
         raise DomainError("NOT_FOUND", "no such member")
+    profiles.cache.forget(member_id)
     return member

@@ -35,17 +35,16 @@ class LeaderboardEntryConnection:
 
 
 async def _entries(info: Info, standings: list[Standing]) -> list[LeaderboardEntry]:
-    members = await info.context.members.by_id.load_many([s.member_id for s in standings])
+    loader = info.context.members.public_by_id
+    profiles = await loader.load_many([s.member_id for s in standings])
     entries = []
-    for standing, member in zip(standings, members, strict=True):
-        public = (
-            PublicMember.from_model(member)
-            if member is not None
-            else PublicMember(
-                id=strawberry.ID(standing.member_id),
-                display_name=default_display_name(standing.member_id),
-                avatar_url=None,
-            )
+    for standing, profile in zip(standings, profiles, strict=True):
+        public = PublicMember(
+            id=strawberry.ID(standing.member_id),
+            display_name=profile.display_name
+            if profile
+            else default_display_name(standing.member_id),
+            avatar_url=profile.avatar_url if profile else None,
         )
         entries.append(LeaderboardEntry(rank=standing.rank, score=standing.score, member=public))
     return entries

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from domain.models import Member
+from domain.profiles import PublicProfile, public_profiles
 
 
 async def _load_members(ids: Sequence[str]) -> list[Member | None]:
@@ -17,3 +18,6 @@ async def _load_members(ids: Sequence[str]) -> list[Member | None]:
 class MemberLoaders:
     def __init__(self) -> None:
         self.by_id: DataLoader[str, Member | None] = DataLoader(load_fn=_load_members)
+        self.public_by_id: DataLoader[str, PublicProfile | None] = DataLoader(
+            load_fn=public_profiles
+        )
