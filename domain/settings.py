@@ -42,6 +42,9 @@ class Settings:
     max_body_bytes: int = 1_000_000
     log_level: str = "INFO"
     sweep_after_seconds: int = 5
+    tier_window_days: int = 365
+    tier_retention_days: int = 365
+    points_expire_days: int | None = None
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -71,6 +74,15 @@ class Settings:
                 "PLAUDIT_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")
             ),
             sweep_after_seconds=reader.integer("PLAUDIT_SWEEP_AFTER_SECONDS", 5, low=1, high=3600),
+            tier_window_days=reader.integer("PLAUDIT_TIER_WINDOW_DAYS", 365, low=1, high=3650),
+            tier_retention_days=reader.integer(
+                "PLAUDIT_TIER_RETENTION_DAYS", 365, low=1, high=3650
+            ),
+            points_expire_days=(
+                reader.integer("PLAUDIT_POINTS_EXPIRE_DAYS", 0, low=1, high=36500)
+                if reader.text("PLAUDIT_POINTS_EXPIRE_DAYS")
+                else None
+            ),
             environ=env,
         )
         if settings.jwt_secret and settings.jwt_public_key:

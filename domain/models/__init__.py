@@ -6,6 +6,8 @@ from domain.models.interactions import Interaction, InteractionStatus
 from domain.models.leaderboards import LeaderboardScore
 from domain.models.ledger import LedgerEntry, LedgerReason
 from domain.models.members import Member
+from domain.models.rewards import Redemption, RedemptionStatus, Reward
+from domain.models.tiers import Tier
 
 __all__ = [
     "Action",
@@ -16,4 +18,8 @@ __all__ = [
     "LedgerEntry",
     "LedgerReason",
     "Member",
+    "Redemption",
+    "RedemptionStatus",
+    "Reward",
+    "Tier",
 ]

@@ -13,6 +13,8 @@ class Action(Model):
     points = fields.IntField(default=0)
     # [{"period": "DAY", "max": 3}, ...]
     limits: fields.Field[Any] = fields.JSONField(default=list)
+    # {"period": "MONTH", "steps": [{"upTo": 1, "points": 100}, {"upTo": null, "points": 10}]}
+    schedule: fields.Field[Any] = fields.JSONField(null=True)
     cooldown_seconds = fields.IntField(default=0)
     member_reportable = fields.BooleanField(default=False)
     active = fields.BooleanField(default=True)

@@ -15,6 +15,10 @@ class Member(Model):
     joined_at = fields.DatetimeField(auto_now_add=True)
     balance = fields.BigIntField(default=0)
     lifetime = fields.BigIntField(default=0)
+    # The member's tier state (see gamification.tiers.TierState); null key = the base tier.
+    tier_key = fields.CharField(max_length=100, null=True)
+    tier_since = fields.DatetimeField(null=True)
+    tier_retain_until = fields.DatetimeField(null=True, db_index=True)
 
     class Meta:
         table = "member"
