@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
@@ -10,7 +11,10 @@ from strawberry.types import Info as StrawberryInfo
 from api.auth import AuthenticationFailed, Role, TokenVerifier, Viewer
 from api.errors import forbidden, unauthenticated
 from api.members.loaders import MemberLoaders
+from api.rewards.loaders import RewardLoaders
+from api.tiers.loaders import TierLoaders
 from domain.runtime import Runtime
+from domain.tiers import TierPolicy
 
 
 @dataclass
@@ -19,9 +23,16 @@ class Context:
     authorization: str | None
     verifier: TokenVerifier
     members: MemberLoaders = field(default_factory=MemberLoaders)
+    rewards: RewardLoaders = field(default_factory=RewardLoaders)
+    tiers: TierLoaders = field(init=False)
+    # Per member: (when, how many) of the next points expiry, computed once per request.
+    next_expiry: dict[str, tuple[datetime, int] | None] = field(default_factory=dict)
     _viewer: Viewer | None = None
     _auth_error: str | None = None
     _authenticated: bool = False
+
+    def __post_init__(self) -> None:
+        self.tiers = TierLoaders(TierPolicy.of(self.runtime.settings))
 
     def viewer(self) -> Viewer | None:
         """The caller, or None when anonymous; bad credentials fail whatever the operation."""

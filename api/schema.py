@@ -22,12 +22,18 @@ from strawberry.types import ExecutionContext
 
 from api.actions.mutations import ActionMutations
 from api.actions.queries import ActionQueries
+from api.audit.queries import AuditQueries
 from api.errors import MaskUnexpectedErrors
 from api.interactions.mutations import InteractionMutations
 from api.interactions.queries import InteractionQueries
 from api.leaderboards.queries import LeaderboardQueries
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
+from api.points.mutations import PointsMutations
+from api.rewards.mutations import RewardMutations
+from api.rewards.queries import RewardQueries
+from api.tiers.mutations import TierMutations
+from api.tiers.queries import TierQueries
 
 log = logging.getLogger("plaudit.graphql")
 
@@ -37,9 +43,27 @@ MAX_ALIASES = 15
 
 Query = merge_types(
     "Query",
-    (MemberQueries, ActionQueries, InteractionQueries, LeaderboardQueries),
+    (
+        MemberQueries,
+        ActionQueries,
+        InteractionQueries,
+        LeaderboardQueries,
+        AuditQueries,
+        TierQueries,
+        RewardQueries,
+    ),
 )
-Mutation = merge_types("Mutation", (InteractionMutations, ActionMutations, MemberMutations))
+Mutation = merge_types(
+    "Mutation",
+    (
+        InteractionMutations,
+        ActionMutations,
+        MemberMutations,
+        PointsMutations,
+        TierMutations,
+        RewardMutations,
+    ),
+)
 
 
 class Schema(strawberry.Schema):

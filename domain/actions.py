@@ -12,6 +12,7 @@ from domain.models import Action
 from gamification.actions import validate_action
 from gamification.limits import Limit
 from gamification.periods import Period
+from gamification.schedules import Schedule, Step, validate_schedule
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,28 @@ class ActionDefinition:
     cooldown_seconds: int = 0
     member_reportable: bool = False
     active: bool = True
+    schedule: Schedule | None = None
+
+
+def schedule_of(action: Action) -> Schedule | None:
+    """The action's points schedule, or None when every award earns `points`."""
+    raw = action.schedule
+    if not raw:
+        return None
+    steps = tuple(
+        Step(None if s.get("upTo") is None else int(s["upTo"]), int(s["points"]))
+        for s in raw.get("steps", [])
+    )
+    return Schedule(Period(raw["period"]), steps)
+
+
+def schedule_json(schedule: Schedule | None) -> dict[str, Any] | None:
+    if schedule is None:
+        return None
+    return {
+        "period": schedule.period.value,
+        "steps": [{"upTo": s.up_to, "points": s.points} for s in schedule.steps],
+    }
 
 
 def limits_of(action: Action) -> list[Limit]:
@@ -40,6 +63,7 @@ def snapshot(action: Action) -> dict[str, Any]:
         "cooldownSeconds": action.cooldown_seconds,
         "memberReportable": action.member_reportable,
         "active": action.active,
+        "schedule": action.schedule,
     }
 
 
@@ -52,6 +76,8 @@ async def upsert_action(actor: str, definition: ActionDefinition) -> Action:
         definition.limits,
         definition.cooldown_seconds,
     )
+    if definition.schedule is not None:
+        problems += validate_schedule(definition.schedule)
     if problems:
         first = problems[0]
         raise DomainError("INVALID_INPUT", first.message, first.field)
@@ -63,6 +89,7 @@ async def upsert_action(actor: str, definition: ActionDefinition) -> Action:
         "cooldown_seconds": definition.cooldown_seconds,
         "member_reportable": definition.member_reportable,
         "active": definition.active,
+        "schedule": schedule_json(definition.schedule),
     }
     async with transaction() as connection:
         action = (

@@ -26,3 +26,11 @@ async def record(
         after=after,
         using_db=connection,
     )
+
+
+async def history(first: int, before_id: int | None) -> list[AuditRecord]:
+    """Newest first, keyset-paginated by id; fetches one extra to tell whether more follow."""
+    query = AuditRecord.all()
+    if before_id is not None:
+        query = query.filter(id__lt=before_id)
+    return await query.order_by("-id").limit(first + 1)

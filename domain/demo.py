@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain import interactions, members
+from domain import interactions, members, rewards, tiers
 from domain.actions import ActionDefinition, upsert_action
 from domain.runtime import Runtime
 from gamification.limits import Limit
 from gamification.periods import Period
+from gamification.tiers import TierRule
 
 ACTIONS = [
     ActionDefinition(
@@ -28,6 +29,20 @@ ACTIONS = [
     ),
 ]
 
+TIERS = [
+    TierRule("base", "Base", 0, 1.0),
+    TierRule("silver", "Silver", 500, 1.25, ("Free shipping",)),
+    TierRule("gold", "Gold", 2000, 1.5, ("Free shipping", "Priority support")),
+]
+
+REWARDS = [
+    rewards.RewardDefinition("coffee", "A coffee", 100, "Any size, any shop"),
+    rewards.RewardDefinition("mug", "Plaudit mug", 400, "Ceramic", stock=50, per_member_limit=1),
+    rewards.RewardDefinition(
+        "lounge.pass", "Lounge pass", 1500, "One day", stock=10, required_tier="gold"
+    ),
+]
+
 MEMBERS = {
     "demo-ada": ("Ada", ["review.posted", "survey.completed", "app.daily_open", "content.shared"]),
     "demo-grace": ("Grace", ["review.posted", "review.posted", "app.daily_open"]),
@@ -39,6 +54,10 @@ MEMBERS = {
 async def load(runtime: Runtime) -> str:
     for definition in ACTIONS:
         await upsert_action("demo", definition)
+    for tier in TIERS:
+        await tiers.upsert_tier("demo", tier)
+    for reward in REWARDS:
+        await rewards.upsert_reward("demo", reward)
     now = datetime.now(UTC)
     recorded = 0
     for member_id, (name, done) in MEMBERS.items():
@@ -59,6 +78,7 @@ async def load(runtime: Runtime) -> str:
             await interactions.process_interaction(runtime, interaction.id)
             recorded += 1
     return (
-        f"demo program: {len(ACTIONS)} actions, {len(MEMBERS)} members, "
+        f"demo program: {len(ACTIONS)} actions, {len(TIERS)} tiers, {len(REWARDS)} rewards, "
+        f"{len(MEMBERS)} members, "
         f"{recorded} interactions (member ids: {', '.join(MEMBERS)})"
     )

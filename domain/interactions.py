@@ -17,8 +17,8 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
-from domain import leaderboards, ledger
-from domain.actions import limits_of
+from domain import leaderboards, ledger, tiers
+from domain.actions import limits_of, schedule_of
 from domain.db import transaction
 from domain.errors import DomainError, invalid_input
 from domain.members import check_member_id, enrol
@@ -28,6 +28,8 @@ from domain.runtime import Runtime
 from gamification.leaderboards import POINTS_BOARD
 from gamification.limits import Decision, Outcome, decide
 from gamification.periods import period_window
+from gamification.schedules import points_for
+from gamification.tiers import multiply
 from gamification.timing import check_timing
 
 log = logging.getLogger("plaudit.interactions")
@@ -154,7 +156,8 @@ async def _award(
     interaction.processed_at = datetime.now(UTC)
     updates: list[leaderboards.ScoreUpdate] = []
     if decision.awarded and action is not None:
-        points = action.points
+        points = await _points(connection, runtime, interaction, action)
+        points = multiply(points, await tiers.multiplier_for(connection, member))
         interaction.points_awarded = points
         if points:
             posting = await ledger.post(
@@ -166,12 +169,32 @@ async def _award(
                 f"interaction:{interaction.id}",
                 interaction.occurred_at,
                 tz,
+                tier_policy=tiers.TierPolicy.of(runtime.settings),
             )
             updates = posting.score_updates
     await interaction.save(
         using_db=connection, update_fields=["status", "reason", "processed_at", "points_awarded"]
     )
     return updates
+
+
+async def _points(
+    connection: BaseDBAsyncClient, runtime: Runtime, interaction: Interaction, action: Action
+) -> int:
+    """The action's points before the tier multiplier: flat, or by the schedule's step for the
+    nth award in the schedule's period (n = 1 + the member's awarded ones in that window)."""
+    schedule = schedule_of(action)
+    if schedule is None:
+        return action.points
+    query = Interaction.filter(
+        member_id=interaction.member_id,
+        action_key=interaction.action_key,
+        status=InteractionStatus.AWARDED,
+    ).using_db(connection)
+    window = period_window(schedule.period, interaction.occurred_at, runtime.settings.tz)
+    if window.start is not None and window.end is not None:
+        query = query.filter(occurred_at__gte=window.start, occurred_at__lt=window.end)
+    return points_for(schedule, await query.count() + 1)
 
 
 async def _decide(

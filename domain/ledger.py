@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
-from domain import leaderboards
+from domain import leaderboards, tiers
 from domain.errors import DomainError
 from domain.leaderboards import ScoreUpdate
 from domain.models import LedgerEntry, LedgerReason, Member
 from gamification.leaderboards import POINTS_BOARD
 from gamification.points import counts_as_earned
+from gamification.tiers import counts_as_qualifying
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,17 @@ async def post(
     source_key: str,
     effective_at: datetime,
     tz: ZoneInfo,
+    *,
+    tier_policy: tiers.TierPolicy,
 ) -> Posting:
     """Append one entry and move the balance (and, for earned points, lifetime and boards).
 
     `source_key` is unique: posting the same source twice fails the transaction rather than
     crediting twice.
+
+    A qualifying credit (see `gamification.tiers.counts_as_qualifying`) may move the member up a
+    tier, in this same transaction; `tier_policy` gives the program's window and retention
+    (`TierPolicy.of(runtime.settings)`).
     """
     balance_after = member.balance + amount
     if balance_after < 0:
@@ -73,6 +80,8 @@ async def post(
     )
     member.balance = balance_after
     member.lifetime += lifetime_gain
+    if counts_as_qualifying(reason.value, amount):
+        await tiers.upgrade_on_credit(connection, member, tier_policy)
     updates: list[ScoreUpdate] = []
     if earned:
         updates = await leaderboards.add_points(

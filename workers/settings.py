@@ -23,8 +23,20 @@ CRON_JOBS = [
         second={0, 10, 20, 30, 40, 50},
         unique=True,
         run_at_startup=True,
-    )
+    ),
+    # Daily, at night (UTC): tier downgrades once retention has run out.
+    cron(tasks.reevaluate_tiers, hour={2}, minute={30}, second={0}, unique=True),
 ]
+# Daily, added only when the program configures expiry (PLAUDIT_POINTS_EXPIRE_DAYS).
+EXPIRY_CRON = cron(tasks.expire_points, hour={3}, minute={0}, second={0}, unique=True)
+
+
+def cron_jobs(runtime: Runtime) -> list[Any]:
+    """The worker's cron jobs for this runtime's settings (none in burst mode; see below)."""
+    jobs = list(CRON_JOBS)
+    if runtime.settings.points_expire_days is not None:
+        jobs.append(EXPIRY_CRON)
+    return jobs
 
 
 def build_worker(runtime: Runtime, *, burst: bool = False, **overrides: Any) -> Worker:
@@ -33,7 +45,7 @@ def build_worker(runtime: Runtime, *, burst: bool = False, **overrides: Any) -> 
 
     options: dict[str, Any] = {
         "functions": FUNCTIONS,
-        "cron_jobs": [] if burst else CRON_JOBS,
+        "cron_jobs": [] if burst else cron_jobs(runtime),
         "redis_pool": runtime.queue,
         "on_startup": on_startup,
         "burst": burst,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from domain import interactions
+from domain import expiry, interactions
 from domain.runtime import Runtime
 
 
@@ -23,3 +23,15 @@ async def sweep_pending(ctx: dict[str, Any]) -> int:
     runtime = _runtime(ctx)
     older_than = timedelta(seconds=runtime.settings.sweep_after_seconds)
     return await interactions.sweep_pending(runtime, older_than)
+
+
+async def expire_points(ctx: dict[str, Any]) -> int:
+    """Daily: expire unspent points (a no-op unless PLAUDIT_POINTS_EXPIRE_DAYS is set)."""
+    return await expiry.expire_points(_runtime(ctx), datetime.now(UTC))
+
+
+async def reevaluate_tiers(ctx: dict[str, Any]) -> int:
+    """Daily: re-evaluate the members whose tier retention has run out."""
+    from domain import tiers  # imported lazily: the tier service lives with the tiers feature
+
+    return int(await tiers.reevaluate_due_tiers(_runtime(ctx), datetime.now(UTC)))

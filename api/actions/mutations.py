@@ -9,12 +9,25 @@ from api.errors import UserError
 from domain import actions
 from domain.errors import DomainError
 from gamification.limits import Limit
+from gamification.schedules import Schedule, Step
 
 
 @strawberry.input
 class LimitInput:
     period: LimitPeriod  # type: ignore[valid-type]
     max: int
+
+
+@strawberry.input
+class PointsStepInput:
+    up_to: int | None = None
+    points: int
+
+
+@strawberry.input
+class PointsScheduleInput:
+    period: LimitPeriod  # type: ignore[valid-type]
+    steps: list[PointsStepInput]
 
 
 @strawberry.input
@@ -27,6 +40,10 @@ class UpsertActionInput:
     cooldown_seconds: int | None = 0
     member_reportable: bool | None = False
     active: bool | None = True
+    schedule: PointsScheduleInput | None = strawberry.field(
+        default=None,
+        description="Replaces `points` by the award's rank in the period; null: flat `points`.",
+    )
 
 
 @strawberry.type
@@ -51,9 +68,18 @@ class ActionMutations:
             cooldown_seconds=input.cooldown_seconds or 0,
             member_reportable=bool(input.member_reportable),
             active=True if input.active is None else input.active,
+            schedule=_schedule(input.schedule),
         )
         try:
             action = await actions.upsert_action(viewer.subject, definition)
         except DomainError as error:
             return ActionPayload(errors=[UserError.from_domain(error)])
         return ActionPayload(action=Action.from_model(action))
+
+
+def _schedule(schedule: PointsScheduleInput | None) -> Schedule | None:
+    if schedule is None:
+        return None
+    return Schedule(
+        schedule.period, tuple(Step(step.up_to, step.points) for step in schedule.steps)
+    )

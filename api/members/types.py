@@ -6,6 +6,9 @@ import strawberry
 
 from api.context import Info
 from api.pagination import PageInfo, clamp_first, decode_id_cursor, encode_id_cursor
+from api.points import fields as points_fields
+from api.rewards.types import Redemption, RedemptionConnection, RedemptionEdge
+from api.tiers.types import TierStatus
 from domain import ledger
 from domain.models import LedgerEntry as LedgerEntryModel
 from domain.models import LedgerReason as LedgerReasonEnum
@@ -20,6 +23,17 @@ class PointsSummary:
     lifetime: int = strawberry.field(
         description="All points ever credited (never reduced by spending)."
     )
+    _member_id: strawberry.Private[str]
+
+    @strawberry.field(
+        description="When the next points expire; null when expiry is off or none will."
+    )
+    async def next_expiry_at(self, info: Info) -> datetime | None:
+        return await points_fields.next_expiry_at(self._member_id, info)
+
+    @strawberry.field(description="How many points expire at nextExpiryAt; null when none will.")
+    async def next_expiry_amount(self, info: Info) -> int | None:
+        return await points_fields.next_expiry_amount(self._member_id, info)
 
 
 @strawberry.type(description="One line of the append-only points ledger.")
@@ -90,7 +104,9 @@ class Member:
 
     @strawberry.field
     def points(self) -> PointsSummary:
-        return PointsSummary(balance=self._model.balance, lifetime=self._model.lifetime)
+        return PointsSummary(
+            balance=self._model.balance, lifetime=self._model.lifetime, _member_id=self._model.id
+        )
 
     @strawberry.field(description="Newest first.")
     async def history(
@@ -107,6 +123,33 @@ class Member:
             edges=edges,
             page_info=PageInfo(
                 has_next_page=len(entries) > size,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+    @strawberry.field
+    async def tier(self, info: Info) -> TierStatus:
+        return await info.context.tiers.status_of(self._model)
+
+    @strawberry.field(description="Newest first.")
+    async def redemptions(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> RedemptionConnection:
+        size = clamp_first(first, 20)
+        before_id = decode_id_cursor("redemption", after)
+        found = await info.context.rewards.pages.load((self._model.id, size, before_id))
+        edges = [
+            RedemptionEdge(
+                cursor=encode_id_cursor("redemption", r.id), node=Redemption.from_model(r)
+            )
+            for r in found[:size]
+        ]
+        return RedemptionConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(found) > size,
                 has_previous_page=after is not None,
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,

@@ -1,0 +1,31 @@
+"""Resolvers for the points-expiry fields of `PointsSummary` (nextExpiryAt, nextExpiryAmount).
+
+Both fields need the same computation; it runs once per member per request (cached on the
+request's context).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from api.context import Info
+from domain import expiry
+
+
+async def _next_expiry(member_id: str, info: Info) -> tuple[datetime, int] | None:
+    context = info.context
+    cache = context.next_expiry
+    if member_id not in cache:
+        settings = context.runtime.settings
+        cache[member_id] = await expiry.next_expiry(member_id, settings, datetime.now(UTC))
+    return cache[member_id]
+
+
+async def next_expiry_at(member_id: str, info: Info) -> datetime | None:
+    upcoming = await _next_expiry(member_id, info)
+    return upcoming[0] if upcoming else None
+
+
+async def next_expiry_amount(member_id: str, info: Info) -> int | None:
+    upcoming = await _next_expiry(member_id, info)
+    return upcoming[1] if upcoming else None

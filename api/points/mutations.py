@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import strawberry
+
+from api.auth import Role
+from api.context import Info
+from api.errors import UserError
+from api.members.types import LedgerEntry
+from domain import adjustments
+from domain.errors import DomainError
+
+
+@strawberry.input
+class AdjustPointsInput:
+    member_id: strawberry.ID
+    amount: int = strawberry.field(
+        description=(
+            "Positive credits, negative debits. A debit may not take the balance below zero."
+        )
+    )
+    reason: str
+    idempotency_key: str
+
+
+@strawberry.type
+class AdjustPointsPayload:
+    entry: LedgerEntry | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class PointsMutations:
+    @strawberry.mutation(
+        description=(
+            "ADMIN token. Recorded in the ledger as ADJUSTMENT with the admin's subject and reason"
+            " in the audit log."
+        )
+    )
+    async def adjust_points(self, info: Info, input: AdjustPointsInput) -> AdjustPointsPayload:
+        viewer = info.context.require(Role.ADMIN)
+        try:
+            entry = await adjustments.adjust_points(
+                info.context.runtime,
+                viewer.subject,
+                str(input.member_id),
+                input.amount,
+                input.reason,
+                input.idempotency_key,
+            )
+        except DomainError as error:
+            return AdjustPointsPayload(errors=[UserError.from_domain(error)])
+        return AdjustPointsPayload(entry=LedgerEntry.from_model(entry))

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import strawberry
+
+from api.auth import Role
+from api.context import Info
+from api.errors import UserError
+from api.rewards.types import Redemption, Reward
+from domain import rewards
+from domain.errors import DomainError
+from domain.members import enrol
+
+
+@strawberry.input
+class UpsertRewardInput:
+    key: str
+    name: str
+    cost: int
+    description: str | None = ""
+    stock: int | None = None
+    per_member_limit: int | None = None
+    required_tier: str | None = None
+    active: bool | None = True
+
+
+@strawberry.type
+class RewardPayload:
+    reward: Reward | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class RedeemRewardInput:
+    reward_key: str
+    idempotency_key: str = strawberry.field(
+        description="Unique per member. Repeating it returns the first redemption and spends "
+        "nothing more."
+    )
+
+
+@strawberry.type
+class RedeemRewardPayload:
+    redemption: Redemption | None = None
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Errors: INSUFFICIENT_POINTS, OUT_OF_STOCK, LIMIT_REACHED, TIER_REQUIRED, "
+        "NOT_FOUND, INACTIVE.",
+    )
+
+
+@strawberry.input
+class CancelRedemptionInput:
+    redemption_id: strawberry.ID
+    reason: str
+
+
+@strawberry.type
+class CancelRedemptionPayload:
+    redemption: Redemption | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RewardMutations:
+    @strawberry.mutation(description="ADMIN token.")
+    async def upsert_reward(self, info: Info, input: UpsertRewardInput) -> RewardPayload:
+        viewer = info.context.require(Role.ADMIN)
+        definition = rewards.RewardDefinition(
+            key=input.key,
+            name=input.name,
+            cost=input.cost,
+            description=input.description or "",
+            stock=input.stock,
+            per_member_limit=input.per_member_limit,
+            required_tier=input.required_tier,
+            active=True if input.active is None else input.active,
+        )
+        try:
+            reward = await rewards.upsert_reward(viewer.subject, definition)
+        except DomainError as error:
+            return RewardPayload(errors=[UserError.from_domain(error)])
+        return RewardPayload(reward=Reward.from_model(reward))
+
+    @strawberry.mutation(
+        description="MEMBER token. Atomic: two concurrent redemptions can never spend more than "
+        "the balance or the stock."
+    )
+    async def redeem_reward(self, info: Info, input: RedeemRewardInput) -> RedeemRewardPayload:
+        viewer = info.context.require(Role.MEMBER)
+        await enrol(viewer.subject)
+        try:
+            redemption = await rewards.redeem(
+                info.context.runtime, viewer.subject, input.reward_key, input.idempotency_key
+            )
+        except DomainError as error:
+            return RedeemRewardPayload(errors=[UserError.from_domain(error)])
+        return RedeemRewardPayload(redemption=Redemption.from_model(redemption))
+
+    @strawberry.mutation(
+        description="ADMIN token. Refunds the points (a REVERSAL ledger entry) and restores the "
+        "stock. Once only: a second cancel returns ALREADY_CANCELLED with the redemption as is."
+    )
+    async def cancel_redemption(
+        self, info: Info, input: CancelRedemptionInput
+    ) -> CancelRedemptionPayload:
+        viewer = info.context.require(Role.ADMIN)
+        try:
+            redemption = await rewards.cancel(
+                info.context.runtime, viewer.subject, str(input.redemption_id), input.reason
+            )
+        except DomainError as error:
+            current = None
+            if error.code == "ALREADY_CANCELLED":
+                found = await rewards.get_redemption(str(input.redemption_id))
+                current = Redemption.from_model(found) if found else None
+            return CancelRedemptionPayload(
+                redemption=current, errors=[UserError.from_domain(error)]
+            )
+        return CancelRedemptionPayload(redemption=Redemption.from_model(redemption))

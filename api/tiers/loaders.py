@@ -1,0 +1,43 @@
+"""Tier statuses for many members: the tiers once and one grouped SUM per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from strawberry.dataloader import DataLoader
+
+from api.tiers.types import Tier, TierStatus
+from domain import tiers
+from domain.models import Member
+from gamification import tiers as rules
+
+
+class TierLoaders:
+    def __init__(self, policy: tiers.TierPolicy) -> None:
+        self.policy = policy
+        self._members: dict[str, Member] = {}
+        self.status: DataLoader[str, TierStatus] = DataLoader(load_fn=self._load)
+
+    async def status_of(self, member: Member) -> TierStatus:
+        self._members[member.id] = member
+        return await self.status.load(member.id)
+
+    async def _load(self, ids: Sequence[str]) -> list[TierStatus]:
+        now = datetime.now(UTC)
+        ladder = await tiers.load_ladder()
+        totals = await tiers.qualifying_points_of(None, ids, now, self.policy)
+        return [self._status(self._members[i], ladder, totals.get(i, 0)) for i in ids]
+
+    def _status(self, member: Member, ladder: tiers.Ladder, qualifying: int) -> TierStatus:
+        state = tiers.state_of(member)
+        held = ladder.held_threshold(state.key)
+        upcoming = rules.next_tier(state.key, ladder.rungs, held)
+        return TierStatus(
+            current=Tier.from_rule(ladder.shown(state.key)),
+            next=Tier.from_rule(upcoming) if upcoming else None,
+            qualifying_points=qualifying,
+            points_to_next=rules.points_to_next(qualifying, state.key, ladder.rungs, held),
+            since=state.since,
+            retain_until=state.retain_until,
+        )

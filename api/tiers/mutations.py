@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import strawberry
+
+from api.auth import Role
+from api.context import Info
+from api.errors import UserError
+from api.tiers.types import Tier
+from domain import tiers
+from domain.errors import DomainError
+from gamification.tiers import TierRule
+
+
+@strawberry.input
+class UpsertTierInput:
+    key: str
+    name: str
+    threshold: int
+    multiplier: float | None = 1.0
+    benefits: list[str] | None = strawberry.field(default_factory=list)
+    archived: bool | None = strawberry.field(
+        default=False,
+        description="Takes the tier off the ladder (tiers are never deleted); members holding "
+        "it keep it until their next re-evaluation.",
+    )
+
+
+@strawberry.type
+class TierPayload:
+    tier: Tier | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class TierMutations:
+    @strawberry.mutation(description="ADMIN token.")
+    async def upsert_tier(self, info: Info, input: UpsertTierInput) -> TierPayload:
+        viewer = info.context.require(Role.ADMIN)
+        rule = TierRule(
+            key=input.key,
+            name=input.name,
+            threshold=input.threshold,
+            multiplier=1.0 if input.multiplier is None else input.multiplier,
+            benefits=tuple(input.benefits or ()),
+            archived=bool(input.archived),
+        )
+        try:
+            tier = await tiers.upsert_tier(viewer.subject, rule)
+        except DomainError as error:
+            return TierPayload(errors=[UserError.from_domain(error)])
+        return TierPayload(tier=Tier.from_rule(tiers.rule_of(tier)))

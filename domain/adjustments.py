@@ -1,0 +1,99 @@
+"""Manual point adjustments by an admin: an ADJUSTMENT ledger entry plus an audit record.
+
+Positive amounts credit and negative ones debit; a debit may not take the balance below zero.
+The idempotency key is per member: the ledger entry's `source_key` is derived from it, so a
+repeat finds the first entry and returns it without posting (or auditing) anything more.
+
+Only members who already exist can be adjusted (NOT_FOUND otherwise): an admin typo must not
+enrol a phantom member. Positive adjustments count as earned points (lifetime and leaderboards),
+as `gamification.points.counts_as_earned` decides for ADJUSTMENT; debits never lower those.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from domain import audit, leaderboards, ledger, tiers
+from domain.db import transaction
+from domain.errors import invalid_input
+from domain.members import check_member_id
+from domain.models import LedgerEntry, LedgerReason
+from domain.runtime import Runtime
+
+MAX_REASON = 500
+MAX_IDEMPOTENCY_KEY = 128
+MAX_SOURCE_KEY = 200  # LedgerEntry.source_key's column width
+
+
+def source_key(member_id: str, idempotency_key: str) -> str:
+    """`adjustment:<member>:<key>`, or a digest of the two when that would not fit the column."""
+    key = f"adjustment:{member_id}:{idempotency_key}"
+    if len(key) <= MAX_SOURCE_KEY:
+        return key
+    digest = hashlib.sha256(f"{member_id}\x00{idempotency_key}".encode()).hexdigest()
+    return f"adjustment#{digest}"
+
+
+def _validate(member_id: str, amount: int, reason: str, idempotency_key: str) -> str:
+    check_member_id(member_id, "input", "memberId")
+    if amount == 0:
+        raise invalid_input("amount must not be 0", "input", "amount")
+    text = reason.strip()
+    if not 1 <= len(text) <= MAX_REASON:
+        raise invalid_input(f"reason must be 1 to {MAX_REASON} characters", "input", "reason")
+    if not 1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY or not idempotency_key.isprintable():
+        raise invalid_input(
+            f"idempotencyKey must be 1 to {MAX_IDEMPOTENCY_KEY} printable characters",
+            "input",
+            "idempotencyKey",
+        )
+    return text
+
+
+async def adjust_points(
+    runtime: Runtime,
+    actor: str,
+    member_id: str,
+    amount: int,
+    reason: str,
+    idempotency_key: str,
+) -> LedgerEntry:
+    """Post the adjustment (or return the entry of an earlier one with the same key)."""
+    text = _validate(member_id, amount, reason, idempotency_key)
+    source = source_key(member_id, idempotency_key)
+    now = datetime.now(UTC)
+    async with transaction() as connection:
+        # The member's row lock serialises concurrent repeats: the second sees the first's entry.
+        member = await ledger.lock_member(connection, member_id)
+        existing = await LedgerEntry.filter(source_key=source).using_db(connection).first()
+        if existing is not None:
+            return existing
+        before = member.balance
+        posting = await ledger.post(
+            connection,
+            member,
+            amount,
+            LedgerReason.ADJUSTMENT,
+            text,
+            source,
+            now,
+            runtime.settings.tz,
+            tier_policy=tiers.TierPolicy.of(runtime.settings),
+        )
+        await audit.record(
+            connection,
+            actor,
+            "adjustPoints",
+            f"member:{member_id}",
+            {"balance": before},
+            {
+                "balance": member.balance,
+                "amount": amount,
+                "reason": text,
+                "idempotencyKey": idempotency_key,
+                "entryId": str(posting.entry.id),
+            },
+        )
+    await leaderboards.project(runtime.leaderboards, posting.score_updates)
+    return posting.entry
