@@ -1,4 +1,5 @@
-"""`python -m tests.bench`: end-to-end ingestion and leaderboard benchmarks on real processes.
+"""`python -m tests.bench`: end-to-end ingestion, leaderboard and redemption benchmarks on real
+processes.
 
 The backend follows the environment, as `plaudit` does: PLAUDIT_DATABASE_URL / PLAUDIT_REDIS_URL
 select PostgreSQL and redis-server (a dedicated database whose name contains "bench", and a Redis db
@@ -14,11 +15,12 @@ import os
 import sys
 from typing import Any
 
-from tests.bench import ingest, leaderboard, wrk
+from tests.bench import ingest, leaderboard, redeem, wrk
 from tests.bench.db import Database, Postgres, Sqlite, flush_redis
 from tests.bench.stack import Backend, Stack, log
 
-DEFAULT_MEMBERS = {"ingest": 5_000, "leaderboard": 1_000_000}
+DEFAULT_MEMBERS = {"ingest": 5_000, "leaderboard": 1_000_000, "redeem": 2_000}
+SCENARIOS = ["ingest", "leaderboard", "redeem"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     backend = Backend.from_env()
     backend.check()
     workers = args.workers if args.workers is not None else (1 if backend.postgres else 0)
-    scenarios = ["ingest", "leaderboard"] if args.scenario == "all" else [args.scenario]
+    scenarios = SCENARIOS if args.scenario == "all" else [args.scenario]
     load = wrk.Load(args.threads, args.connections, args.duration)
     report: dict[str, Any] = {
         "backend": backend.label,
@@ -48,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
                     result = ingest.run(stack, database, options, _pg_name(backend))
                     where = "API + embedded worker" if embedded else f"API + {workers} worker(s)"
                     result["processes"] = where
+                elif scenario == "redeem":
+                    redeem_options = redeem.Options(members, load, args.burst_connections)
+                    result = redeem.run(stack, database, redeem_options, _pg_name(backend))
+                    result["processes"] = "1 API process"
                 else:
                     board_options = leaderboard.Options(members, load)
                     result = leaderboard.run(stack, database, board_options, _pg_name(backend))
@@ -62,16 +68,29 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
-    parser.add_argument("--scenario", choices=["ingest", "leaderboard", "all"], default="all")
+    parser.add_argument("--scenario", choices=[*SCENARIOS, "all"], default="all")
     parser.add_argument(
-        "--members", type=int, help="distinct members (default: ingest 5000, leaderboard 1000000)"
+        "--members",
+        type=int,
+        help="distinct members (default: ingest 5000, leaderboard 1000000, redeem 2000)",
     )
     parser.add_argument("--interactions", type=int, default=20_000, help="ingest: how many")
-    parser.add_argument("--duration", type=float, default=15, help="leaderboard: seconds per query")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=15,
+        help="leaderboard: seconds per query; redeem: seconds of wrk",
+    )
     parser.add_argument(
         "--workers",
         type=int,
         help="ingest: worker processes (default 1 on PostgreSQL, 0 on SQLite: serve --with-worker)",
+    )
+    parser.add_argument(
+        "--burst-connections",
+        type=int,
+        default=200,
+        help="redeem: HTTP connections of the burst on the scarce reward",
     )
     parser.add_argument("--connections", type=int, default=32, help="wrk keep-alive connections")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")

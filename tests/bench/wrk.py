@@ -7,7 +7,7 @@ import resource
 import shutil
 import signal
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ class Result:
     summary: dict[str, Any]
     sample_error: str | None
     cpu_s: float  # wrk's own user + system time
+    extra: dict[str, Any] = field(default_factory=dict)  # a script's own `WRK_EXTRA {json}` line
 
     @property
     def requests(self) -> int:
@@ -109,15 +110,17 @@ def finish(running: Running, timeout: float = 60) -> Result:
         process.kill()
         out, err = process.communicate()
     cpu_s = _children_cpu() - running.cpu_before
-    summary, sample = None, None
+    summary, sample, extra = None, None, {}
     for line in out.splitlines():
         if line.startswith("WRK_JSON "):
             summary = json.loads(line.removeprefix("WRK_JSON "))
         elif line.startswith("WRK_SAMPLE_ERROR "):
             sample = line.removeprefix("WRK_SAMPLE_ERROR ")[:300]
+        elif line.startswith("WRK_EXTRA "):
+            extra = json.loads(line.removeprefix("WRK_EXTRA "))
     if summary is None:
         raise RuntimeError(f"wrk printed no summary (exit {process.returncode}):\n{out}\n{err}")
-    return Result(summary, sample, round(cpu_s, 1))
+    return Result(summary, sample, round(cpu_s, 1), extra)
 
 
 def run(url: str, lua: Path, args: list[str], load: Load) -> Result:
