@@ -1,9 +1,10 @@
 """Rewards: the catalog, redeeming (atomic and idempotent) and cancelling a redemption.
 
-A redemption runs in one transaction under the member's row lock and then the reward's (always in
-that order): the balance, the member's count and the stock it checks cannot move before it
-commits. The stock also moves by a conditional update, and the ledger entry's unique source key
-and the unique (member, idempotency key) back the locks up.
+A redemption runs in one transaction under the member's row lock: their balance and their count
+of redemptions cannot move before it commits. The stock moves by a conditional update
+(`stock > 0`), issued last so that the reward's row is locked only for the commit: members
+racing for one reward do not queue behind each other's whole transaction. The ledger entry's
+unique source key and the unique (member, idempotency key) back the locks up.
 """
 
 from __future__ import annotations
@@ -169,7 +170,10 @@ async def _redeem(
         )
         if existing is not None:
             return existing
-        reward = await Reward.select_for_update().using_db(connection).get_or_none(key=reward_key)
+        # No row lock on the reward: the member's lock guards their balance and per-member limit,
+        # and the conditional stock update below guards the stock. Locking a popular reward's
+        # row for the whole transaction would serialise every member redeeming it.
+        reward = await Reward.filter(key=reward_key).using_db(connection).first()
         if reward is None:
             raise not_found(f"no reward {reward_key!r}", "input", "rewardKey")
         held = (
@@ -187,14 +191,6 @@ async def _redeem(
         refusal = check_redemption(rule_of(reward), member.balance, held, member_rank, required)
         if refusal is not None:
             raise DomainError(refusal.value, MESSAGES[refusal.value], ("input", "rewardKey"))
-        if reward.stock is not None:
-            taken = (
-                await Reward.filter(key=reward.key, stock__gt=0)
-                .using_db(connection)
-                .update(stock=F("stock") - 1)
-            )
-            if not taken:
-                raise DomainError("OUT_OF_STOCK", MESSAGES["OUT_OF_STOCK"], ("input", "rewardKey"))
         redemption = await Redemption.create(
             member_id=member_id,
             reward_id=reward.key,
@@ -214,6 +210,16 @@ async def _redeem(
             runtime.settings.tz,
             tier_policy=tiers.TierPolicy.of(runtime.settings),
         )
+        if reward.stock is not None:
+            # Last statement before commit: the row lock this update takes is held briefly.
+            # Zero rows means another redemption took the last unit; raising rolls it all back.
+            taken = (
+                await Reward.filter(key=reward.key, stock__gt=0)
+                .using_db(connection)
+                .update(stock=F("stock") - 1)
+            )
+            if not taken:
+                raise DomainError("OUT_OF_STOCK", MESSAGES["OUT_OF_STOCK"], ("input", "rewardKey"))
     return redemption
 
 
