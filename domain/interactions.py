@@ -157,7 +157,8 @@ async def _award(
     updates: list[leaderboards.ScoreUpdate] = []
     if decision.awarded and action is not None:
         points = await _points(connection, runtime, interaction, action)
-        points = multiply(points, await tiers.multiplier_for(connection, member))
+        ladder = await tiers.load_ladder(connection)
+        points = multiply(points, ladder.multiplier(member))
         interaction.points_awarded = points
         if points:
             posting = await ledger.post(
@@ -170,6 +171,7 @@ async def _award(
                 interaction.occurred_at,
                 tz,
                 tier_policy=tiers.TierPolicy.of(runtime.settings),
+                ladder=ladder,
             )
             updates = posting.score_updates
     await interaction.save(

@@ -47,6 +47,7 @@ async def post(
     tz: ZoneInfo,
     *,
     tier_policy: tiers.TierPolicy,
+    ladder: tiers.Ladder | None = None,
 ) -> Posting:
     """Append one entry and move the balance (and, for earned points, lifetime and boards).
 
@@ -55,7 +56,7 @@ async def post(
 
     A qualifying credit (see `gamification.tiers.counts_as_qualifying`) may move the member up a
     tier, in this same transaction; `tier_policy` gives the program's window and retention
-    (`TierPolicy.of(runtime.settings)`).
+    (`TierPolicy.of(runtime.settings)`); `ladder` saves reloading one the caller holds.
     """
     balance_after = member.balance + amount
     if balance_after < 0:
@@ -81,7 +82,7 @@ async def post(
     member.balance = balance_after
     member.lifetime += lifetime_gain
     if counts_as_qualifying(reason.value, amount):
-        await tiers.upgrade_on_credit(connection, member, tier_policy)
+        await tiers.upgrade_on_credit(connection, member, tier_policy, ladder)
     updates: list[ScoreUpdate] = []
     if earned:
         updates = await leaderboards.add_points(

@@ -72,6 +72,10 @@ class Ladder:
             return self.rungs[0]
         return self.rule(key)
 
+    def multiplier(self, member: Member) -> float:
+        """The multiplier of the tier the member holds now (archived tiers included)."""
+        return self.shown(state_of(member).key).multiplier
+
     def rank(self, key: str) -> int:
         return rules.rank_of(key, self.rungs, self.held_threshold(key))
 
@@ -153,24 +157,16 @@ async def qualifying_points_of(
     return {str(row["member_id"]): int(row["total"] or 0) for row in rows}
 
 
-async def multiplier_for(connection: BaseDBAsyncClient, member: Member) -> float:
-    """The multiplier of the tier the member holds now (1 on the built-in base tier)."""
-    if member.tier_key is None:
-        tier = await Tier.filter(key=BASE_TIER.key).using_db(connection).first()
-        if tier is None:
-            # The base tier reads as the lowest rung (a threshold-0 tier, once defined).
-            tier = await Tier.filter(threshold=0, archived=False).using_db(connection).first()
-        return tier.multiplier if tier is not None else 1.0
-    tier = await Tier.filter(key=member.tier_key).using_db(connection).first()
-    return tier.multiplier if tier is not None else 1.0
-
-
 async def upgrade_on_credit(
-    connection: BaseDBAsyncClient, member: Member, policy: TierPolicy
+    connection: BaseDBAsyncClient,
+    member: Member,
+    policy: TierPolicy,
+    ladder: Ladder | None = None,
 ) -> bool:
     """After a qualifying credit (member row locked): move the member up if their points now
-    meet a higher tier. Returns whether the state changed. No tiers defined: nothing to do."""
-    ladder = await load_ladder(connection)
+    meet a higher tier. Returns whether the state changed. No tiers defined: nothing to do.
+    `ladder`: one the caller loaded in this transaction already, to save the query."""
+    ladder = ladder or await load_ladder(connection)
     if not ladder.defined:
         return False
     now = datetime.now(UTC)
