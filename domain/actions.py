@@ -7,7 +7,7 @@ from typing import Any
 
 from domain import audit
 from domain.db import transaction
-from domain.errors import DomainError
+from domain.errors import reject_invalid
 from domain.models import Action
 from gamification.actions import validate_action
 from gamification.limits import Limit
@@ -78,9 +78,7 @@ async def upsert_action(actor: str, definition: ActionDefinition) -> Action:
     )
     if definition.schedule is not None:
         problems += validate_schedule(definition.schedule)
-    if problems:
-        first = problems[0]
-        raise DomainError("INVALID_INPUT", first.message, first.field)
+    reject_invalid(problems)
     values = {
         "name": definition.name.strip(),
         "description": definition.description[:5000],
@@ -92,19 +90,15 @@ async def upsert_action(actor: str, definition: ActionDefinition) -> Action:
         "schedule": schedule_json(definition.schedule),
     }
     async with transaction() as connection:
-        action = (
-            await Action.select_for_update().using_db(connection).get_or_none(key=definition.key)
+        return await audit.upsert_by_key(
+            connection,
+            Action,
+            definition.key,
+            values,
+            actor=actor,
+            operation="upsertAction",
+            snapshot=snapshot,
         )
-        before = snapshot(action) if action else None
-        if action is None:
-            action = await Action.create(key=definition.key, using_db=connection, **values)
-        else:
-            action.update_from_dict(values)
-            await action.save(using_db=connection)
-        await audit.record(
-            connection, actor, "upsertAction", f"action:{action.key}", before, snapshot(action)
-        )
-    return action
 
 
 async def list_actions(include_inactive: bool) -> list[Action]:

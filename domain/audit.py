@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.models import Model
 
 from domain.models import AuditRecord
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 
 async def record(
@@ -34,3 +38,27 @@ async def history(first: int, before_id: int | None) -> list[AuditRecord]:
     if before_id is not None:
         query = query.filter(id__lt=before_id)
     return await query.order_by("-id").limit(first + 1)
+
+
+async def upsert_by_key(
+    connection: BaseDBAsyncClient,
+    model: type[ModelT],
+    key: str,
+    values: dict[str, Any],
+    *,
+    actor: str,
+    operation: str,
+    snapshot: Callable[[ModelT], dict[str, Any]],
+) -> ModelT:
+    """Create the admin-defined row `key`, or overwrite its fields, under its row lock; the
+    audit record (before and after) commits with it. The shape of every admin upsert."""
+    row = await model.select_for_update().using_db(connection).get_or_none(key=key)
+    before = snapshot(row) if row is not None else None
+    if row is None:
+        row = await model.create(key=key, using_db=connection, **values)
+    else:
+        row.update_from_dict(values)
+        await row.save(using_db=connection)
+    target = f"{model._meta.db_table}:{key}"
+    await record(connection, actor, operation, target, before, snapshot(row))
+    return row

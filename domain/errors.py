@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from gamification.actions import Problem
+
 
 class DomainError(Exception):
     """An expected failure the caller can act on, with a stable SCREAMING_SNAKE_CASE code."""
@@ -21,3 +23,10 @@ def invalid_input(message: str, *field: str) -> DomainError:
 
 def not_found(message: str, *field: str) -> DomainError:
     return DomainError("NOT_FOUND", message, field or None)
+
+
+def reject_invalid(problems: Sequence[Problem]) -> None:
+    """Raise INVALID_INPUT for the first problem a validation rule found, if any."""
+    if problems:
+        first = problems[0]
+        raise DomainError("INVALID_INPUT", first.message, first.field)

@@ -20,7 +20,7 @@ from tortoise.expressions import F
 
 from domain import audit, ledger, tiers
 from domain.db import dialect, transaction
-from domain.errors import DomainError, invalid_input, not_found
+from domain.errors import DomainError, invalid_input, not_found, reject_invalid
 from domain.models import LedgerReason, Redemption, RedemptionStatus, Reward
 from domain.runtime import Runtime
 from gamification.actions import ACTION_KEY, MAX_KEY_LENGTH
@@ -91,9 +91,7 @@ async def upsert_reward(actor: str, definition: RewardDefinition) -> Reward:
         ),
         keys,
     )
-    if problems:
-        first = problems[0]
-        raise DomainError("INVALID_INPUT", first.message, first.field)
+    reject_invalid(problems)
     values = {
         "name": definition.name.strip(),
         "description": definition.description[:5000],
@@ -104,19 +102,15 @@ async def upsert_reward(actor: str, definition: RewardDefinition) -> Reward:
         "active": definition.active,
     }
     async with transaction() as connection:
-        reward = (
-            await Reward.select_for_update().using_db(connection).get_or_none(key=definition.key)
+        return await audit.upsert_by_key(
+            connection,
+            Reward,
+            definition.key,
+            values,
+            actor=actor,
+            operation="upsertReward",
+            snapshot=snapshot,
         )
-        before = snapshot(reward) if reward else None
-        if reward is None:
-            reward = await Reward.create(key=definition.key, using_db=connection, **values)
-        else:
-            reward.update_from_dict(values)
-            await reward.save(using_db=connection)
-        await audit.record(
-            connection, actor, "upsertReward", f"reward:{reward.key}", before, snapshot(reward)
-        )
-    return reward
 
 
 async def list_rewards(include_inactive: bool) -> list[Reward]:

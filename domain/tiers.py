@@ -21,7 +21,7 @@ from tortoise.functions import Sum
 
 from domain import audit
 from domain.db import transaction
-from domain.errors import DomainError
+from domain.errors import reject_invalid
 from domain.models import LedgerEntry, LedgerReason, Member, Tier
 from domain.settings import Settings
 from gamification import tiers as rules
@@ -239,13 +239,8 @@ async def upsert_tier(actor: str, definition: TierRule) -> Tier:
         archived=definition.archived,
     )
     async with transaction() as connection:
-        tier = await Tier.select_for_update().using_db(connection).get_or_none(key=definition.key)
         others = [rule_of(t) for t in await Tier.exclude(key=definition.key).using_db(connection)]
-        problems = rules.validate_tier(definition, others)
-        if problems:
-            first = problems[0]
-            raise DomainError("INVALID_INPUT", first.message, first.field)
-        before = snapshot(tier) if tier else None
+        reject_invalid(rules.validate_tier(definition, others))
         values = {
             "name": definition.name,
             "threshold": definition.threshold,
@@ -253,15 +248,15 @@ async def upsert_tier(actor: str, definition: TierRule) -> Tier:
             "benefits": list(definition.benefits),
             "archived": definition.archived,
         }
-        if tier is None:
-            tier = await Tier.create(key=definition.key, using_db=connection, **values)
-        else:
-            tier.update_from_dict(values)
-            await tier.save(using_db=connection)
-        await audit.record(
-            connection, actor, "upsertTier", f"tier:{tier.key}", before, snapshot(tier)
+        return await audit.upsert_by_key(
+            connection,
+            Tier,
+            definition.key,
+            values,
+            actor=actor,
+            operation="upsertTier",
+            snapshot=snapshot,
         )
-    return tier
 
 
 async def list_tiers() -> list[TierRule]:
