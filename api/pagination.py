@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import strawberry
 
 from api.errors import ClientError
 
 MAX_PAGE = 100
+
+RowT = TypeVar("RowT", bound=Any)
+EdgeT = TypeVar("EdgeT")
 
 
 @strawberry.type
@@ -47,3 +52,24 @@ def decode_id_cursor(kind: str, cursor: str | None) -> int | None:
     except (ValueError, UnicodeDecodeError):
         pass
     raise ClientError("INVALID_CURSOR", "the cursor is not valid for this list")
+
+
+def id_keyset_page(
+    kind: str,
+    rows: Sequence[RowT],
+    size: int,
+    after: str | None,
+    make_edge: Callable[[str, RowT], EdgeT],
+) -> tuple[list[EdgeT], PageInfo]:
+    """Edges and PageInfo for a newest-first page fetched with one extra row (`size + 1`) to
+    tell whether more follow; each row's cursor is its `id`."""
+    page = rows[:size]
+    cursors = [encode_id_cursor(kind, int(row.id)) for row in page]
+    edges = [make_edge(cursor, row) for cursor, row in zip(cursors, page, strict=True)]
+    info = PageInfo(
+        has_next_page=len(rows) > size,
+        has_previous_page=after is not None,
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
+    )
+    return edges, info

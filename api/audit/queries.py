@@ -5,7 +5,7 @@ import strawberry
 from api.audit.types import AuditRecord, AuditRecordConnection, AuditRecordEdge
 from api.auth import Role
 from api.context import Info
-from api.pagination import PageInfo, clamp_first, decode_id_cursor, encode_id_cursor
+from api.pagination import clamp_first, decode_id_cursor, id_keyset_page
 from domain import audit
 
 
@@ -19,16 +19,11 @@ class AuditQueries:
         size = clamp_first(first, 20)
         before_id = decode_id_cursor("audit", after)
         records = await audit.history(size, before_id)
-        edges = [
-            AuditRecordEdge(cursor=encode_id_cursor("audit", r.id), node=AuditRecord.from_model(r))
-            for r in records[:size]
-        ]
-        return AuditRecordConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(records) > size,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+        edges, page_info = id_keyset_page(
+            "audit",
+            records,
+            size,
+            after,
+            lambda cursor, r: AuditRecordEdge(cursor=cursor, node=AuditRecord.from_model(r)),
         )
+        return AuditRecordConnection(edges=edges, page_info=page_info)

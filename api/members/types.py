@@ -5,7 +5,7 @@ from datetime import datetime
 import strawberry
 
 from api.context import Info
-from api.pagination import PageInfo, clamp_first, decode_id_cursor, encode_id_cursor
+from api.pagination import PageInfo, clamp_first, decode_id_cursor, id_keyset_page
 from api.points import fields as points_fields
 from api.rewards.types import Redemption, RedemptionConnection, RedemptionEdge
 from api.tiers.types import TierStatus
@@ -115,19 +115,14 @@ class Member:
         size = clamp_first(first, 20)
         before_id = decode_id_cursor("ledger", after)
         entries = await ledger.history(self._model.id, size, before_id)
-        edges = [
-            LedgerEntryEdge(cursor=encode_id_cursor("ledger", e.id), node=LedgerEntry.from_model(e))
-            for e in entries[:size]
-        ]
-        return LedgerEntryConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(entries) > size,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+        edges, page_info = id_keyset_page(
+            "ledger",
+            entries,
+            size,
+            after,
+            lambda cursor, e: LedgerEntryEdge(cursor=cursor, node=LedgerEntry.from_model(e)),
         )
+        return LedgerEntryConnection(edges=edges, page_info=page_info)
 
     @strawberry.field
     async def tier(self, info: Info) -> TierStatus:
@@ -140,18 +135,11 @@ class Member:
         size = clamp_first(first, 20)
         before_id = decode_id_cursor("redemption", after)
         found = await info.context.rewards.pages.load((self._model.id, size, before_id))
-        edges = [
-            RedemptionEdge(
-                cursor=encode_id_cursor("redemption", r.id), node=Redemption.from_model(r)
-            )
-            for r in found[:size]
-        ]
-        return RedemptionConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(found) > size,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+        edges, page_info = id_keyset_page(
+            "redemption",
+            found,
+            size,
+            after,
+            lambda cursor, r: RedemptionEdge(cursor=cursor, node=Redemption.from_model(r)),
         )
+        return RedemptionConnection(edges=edges, page_info=page_info)
