@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,6 +14,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from domain.settings import Settings
+
+log = logging.getLogger("plaudit.db")
 
 MODEL_MODULES = ["domain.models", "aerich.models"]
 
@@ -65,15 +69,45 @@ async def close_db() -> None:
     await Tortoise.close_connections()
 
 
+AfterCommit = Callable[[], Awaitable[object]]
+_after_commit: ContextVar[list[AfterCommit] | None] = ContextVar("after_commit", default=None)
+
+
 @asynccontextmanager
 async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
     """Open a transaction: the only way services write more than one row.
 
     On SQLite it takes the database write lock at once (see `domain.sqlite_engine`); on PostgreSQL
-    services lock the rows they change with `select_for_update`.
+    services lock the rows they change with `select_for_update`. Work registered with
+    `after_commit` runs once it has committed (never after a rollback).
     """
-    async with in_transaction() as connection:
-        yield connection
+    if _after_commit.get() is not None:
+        # Nested: a savepoint inside the outer transaction, whose commit runs the hooks.
+        async with in_transaction() as connection:
+            yield connection
+        return
+    hooks: list[AfterCommit] = []
+    token = _after_commit.set(hooks)
+    try:
+        async with in_transaction() as connection:
+            yield connection
+    finally:
+        _after_commit.reset(token)
+    for hook in hooks:
+        try:
+            await hook()
+        except Exception:
+            # Committed is committed: what a hook failed to do is left for the sweeps.
+            log.exception("after-commit hook %r failed", hook)
+
+
+def after_commit(hook: AfterCommit) -> None:
+    """Run `hook` once the current transaction commits (publishing, enqueueing: invariant 3).
+    Outside a transaction it is the caller's job; this raises to say so."""
+    hooks = _after_commit.get()
+    if hooks is None:
+        raise RuntimeError("after_commit needs an open transaction()")
+    hooks.append(hook)
 
 
 def dialect() -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
+from domain import events
 from domain.db import close_db, init_db
 from domain.leaderboard_store import LeaderboardStore
 from domain.queue import deserialize, serialize
@@ -33,9 +34,12 @@ class Runtime:
         endpoint = open_endpoint(settings)
         redis = endpoint.client(decode_responses=False)
         queue = endpoint.arq_client(job_serializer=serialize, job_deserializer=deserialize)
+        events.publisher.redis = redis
         return cls(settings, endpoint, redis, queue, LeaderboardStore(redis))
 
     async def close(self, *, database: bool = True) -> None:
+        if events.publisher.redis is self.redis:
+            events.publisher.redis = None
         await self.queue.aclose()
         await self.redis.aclose()
         self.endpoint.close()

@@ -1,7 +1,12 @@
 """Tortoise models. Every table Plaudit owns is imported here, where aerich finds it."""
 
 from domain.models.actions import Action
+from domain.models.activity import ANY_ACTION, ActivityDay, ActivityStats
 from domain.models.audit import AuditRecord
+from domain.models.badges import Badge, MemberBadge
+from domain.models.challenges import Challenge, ChallengeParticipant
+from domain.models.events import MemberEvent
+from domain.models.goals import GoalTrigger
 from domain.models.interactions import Interaction, InteractionStatus
 from domain.models.leaderboards import LeaderboardScore
 from domain.models.ledger import LedgerEntry, LedgerReason
@@ -10,14 +15,23 @@ from domain.models.rewards import Redemption, RedemptionStatus, Reward
 from domain.models.tiers import Tier
 
 __all__ = [
+    "ANY_ACTION",
     "Action",
+    "ActivityDay",
+    "ActivityStats",
     "AuditRecord",
+    "Badge",
+    "Challenge",
+    "ChallengeParticipant",
+    "GoalTrigger",
     "Interaction",
     "InteractionStatus",
     "LeaderboardScore",
     "LedgerEntry",
     "LedgerReason",
     "Member",
+    "MemberBadge",
+    "MemberEvent",
     "Redemption",
     "RedemptionStatus",
     "Reward",

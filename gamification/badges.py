@@ -1,0 +1,49 @@
+"""Badges: what a valid badge is and who may see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gamification.actions import ACTION_KEY, MAX_KEY_LENGTH, MAX_POINTS, Problem
+from gamification.goals import Goal, validate_goals
+
+MAX_IMAGE_URL = 2048
+
+
+@dataclass(frozen=True)
+class BadgeDefinition:
+    key: str
+    name: str
+    description: str
+    image_url: str | None
+    secret: bool
+    goals: tuple[Goal, ...]
+    reward_points: int
+
+
+def validate_badge(badge: BadgeDefinition) -> list[Problem]:
+    problems: list[Problem] = []
+    if len(badge.key) > MAX_KEY_LENGTH or not ACTION_KEY.fullmatch(badge.key):
+        problems.append(
+            Problem(("input", "key"), "key must be lowercase dot-separated words, e.g. reviewer")
+        )
+    if not badge.name.strip() or len(badge.name) > 200:
+        problems.append(Problem(("input", "name"), "name must be 1 to 200 characters"))
+    if len(badge.description) > 2000:
+        problems.append(Problem(("input", "description"), "description is at most 2000 characters"))
+    url = badge.image_url
+    if url is not None and (
+        len(url) > MAX_IMAGE_URL or not url.startswith(("https://", "http://"))
+    ):
+        problems.append(Problem(("input", "imageUrl"), "imageUrl must be an http(s) URL"))
+    problems += validate_goals(badge.goals, ("input", "goals"))
+    if not 0 <= badge.reward_points <= MAX_POINTS:
+        problems.append(
+            Problem(("input", "rewardPoints"), f"rewardPoints must be 0 to {MAX_POINTS}")
+        )
+    return problems
+
+
+def visible_to_member(secret: bool, earned: bool) -> bool:
+    """A secret badge stays hidden from a member (in lists and progress) until they earn it."""
+    return earned or not secret

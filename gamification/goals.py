@@ -1,0 +1,250 @@
+"""Goals: what a badge or challenge asks of a member, and how far along they are.
+
+A goal is a metric (what to count), an optional action (whose interactions) and a target.
+Progress never scans history: badges read whole-history running totals (`Totals`), and a
+challenge keeps a small state per goal (`GoalState`) that each fact inside its window advances.
+A fact only moves the goals whose trigger (`Goal.trigger`) it names (`triggers_of`), which is
+what lets the engine look up the few goals an interaction can move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from gamification.actions import ACTION_KEY, Problem
+from gamification.streaks import longest_run
+
+MAX_GOALS = 10
+MAX_TARGET = 1_000_000_000
+NO_ACTION = ""  # the trigger action of goals without one
+
+
+class Metric(StrEnum):
+    ACTION_COUNT = "ACTION_COUNT"
+    ACTIVE_DAYS = "ACTIVE_DAYS"
+    STREAK_DAYS = "STREAK_DAYS"
+    POINTS_EARNED = "POINTS_EARNED"
+    REFERRALS_CONVERTED = "REFERRALS_CONVERTED"
+    CONTENT_APPROVED = "CONTENT_APPROVED"
+
+
+# Metrics that count days, and those that take an action (optional for the day metrics).
+DAY_METRICS = frozenset({Metric.ACTIVE_DAYS, Metric.STREAK_DAYS})
+ACTION_METRICS = frozenset({Metric.ACTION_COUNT}) | DAY_METRICS
+
+
+@dataclass(frozen=True)
+class Goal:
+    metric: Metric
+    action: str | None
+    target: int
+
+    @property
+    def trigger(self) -> tuple[Metric, str]:
+        """The index key of this goal: facts naming it can move it."""
+        return (self.metric, self.action or NO_ACTION)
+
+    def as_json(self) -> dict[str, object]:
+        return {"metric": self.metric.value, "action": self.action, "target": self.target}
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, object]) -> Goal:
+        action = raw.get("action")
+        return cls(
+            Metric(str(raw["metric"])), str(action) if action else None, int(str(raw["target"]))
+        )
+
+
+def goals_from_json(raw: object) -> tuple[Goal, ...]:
+    return tuple(Goal.from_json(item) for item in raw) if isinstance(raw, list) else ()
+
+
+def validate_goals(goals: Sequence[Goal], path: tuple[str, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+    if len(goals) > MAX_GOALS:
+        problems.append(Problem(path, f"at most {MAX_GOALS} goals"))
+    seen: set[tuple[Metric, str]] = set()
+    for index, goal in enumerate(goals):
+        here = (*path, str(index))
+        if not 1 <= goal.target <= MAX_TARGET:
+            problems.append(Problem((*here, "target"), f"target must be 1 to {MAX_TARGET}"))
+        if goal.metric is Metric.ACTION_COUNT and not goal.action:
+            problems.append(Problem((*here, "action"), "ACTION_COUNT needs an action"))
+        if goal.metric not in ACTION_METRICS and goal.action:
+            problems.append(
+                Problem((*here, "action"), f"{goal.metric.value} does not take an action")
+            )
+        if goal.action and not ACTION_KEY.fullmatch(goal.action):
+            problems.append(Problem((*here, "action"), "action must be an action key"))
+        if goal.trigger in seen:
+            problems.append(Problem(here, "the same metric and action appear twice"))
+        seen.add(goal.trigger)
+    return problems
+
+
+# --- facts --------------------------------------------------------------------------------------
+
+
+class FactKind(StrEnum):
+    INTERACTION = "INTERACTION"  # an awarded interaction
+    POINTS = "POINTS"  # points credited (earned)
+    REFERRAL_CONVERTED = "REFERRAL_CONVERTED"
+    CONTENT_APPROVED = "CONTENT_APPROVED"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Something that happened to a member that goals count. `day` is the calendar day of `at`
+    in the program time zone (`gamification.periods.local_date`)."""
+
+    kind: FactKind
+    at: datetime
+    day: date
+    action: str | None = None
+    amount: int = 1
+
+
+def triggers_of(fact: Fact) -> set[tuple[Metric, str]]:
+    """The goal index keys a fact can move."""
+    if fact.kind is FactKind.INTERACTION:
+        action = fact.action or NO_ACTION
+        return {
+            (Metric.ACTION_COUNT, action),
+            (Metric.ACTIVE_DAYS, action),
+            (Metric.STREAK_DAYS, action),
+            (Metric.ACTIVE_DAYS, NO_ACTION),
+            (Metric.STREAK_DAYS, NO_ACTION),
+        }
+    if fact.kind is FactKind.POINTS:
+        return {(Metric.POINTS_EARNED, NO_ACTION)}
+    if fact.kind is FactKind.REFERRAL_CONVERTED:
+        return {(Metric.REFERRALS_CONVERTED, NO_ACTION)}
+    return {(Metric.CONTENT_APPROVED, NO_ACTION)}
+
+
+def moves(goal: Goal, fact: Fact) -> bool:
+    return goal.trigger in triggers_of(fact)
+
+
+# --- whole-history progress (badges) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionTotals:
+    """Running totals for one action (or any action): see `domain.models.ActivityStats`."""
+
+    interactions: int = 0
+    active_days: int = 0
+    longest_streak: int = 0
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A member's whole-history counters. `actions` is keyed by action, NO_ACTION for any."""
+
+    actions: Mapping[str, ActionTotals] = field(default_factory=dict)
+    points_earned: int = 0
+    referrals_converted: int = 0
+    content_approved: int = 0
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    goal: Goal
+    current: int
+
+    @property
+    def completed(self) -> bool:
+        return self.current >= self.goal.target
+
+    @property
+    def capped(self) -> int:
+        """Progress counted toward a score: never more than the target."""
+        return min(self.current, self.goal.target)
+
+
+def current_from_totals(goal: Goal, totals: Totals) -> int:
+    if goal.metric is Metric.POINTS_EARNED:
+        return totals.points_earned
+    if goal.metric is Metric.REFERRALS_CONVERTED:
+        return totals.referrals_converted
+    if goal.metric is Metric.CONTENT_APPROVED:
+        return totals.content_approved
+    action = totals.actions.get(goal.action or NO_ACTION, ActionTotals())
+    if goal.metric is Metric.ACTION_COUNT:
+        return action.interactions
+    if goal.metric is Metric.ACTIVE_DAYS:
+        return action.active_days
+    return action.longest_streak
+
+
+def progress_from_totals(goals: Sequence[Goal], totals: Totals) -> list[GoalProgress]:
+    return [GoalProgress(goal, current_from_totals(goal, totals)) for goal in goals]
+
+
+def all_completed(progress: Sequence[GoalProgress]) -> bool:
+    """Every goal met. No goals is never met: such badges are only awarded by hand or by a
+    challenge."""
+    return bool(progress) and all(p.completed for p in progress)
+
+
+def score(progress: Sequence[GoalProgress]) -> int:
+    """A challenge's leaderboard score: summed progress, each goal capped at its target."""
+    return sum(p.capped for p in progress)
+
+
+# --- windowed progress (challenges) -------------------------------------------------------------
+
+# A count for counting metrics; the sorted ISO days seen for day metrics.
+GoalState = int | list[str]
+
+
+def initial_state(goal: Goal) -> GoalState:
+    return [] if goal.metric in DAY_METRICS else 0
+
+
+def advance(goal: Goal, state: GoalState, fact: Fact) -> GoalState:
+    """The goal's state after a fact that counts for it (in the window, after enrolment).
+
+    Day sets make the result independent of the order facts arrive in: a late, backdated
+    interaction lands on its own day.
+    """
+    if not moves(goal, fact):
+        return state
+    if goal.metric in DAY_METRICS:
+        days = state if isinstance(state, list) else []
+        day = fact.day.isoformat()
+        return days if day in days else sorted([*days, day])
+    count = state if isinstance(state, int) else 0
+    return count + (fact.amount if fact.kind is FactKind.POINTS else 1)
+
+
+def current_from_state(goal: Goal, state: GoalState) -> int:
+    if isinstance(state, int):
+        return state
+    if goal.metric is Metric.ACTIVE_DAYS:
+        return len(state)
+    return longest_run(date.fromisoformat(day) for day in state)
+
+
+def states_from_json(goals: Sequence[Goal], raw: object) -> list[GoalState]:
+    """Stored states, realigned to `goals` (a missing or malformed one starts afresh)."""
+    stored = raw if isinstance(raw, list) else []
+    states: list[GoalState] = []
+    for index, goal in enumerate(goals):
+        value = stored[index] if index < len(stored) else None
+        if goal.metric in DAY_METRICS:
+            states.append([str(v) for v in value] if isinstance(value, list) else [])
+        else:
+            states.append(value if isinstance(value, int) else 0)
+    return states
+
+
+def progress_from_states(goals: Sequence[Goal], states: Sequence[GoalState]) -> list[GoalProgress]:
+    return [
+        GoalProgress(goal, current_from_state(goal, state))
+        for goal, state in zip(goals, states, strict=True)
+    ]
