@@ -112,3 +112,19 @@ def after_commit(hook: AfterCommit) -> None:
 
 def dialect() -> str:
     return str(connections.get("default").capabilities.dialect)
+
+
+def placeholders(rows: int, columns: int) -> str:
+    """`(?, ?), (?, ?)` or `($1, $2), ($3, $4)`: the VALUES of a multi-row raw statement."""
+    if dialect() == "postgres":
+        groups = []
+        for row in range(rows):
+            first = row * columns
+            groups.append("(" + ", ".join(f"${first + c + 1}" for c in range(columns)) + ")")
+        return ", ".join(groups)
+    return ", ".join(["(" + ", ".join("?" * columns) + ")"] * rows)
+
+
+def param(position: int) -> str:
+    """The placeholder of the 1-based `position`th parameter of a raw statement."""
+    return f"${position}" if dialect() == "postgres" else "?"

@@ -17,17 +17,19 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
-from domain import leaderboards, ledger, tiers
+from domain import activity, events, leaderboards, ledger, tiers
 from domain.actions import limits_of, schedule_of
+from domain.awarding import Awarding
 from domain.db import transaction
 from domain.errors import DomainError, invalid_input
 from domain.members import check_member_id, enrol
-from domain.models import Action, Interaction, InteractionStatus, LedgerReason
+from domain.models import Action, GoalTrigger, Interaction, InteractionStatus, LedgerReason
 from domain.queue import enqueue_interaction
 from domain.runtime import Runtime
+from gamification.goals import FactKind, Metric
 from gamification.leaderboards import POINTS_BOARD
 from gamification.limits import Decision, Outcome, decide
-from gamification.periods import period_window
+from gamification.periods import local_date, period_window
 from gamification.schedules import points_for
 from gamification.tiers import multiply
 from gamification.timing import check_timing
@@ -160,24 +162,54 @@ async def _award(
         ladder = await tiers.load_ladder(connection)
         points = multiply(points, ladder.multiplier(member))
         interaction.points_awarded = points
-        if points:
-            posting = await ledger.post(
-                connection,
-                member,
-                points,
-                LedgerReason.ACTION,
-                action.name,
-                f"interaction:{interaction.id}",
-                interaction.occurred_at,
-                tz,
-                tier_policy=tiers.TierPolicy.of(runtime.settings),
-                ladder=ladder,
-            )
-            updates = posting.score_updates
+        award = Awarding(connection, member, tz, tiers.TierPolicy.of(runtime.settings), ladder)
+        occurred_at = interaction.occurred_at
+        streaks = await activity.count_interaction(
+            connection, member.id, action.key, local_date(occurred_at, tz)
+        )
+        award.pending.append(award.fact(FactKind.INTERACTION, occurred_at, action=action.key))
+        await award.credit(
+            points, LedgerReason.ACTION, action.name, f"interaction:{interaction.id}", occurred_at
+        )
+        await _announce_streaks(connection, member.id, action, streaks)
+        await award.settle()
+        updates = award.score_updates
     await interaction.save(
         using_db=connection, update_fields=["status", "reason", "processed_at", "points_awarded"]
     )
     return updates
+
+
+async def _announce_streaks(
+    connection: BaseDBAsyncClient,
+    member_id: str,
+    action: Action,
+    changes: list[activity.StreakChange],
+) -> None:
+    """STREAK_EXTENDED for the any-action streak, and for the action's own streak when some
+    STREAK_DAYS goal names the action (the streaks a member is shown)."""
+    for change in changes:
+        if not change.extended:
+            continue
+        run = change.after.run
+        if change.action_key == "":
+            message, subject = f"{run}-day streak!", None
+        else:
+            shown = (
+                await GoalTrigger.filter(metric=Metric.STREAK_DAYS.value, action_key=action.key)
+                .using_db(connection)
+                .exists()
+            )
+            if not shown:
+                continue
+            message, subject = f"{run}-day {action.name} streak!", action.key
+        await events.record(
+            connection,
+            member_id,
+            events.EventKind.STREAK_EXTENDED,
+            message,
+            subject=subject,
+        )
 
 
 async def _points(

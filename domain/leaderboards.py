@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain.db import dialect
+from domain.db import dialect, placeholders
 from domain.leaderboard_store import LeaderboardStore
 from domain.models import LeaderboardScore
 from gamification.leaderboards import (
@@ -49,7 +49,7 @@ async def add_points(
     (now) and the returned scores are exact.
     """
     moved = boards_moved_by(board, effective_at, tz)
-    marks = _placeholders(len(moved), 6)
+    marks = placeholders(len(moved), 6)
     values: list[object] = []
     reached = now if dialect() == "postgres" else now.isoformat(sep=" ")
     for key, _window in moved:
@@ -94,6 +94,22 @@ async def project(store: LeaderboardStore, updates: list[ScoreUpdate]) -> None:
         await store.set_scores(
             (u.key, u.member_id, u.score, u.reached_at, u.expires_at) for u in updates
         )
+
+
+async def set_score(
+    connection: BaseDBAsyncClient, key: BoardKey, member_id: str, score: int, now: datetime
+) -> ScoreUpdate:
+    """Store the member's absolute score on a board without periods (a challenge's board):
+    scores there only rise, and `reached_at` is when this one was reached."""
+    reached = now if dialect() == "postgres" else now.isoformat(sep=" ")
+    sql = (
+        "INSERT INTO leaderboard_score (board, period, period_key, member_id, score, reached_at) "
+        f"VALUES {placeholders(1, 6)} ON CONFLICT (board, period, period_key, member_id) "
+        "DO UPDATE SET score = excluded.score, reached_at = excluded.reached_at"
+    )
+    values = [key.board, key.period.value, key.period_key, member_id, score, reached]
+    await connection.execute_query(sql, values)
+    return ScoreUpdate(key, member_id, score, now, None)
 
 
 def current_board(board: str, period: BoardPeriod, now: datetime, tz: ZoneInfo) -> BoardKey:
@@ -150,13 +166,3 @@ def _period_start(key: BoardKey) -> datetime:
     if key.period is BoardPeriod.WEEKLY:
         return datetime.strptime(key.period_key + "-1", "%G-W%V-%u")
     return datetime.strptime(key.period_key + "-01", "%Y-%m-%d")
-
-
-def _placeholders(rows: int, columns: int) -> str:
-    if dialect() == "postgres":
-        groups = []
-        for row in range(rows):
-            first = row * columns
-            groups.append("(" + ", ".join(f"${first + c + 1}" for c in range(columns)) + ")")
-        return ", ".join(groups)
-    return ", ".join(["(" + ", ".join("?" * columns) + ")"] * rows)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
-from domain import leaderboards, tiers
+from domain import events, leaderboards, tiers
 from domain.errors import DomainError
 from domain.leaderboards import ScoreUpdate
 from domain.models import LedgerEntry, LedgerReason, Member
@@ -81,6 +81,14 @@ async def post(
     )
     member.balance = balance_after
     member.lifetime += lifetime_gain
+    await events.record(
+        connection,
+        member.id,
+        events.EventKind.POINTS_CREDITED if amount >= 0 else events.EventKind.POINTS_DEBITED,
+        _message(amount, description),
+        points=amount,
+        occurred_at=now,
+    )
     if counts_as_qualifying(reason.value, amount):
         await tiers.upgrade_on_credit(connection, member, tier_policy, ladder)
     updates: list[ScoreUpdate] = []
@@ -89,6 +97,13 @@ async def post(
             connection, POINTS_BOARD, member.id, amount, effective_at, now, tz
         )
     return Posting(entry, updates)
+
+
+def _message(amount: int, description: str) -> str:
+    what = f": {description}" if description else ""
+    if amount >= 0:
+        return f"You earned {amount} points{what}"
+    return f"{-amount} points were taken{what}"
 
 
 async def history(member_id: str, first: int, before_id: int | None) -> list[LedgerEntry]:

@@ -19,7 +19,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.functions import Sum
 
-from domain import audit
+from domain import audit, events
 from domain.db import transaction
 from domain.errors import reject_invalid
 from domain.models import LedgerEntry, LedgerReason, Member, Tier
@@ -178,8 +178,29 @@ async def upgrade_on_credit(
         return False
     fields = _store(member, after)
     await member.save(using_db=connection, update_fields=fields)
+    await _tier_changed(connection, member, state, after, ladder)
     log.info("member %s moved to tier %s", member.id, after.key)
     return True
+
+
+async def _tier_changed(
+    connection: BaseDBAsyncClient,
+    member: Member,
+    before: TierState,
+    after: TierState,
+    ladder: Ladder,
+) -> None:
+    """A TIER_CHANGED event when the tier shown to the member is another one."""
+    shown = ladder.shown(after.key)
+    if shown.key == ladder.shown(before.key).key:
+        return
+    await events.record(
+        connection,
+        member.id,
+        events.EventKind.TIER_CHANGED,
+        f"You are now {shown.name}",
+        subject=shown.key,
+    )
 
 
 async def reevaluate_due_tiers(runtime: Runtime, now: datetime | None = None) -> int:
@@ -210,6 +231,7 @@ async def reevaluate_due_tiers(runtime: Runtime, now: datetime | None = None) ->
                 state, qualifying, ladder.rungs, now, policy.retention_days, held
             )
             await member.save(using_db=connection, update_fields=_store(member, after))
+            await _tier_changed(connection, member, state, after, ladder)
             done += 1
     return done
 

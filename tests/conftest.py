@@ -43,6 +43,14 @@ TABLES = [
     "redemption",
     "reward",
     "tier",
+    "member_event",
+    "member_badge",
+    "challenge_participant",
+    "goal_trigger",
+    "challenge",
+    "badge",
+    "activity_day",
+    "activity_stats",
     "member",
 ]
 SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"

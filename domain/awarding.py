@@ -1,0 +1,84 @@
+"""One award in progress: what crediting inside a transaction needs, and what it leaves behind.
+
+An interaction (or an admin's hand-awarded badge) can set off a chain: its points complete a
+challenge, whose reward points and badge move a POINTS_EARNED badge, and so on. `Awarding`
+carries that chain inside one transaction, under the member's lock: credits go through the
+ledger, each credit becomes a POINTS fact for the goals engine (`settle`), and the leaderboard
+scores to project once committed pile up in `score_updates`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from domain import badges, challenges, goal_triggers, ledger, tiers
+from domain.leaderboards import ScoreUpdate
+from domain.models import LedgerReason, Member
+from gamification.goals import Fact, FactKind, triggers_of
+from gamification.periods import local_date
+from gamification.points import counts_as_earned
+
+# Badges and challenges are each earned once, so a chain ends; this only guards against a bug.
+MAX_ROUNDS = 100
+
+
+@dataclass
+class Awarding:
+    connection: BaseDBAsyncClient
+    member: Member
+    tz: ZoneInfo
+    tier_policy: tiers.TierPolicy
+    ladder: tiers.Ladder | None = None
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    score_updates: list[ScoreUpdate] = field(default_factory=list)
+    pending: list[Fact] = field(default_factory=list)
+    _candidates: dict[tuple[object, ...], goal_triggers.Candidates] = field(default_factory=dict)
+
+    def fact(
+        self, kind: FactKind, at: datetime, action: str | None = None, amount: int = 1
+    ) -> Fact:
+        return Fact(kind, at, local_date(at, self.tz), action, amount)
+
+    async def credit(
+        self, amount: int, reason: LedgerReason, description: str, source_key: str, at: datetime
+    ) -> None:
+        """Post to the ledger; earned points become a POINTS fact for the goals engine."""
+        if amount == 0:
+            return
+        posting = await ledger.post(
+            self.connection,
+            self.member,
+            amount,
+            reason,
+            description,
+            source_key,
+            at,
+            self.tz,
+            tier_policy=self.tier_policy,
+            ladder=self.ladder,
+        )
+        self.score_updates += posting.score_updates
+        if counts_as_earned(reason.value, amount):
+            self.pending.append(self.fact(FactKind.POINTS, at, amount=amount))
+
+    async def candidates(self, fact: Fact) -> goal_triggers.Candidates:
+        """The badges and challenges `fact` can move (looked up once per kind of fact)."""
+        triggers = triggers_of(fact)
+        key = tuple(sorted(triggers))
+        if key not in self._candidates:
+            self._candidates[key] = await goal_triggers.candidates(self.connection, triggers)
+        return self._candidates[key]
+
+    async def settle(self) -> None:
+        """Evaluate the goals every pending fact can move, until no award adds another fact."""
+        for _ in range(MAX_ROUNDS):
+            if not self.pending:
+                return
+            fact = self.pending.pop(0)
+            await challenges.advance(self, fact)
+            await badges.check(self, fact)
+        raise RuntimeError(f"awarding for member {self.member.id} did not settle")

@@ -1,0 +1,237 @@
+"""Badges: define them, and award them once (by their goals, by a challenge, or by hand).
+
+Whole-history progress comes from the activity counters (`domain.activity`), never from a scan
+of the member's interactions. A member earns a badge at most once: `MemberBadge` is unique per
+(member, badge), and awards happen under the member's lock.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from domain import activity, audit, awarding, events, goal_triggers, leaderboards, ledger, tiers
+from domain.db import transaction
+from domain.errors import not_found, reject_invalid
+from domain.models import Badge, LedgerReason, Member, MemberBadge
+from gamification.badges import BadgeDefinition, validate_badge
+from gamification.goals import (
+    NO_ACTION,
+    Fact,
+    Goal,
+    Totals,
+    all_completed,
+    goals_from_json,
+    progress_from_totals,
+)
+
+if TYPE_CHECKING:
+    from domain.runtime import Runtime
+
+log = logging.getLogger("plaudit.badges")
+
+
+def snapshot(badge: Badge) -> dict[str, Any]:
+    return {
+        "key": badge.key,
+        "name": badge.name,
+        "description": badge.description,
+        "imageUrl": badge.image_url,
+        "secret": badge.secret,
+        "goals": badge.goals,
+        "rewardPoints": badge.reward_points,
+    }
+
+
+def goals_of(badge: Badge) -> tuple[Goal, ...]:
+    return goals_from_json(badge.goals)
+
+
+async def upsert_badge(actor: str, definition: BadgeDefinition) -> Badge:
+    """Create or redefine a badge; audited. Changing goals never takes a badge away: members
+    who meet the new goals earn it on their next evaluation (or `plaudit badges backfill`)."""
+    reject_invalid(validate_badge(definition))
+    values = {
+        "name": definition.name.strip(),
+        "description": definition.description,
+        "image_url": definition.image_url,
+        "secret": definition.secret,
+        "goals": [goal.as_json() for goal in definition.goals],
+        "reward_points": definition.reward_points,
+    }
+    async with transaction() as connection:
+        badge = await audit.upsert_by_key(
+            connection,
+            Badge,
+            definition.key,
+            values,
+            actor=actor,
+            operation="upsertBadge",
+            snapshot=snapshot,
+        )
+        await goal_triggers.rewrite(connection, definition.goals, badge_key=badge.key)
+    return badge
+
+
+async def list_badges(*, include_secret: bool) -> list[Badge]:
+    query = Badge.all() if include_secret else Badge.filter(secret=False)
+    return await query.order_by("name", "key")
+
+
+async def earn(award: awarding.Awarding, badge: Badge, source: str, at: datetime) -> bool:
+    """Award `badge` (and its reward points) unless already earned; returns whether it was.
+
+    The caller holds the member's lock, so checking first is exact; the unique constraint backs
+    it up.
+    """
+    connection, member = award.connection, award.member
+    if (
+        await MemberBadge.filter(member_id=member.id, badge_id=badge.key)
+        .using_db(connection)
+        .exists()
+    ):
+        return False
+    await MemberBadge.create(
+        member_id=member.id,
+        badge_id=badge.key,
+        earned_at=award.now,
+        source=source,
+        using_db=connection,
+    )
+    await award.credit(
+        badge.reward_points,
+        LedgerReason.BADGE,
+        f"Badge: {badge.name}",
+        f"badge:{badge.key}:{member.id}",
+        at,
+    )
+    await events.record(
+        connection,
+        member.id,
+        events.EventKind.BADGE_EARNED,
+        f"You earned the {badge.name} badge",
+        points=badge.reward_points or None,
+        subject=badge.key,
+    )
+    log.info("member %s earned badge %s (%s)", member.id, badge.key, source)
+    return True
+
+
+async def check(award: awarding.Awarding, fact: Fact) -> None:
+    """Award every badge whose goals `fact` can move and that the member now meets."""
+    found = await award.candidates(fact)
+    if not found.badges:
+        return
+    connection, member = award.connection, award.member
+    earned = set(
+        await MemberBadge.filter(member_id=member.id, badge_id__in=found.badges)
+        .using_db(connection)
+        .values_list("badge_id", flat=True)
+    )
+    open_badges = [
+        badge
+        for badge in await Badge.filter(key__in=found.badges - earned).using_db(connection)
+        if goals_of(badge)
+    ]
+    if not open_badges:
+        return
+    totals = await _totals(connection, member, [goals_of(b) for b in open_badges])
+    for badge in sorted(open_badges, key=lambda b: b.key):
+        if all_completed(progress_from_totals(goals_of(badge), totals)):
+            await earn(award, badge, "goals", fact.at)
+
+
+async def _totals(
+    connection: BaseDBAsyncClient | None, member: Member, goal_sets: Sequence[Sequence[Goal]]
+) -> Totals:
+    actions = {goal.action or NO_ACTION for goals in goal_sets for goal in goals}
+    rows = await activity.stats_of(connection, [member.id], sorted(actions))
+    return activity.totals_of(rows[member.id], member.lifetime)
+
+
+async def award_badge(runtime: Runtime, actor: str, member_id: str, badge_key: str) -> Badge:
+    """An admin awards a badge by hand: idempotent (a badge is earned once); audited."""
+    async with transaction() as connection:
+        badge = await Badge.filter(key=badge_key).using_db(connection).first()
+        if badge is None:
+            raise not_found(f"no badge {badge_key[:100]!r}", "badgeKey")
+        member = await ledger.lock_member(connection, member_id)
+        award = awarding.Awarding(
+            connection, member, runtime.settings.tz, tiers.TierPolicy.of(runtime.settings)
+        )
+        if await earn(award, badge, f"admin:{actor}"[:200], award.now):
+            await award.settle()
+            await audit.record(
+                connection,
+                actor,
+                "awardBadge",
+                f"member_badge:{member_id}:{badge_key}",
+                None,
+                {"member": member_id, "badge": badge_key},
+            )
+    await leaderboards.project(runtime.leaderboards, award.score_updates)
+    return badge
+
+
+async def backfill(
+    runtime: Runtime,
+    badge_key: str,
+    *,
+    batch: int = 500,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Evaluate one badge for every member (after its goals changed, or for a new badge).
+
+    Members are read in batches of `batch`; only those whose counters meet the goals are then
+    awarded, each in a transaction of their own under their lock. Returns how many earned it.
+    """
+    badge = await Badge.get_or_none(key=badge_key)
+    if badge is None:
+        raise not_found(f"no badge {badge_key[:100]!r}", "badgeKey")
+    goals = goals_of(badge)
+    total = await Member.all().count()
+    done = awarded = 0
+    last_id = ""
+    policy = tiers.TierPolicy.of(runtime.settings)
+    while goals:
+        members = await Member.filter(id__gt=last_id).order_by("id").limit(batch)
+        if not members:
+            break
+        last_id = members[-1].id
+        holders = {
+            str(member_id)
+            for member_id in await MemberBadge.filter(
+                badge_id=badge.key, member_id__in=[m.id for m in members]
+            ).values_list("member_id", flat=True)
+        }
+        actions = sorted({goal.action or NO_ACTION for goal in goals})
+        stats = await activity.stats_of(None, [m.id for m in members], actions)
+        for member in members:
+            totals = activity.totals_of(stats[member.id], member.lifetime)
+            if member.id in holders or not all_completed(progress_from_totals(goals, totals)):
+                continue
+            awarded += await _award_backfilled(runtime, member.id, badge, policy)
+        done += len(members)
+        if progress is not None:
+            progress(done, total)
+    return awarded
+
+
+async def _award_backfilled(
+    runtime: Runtime, member_id: str, badge: Badge, policy: tiers.TierPolicy
+) -> int:
+    async with transaction() as connection:
+        member = await ledger.lock_member(connection, member_id)
+        award = awarding.Awarding(connection, member, runtime.settings.tz, policy)
+        totals = await _totals(connection, member, [goals_of(badge)])
+        if not all_completed(progress_from_totals(goals_of(badge), totals)):
+            return 0
+        earned = await earn(award, badge, "backfill", award.now)
+        if earned:
+            await award.settle()
+    await leaderboards.project(runtime.leaderboards, award.score_updates)
+    return int(earned)

@@ -1,0 +1,302 @@
+"""Challenges: define them, enrol members (within the cap), advance progress and complete them.
+
+Progress lives on the member's `ChallengeParticipant` row as one small state per goal, advanced
+by each fact that falls in the window (and after enrolment when that is required); nothing is
+recounted from history. The participant cap is a conditional update on the challenge's counter,
+so concurrent enrolments never exceed it. The challenge's leaderboard (`challenge:<key>`) is an
+ordinary board whose score is the summed capped progress, written by the leaderboard code.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import F
+
+from domain import audit, awarding, badges, events, goal_triggers, leaderboards, ledger
+from domain.db import param, transaction
+from domain.errors import DomainError, invalid_input, not_found, reject_invalid
+from domain.members import enrol
+from domain.models import Badge, Challenge, ChallengeParticipant, LedgerReason
+from gamification.challenges import (
+    ChallengeDefinition,
+    ChallengeStatus,
+    Window,
+    board_of,
+    counts_for,
+    status_of,
+    validate_challenge,
+)
+from gamification.goals import (
+    Fact,
+    Goal,
+    all_completed,
+    goals_from_json,
+    initial_state,
+    progress_from_states,
+    score,
+    states_from_json,
+)
+from gamification.goals import (
+    advance as advance_state,
+)
+from gamification.leaderboards import BoardKey, BoardPeriod
+
+log = logging.getLogger("plaudit.challenges")
+
+OPEN_FOR_ENROLMENT = (ChallengeStatus.SCHEDULED, ChallengeStatus.ACTIVE)
+
+
+def goals_of(challenge: Challenge) -> tuple[Goal, ...]:
+    return goals_from_json(challenge.goals)
+
+
+def window_of(challenge: Challenge) -> Window:
+    return Window(challenge.starts_at, challenge.ends_at)
+
+
+def status(challenge: Challenge, now: datetime | None = None) -> ChallengeStatus:
+    return status_of(window_of(challenge), challenge.archived, now or datetime.now(UTC))
+
+
+def board_key(challenge_key: str) -> BoardKey:
+    """A challenge's board has one period: the challenge itself."""
+    return BoardKey(board_of(challenge_key), BoardPeriod.ALL_TIME, "lifetime")
+
+
+def snapshot(challenge: Challenge) -> dict[str, Any]:
+    return {
+        "key": challenge.key,
+        "name": challenge.name,
+        "description": challenge.description,
+        "startsAt": challenge.starts_at.isoformat(),
+        "endsAt": challenge.ends_at.isoformat(),
+        "goals": challenge.goals,
+        "rewardPoints": challenge.reward_points,
+        "rewardBadgeKey": challenge.reward_badge_key,
+        "requiresEnrollment": challenge.requires_enrollment,
+        "maxParticipants": challenge.max_participants,
+        "archived": challenge.archived,
+    }
+
+
+async def upsert_challenge(
+    actor: str,
+    definition: ChallengeDefinition,
+    *,
+    description: str = "",
+    reward_badge_key: str | None = None,
+    requires_enrollment: bool = False,
+    archived: bool = False,
+    now: datetime | None = None,
+) -> Challenge:
+    """Create or redefine a challenge; audited. Once started, its goals and start stay fixed
+    (progress already counted against them); its end, rewards and texts may still change."""
+    now = now or datetime.now(UTC)
+    async with transaction() as connection:
+        stored = await Challenge.filter(key=definition.key).using_db(connection).first()
+        started = stored if stored is not None and stored.starts_at <= now else None
+        reject_invalid(
+            validate_challenge(definition, started_goals=goals_of(started) if started else None)
+        )
+        if started is not None and started.starts_at != definition.window.starts_at:
+            raise invalid_input(
+                "the start of a challenge that has started cannot change", "input", "startsAt"
+            )
+        badge_query = Badge.filter(key=reward_badge_key or "").using_db(connection)
+        if reward_badge_key and not await badge_query.exists():
+            raise not_found(f"no badge {reward_badge_key[:100]!r}", "input", "rewardBadgeKey")
+        if len(description) > 2000:
+            raise invalid_input("description is at most 2000 characters", "input", "description")
+        values = {
+            "name": definition.name.strip(),
+            "description": description,
+            "starts_at": definition.window.starts_at,
+            "ends_at": definition.window.ends_at,
+            "goals": [goal.as_json() for goal in definition.goals],
+            "reward_points": definition.reward_points,
+            "reward_badge_key": reward_badge_key or None,
+            "requires_enrollment": requires_enrollment,
+            "max_participants": definition.max_participants,
+            "archived": archived,
+        }
+        challenge = await audit.upsert_by_key(
+            connection,
+            Challenge,
+            definition.key,
+            values,
+            actor=actor,
+            operation="upsertChallenge",
+            snapshot=snapshot,
+        )
+        await goal_triggers.rewrite(connection, definition.goals, challenge_key=challenge.key)
+    return challenge
+
+
+async def list_challenges(
+    challenge_status: ChallengeStatus | None, now: datetime | None = None
+) -> list[Challenge]:
+    """Soonest ending first; filtered on the status the clock gives them."""
+    now = now or datetime.now(UTC)
+    query = Challenge.all()
+    if challenge_status is ChallengeStatus.ARCHIVED:
+        query = query.filter(archived=True)
+    elif challenge_status is ChallengeStatus.SCHEDULED:
+        query = query.filter(archived=False, starts_at__gt=now)
+    elif challenge_status is ChallengeStatus.ACTIVE:
+        query = query.filter(archived=False, starts_at__lte=now, ends_at__gt=now)
+    elif challenge_status is ChallengeStatus.ENDED:
+        query = query.filter(archived=False, ends_at__lte=now)
+    return await query.order_by("ends_at", "key")
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    challenge: Challenge
+    participant: ChallengeParticipant
+    already: bool  # the member was enrolled before this call
+
+
+async def enroll(member_id: str, challenge_key: str, now: datetime | None = None) -> Enrollment:
+    """Enrol the member (a scheduled or active challenge, within its cap).
+
+    Errors: NOT_FOUND, NOT_ACTIVE (ended or archived), CHALLENGE_FULL. Enrolling twice is not an
+    error here: `already` says so, with the member's progress.
+    """
+    now = now or datetime.now(UTC)
+    await enrol(member_id)
+    async with transaction() as connection:
+        await ledger.lock_member(connection, member_id)
+        challenge = await Challenge.filter(key=challenge_key).using_db(connection).first()
+        if challenge is None:
+            raise not_found(f"no challenge {challenge_key[:100]!r}", "challengeKey")
+        row = (
+            await ChallengeParticipant.filter(challenge_id=challenge.key, member_id=member_id)
+            .using_db(connection)
+            .first()
+        )
+        if row is not None and row.enrolled_at is not None:
+            return Enrollment(challenge, row, already=True)
+        if status(challenge, now) not in OPEN_FOR_ENROLMENT:
+            raise DomainError("NOT_ACTIVE", "this challenge is not open for enrolment")
+        if row is None:
+            if not await _take_place(connection, challenge.key):
+                raise DomainError("CHALLENGE_FULL", "this challenge has no places left")
+            challenge.participants += 1
+            row = await ChallengeParticipant.create(
+                challenge_id=challenge.key,
+                member_id=member_id,
+                enrolled_at=now,
+                progress=[initial_state(goal) for goal in goals_of(challenge)],
+                using_db=connection,
+            )
+        else:
+            # Progress counted before enrolment (no enrolment required) stays.
+            row.enrolled_at = now
+            await row.save(using_db=connection, update_fields=["enrolled_at"])
+    return Enrollment(challenge, row, already=False)
+
+
+async def _take_place(connection: BaseDBAsyncClient, challenge_key: str) -> bool:
+    """Count one more participant if the cap allows: one conditional update, race-free."""
+    sql = (
+        "UPDATE challenge SET participants = participants + 1 "
+        f"WHERE key = {param(1)} "
+        "AND (max_participants IS NULL OR participants < max_participants) RETURNING key"
+    )
+    return bool(await connection.execute_query_dict(sql, [challenge_key]))
+
+
+async def advance(award: awarding.Awarding, fact: Fact) -> None:
+    """Move the member's progress in every open challenge `fact` counts for; complete those
+    whose goals are now all met."""
+    found = await award.candidates(fact)
+    if not found.challenges:
+        return
+    connection, member = award.connection, award.member
+    running = await Challenge.filter(
+        key__in=found.challenges, archived=False, starts_at__lte=fact.at, ends_at__gt=fact.at
+    ).using_db(connection)
+    if not running:
+        return
+    rows = {
+        row.challenge_id: row
+        for row in await ChallengeParticipant.filter(
+            member_id=member.id, challenge_id__in=[c.key for c in running]
+        ).using_db(connection)
+    }
+    for challenge in sorted(running, key=lambda c: c.key):
+        row = rows.get(challenge.key)
+        if row is not None and row.completed_at is not None:
+            continue
+        enrolled_at = row.enrolled_at if row is not None else None
+        if not counts_for(
+            window_of(challenge), fact.at, challenge.requires_enrollment, enrolled_at
+        ):
+            continue
+        if row is None:
+            if not await _take_place(connection, challenge.key):
+                continue  # full: members beyond the cap do not take part
+            row = ChallengeParticipant(challenge_id=challenge.key, member_id=member.id)
+        await _advance_one(award, challenge, row, fact)
+
+
+async def _advance_one(
+    award: awarding.Awarding, challenge: Challenge, row: ChallengeParticipant, fact: Fact
+) -> None:
+    goals = goals_of(challenge)
+    states = [
+        advance_state(g, s, fact)
+        for g, s in zip(goals, states_from_json(goals, row.progress), strict=True)
+    ]
+    progress = progress_from_states(goals, states)
+    new_score = score(progress)
+    moved = new_score != (row.score or 0)
+    row.progress = states
+    row.score = new_score
+    completed = all_completed(progress)
+    if completed:
+        row.completed_at = award.now
+    await row.save(using_db=award.connection)
+    if moved:
+        update = await leaderboards.set_score(
+            award.connection, board_key(challenge.key), award.member.id, new_score, award.now
+        )
+        award.score_updates.append(update)
+    if completed:
+        await _complete(award, challenge, fact)
+
+
+async def _complete(award: awarding.Awarding, challenge: Challenge, fact: Fact) -> None:
+    """Reward a completion once: the participant row's completed_at (under the member's lock)
+    and the ledger's unique source key both see to it."""
+    connection, member = award.connection, award.member
+    await (
+        Challenge.filter(key=challenge.key)
+        .using_db(connection)
+        .update(completions=F("completions") + 1)
+    )
+    await award.credit(
+        challenge.reward_points,
+        LedgerReason.CHALLENGE,
+        f"Challenge: {challenge.name}",
+        f"challenge:{challenge.key}:{member.id}",
+        fact.at,
+    )
+    await events.record(
+        connection,
+        member.id,
+        events.EventKind.CHALLENGE_COMPLETED,
+        f"You completed the {challenge.name} challenge",
+        points=challenge.reward_points or None,
+        subject=challenge.key,
+    )
+    if challenge.reward_badge_key:
+        badge = await Badge.filter(key=challenge.reward_badge_key).using_db(connection).first()
+        if badge is not None:
+            await badges.earn(award, badge, f"challenge:{challenge.key}", fact.at)
+    log.info("member %s completed challenge %s", member.id, challenge.key)
