@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain import interactions, members, rewards, tiers
+from domain import badges, challenges, interactions, members, rewards, tiers
 from domain.actions import ActionDefinition, upsert_action
+from domain.models import Challenge
 from domain.runtime import Runtime
+from gamification.badges import BadgeDefinition
+from gamification.challenges import ChallengeDefinition, Window
+from gamification.goals import Goal, Metric
 from gamification.limits import Limit
 from gamification.periods import Period
 from gamification.tiers import TierRule
@@ -43,6 +47,66 @@ REWARDS = [
     ),
 ]
 
+BADGES = [
+    BadgeDefinition(
+        "first.review",
+        "First review",
+        "Post your first review",
+        None,
+        False,
+        (Goal(Metric.ACTION_COUNT, "review.posted", 1),),
+        20,
+    ),
+    BadgeDefinition(
+        "regular",
+        "Regular",
+        "Be active on 3 different days",
+        None,
+        False,
+        (Goal(Metric.ACTIVE_DAYS, None, 3),),
+        0,
+    ),
+    BadgeDefinition(
+        "on.a.roll",
+        "On a roll",
+        "Open the app 3 days in a row",
+        None,
+        False,
+        (Goal(Metric.STREAK_DAYS, "app.daily_open", 3),),
+        50,
+    ),
+    BadgeDefinition(
+        "high.roller",
+        "High roller",
+        "Earn 1,000 points",
+        None,
+        False,
+        (Goal(Metric.POINTS_EARNED, None, 1000),),
+        0,
+    ),
+    # Secret: members see it only once they have it.
+    BadgeDefinition(
+        "pollster",
+        "Pollster",
+        "Completed a survey and shared something",
+        None,
+        True,
+        (
+            Goal(Metric.ACTION_COUNT, "survey.completed", 1),
+            Goal(Metric.ACTION_COUNT, "content.shared", 1),
+        ),
+        30,
+    ),
+    BadgeDefinition(
+        "review.week.champion", "Review week champion", "Won review week", None, False, (), 0
+    ),
+]
+
+CHALLENGE_KEY = "review.week"
+
+# Days ago on which members opened the app (their streaks), before the interactions above.
+DAILY_OPENS = {"demo-ada": [3, 2, 1], "demo-grace": [5, 4, 2, 1]}
+
 MEMBERS = {
     "demo-ada": ("Ada", ["review.posted", "survey.completed", "app.daily_open", "content.shared"]),
     "demo-grace": ("Grace", ["review.posted", "review.posted", "app.daily_open"]),
@@ -58,27 +122,62 @@ async def load(runtime: Runtime) -> str:
         await tiers.upsert_tier("demo", tier)
     for reward in REWARDS:
         await rewards.upsert_reward("demo", reward)
+    for badge in BADGES:
+        await badges.upsert_badge("demo", badge)
     now = datetime.now(UTC)
+    if not await Challenge.exists(key=CHALLENGE_KEY):
+        # Defined once: a started challenge keeps its window and goals.
+        await challenges.upsert_challenge(
+            "demo",
+            ChallengeDefinition(
+                CHALLENGE_KEY,
+                "Review week",
+                Window(now - timedelta(days=1), now + timedelta(days=13)),
+                (
+                    Goal(Metric.ACTION_COUNT, "review.posted", 3),
+                    Goal(Metric.ACTIVE_DAYS, "app.daily_open", 2),
+                ),
+                200,
+                None,
+            ),
+            description="Post 3 reviews and open the app on 2 days",
+            reward_badge_key="review.week.champion",
+        )
     recorded = 0
+    for member_id, days_ago in DAILY_OPENS.items():
+        for days in days_ago:
+            recorded += await _record(
+                runtime,
+                member_id,
+                "app.daily_open",
+                f"demo-open-{days}",
+                now - timedelta(days=days),
+            )
     for member_id, (name, done) in MEMBERS.items():
         await members.update_profile(member_id, name, None)
         for index, action in enumerate(done):
-            interaction = await interactions.record_interaction(
-                runtime,
-                interactions.Recording(
-                    member_id=member_id,
-                    action_key=action,
-                    idempotency_key=f"demo-{index}",
-                    occurred_at=now - timedelta(minutes=10 * (len(done) - index)),
-                    properties={"demo": True},
-                    trusted=True,
-                ),
-            )
-            # Processed here rather than left to a worker, so the demo works without one.
-            await interactions.process_interaction(runtime, interaction.id)
-            recorded += 1
+            at = now - timedelta(minutes=10 * (len(done) - index))
+            recorded += await _record(runtime, member_id, action, f"demo-{index}", at)
     return (
         f"demo program: {len(ACTIONS)} actions, {len(TIERS)} tiers, {len(REWARDS)} rewards, "
+        f"{len(BADGES)} badges (one secret), 1 running challenge ({CHALLENGE_KEY}), "
         f"{len(MEMBERS)} members, "
         f"{recorded} interactions (member ids: {', '.join(MEMBERS)})"
     )
+
+
+async def _record(runtime: Runtime, member_id: str, action: str, key: str, at: datetime) -> int:
+    interaction = await interactions.record_interaction(
+        runtime,
+        interactions.Recording(
+            member_id=member_id,
+            action_key=action,
+            idempotency_key=key,
+            occurred_at=at,
+            properties={"demo": True},
+            trusted=True,
+        ),
+    )
+    # Processed here rather than left to a worker, so the demo works without one.
+    await interactions.process_interaction(runtime, interaction.id)
+    return 1
