@@ -73,6 +73,15 @@ def _parser() -> argparse.ArgumentParser:
     leaderboard_commands = leaderboards.add_subparsers(required=True, metavar="ACTION")
     rebuild = leaderboard_commands.add_parser("rebuild", help="recompute Redis boards from the DB")
     rebuild.set_defaults(handler=_leaderboards_rebuild)
+
+    badges = commands.add_parser("badges", help="badge maintenance")
+    badge_commands = badges.add_subparsers(required=True, metavar="ACTION")
+    backfill = badge_commands.add_parser(
+        "backfill", help="award a badge to every member who meets its goals now"
+    )
+    backfill.add_argument("key", help="the badge's key")
+    backfill.add_argument("--batch", type=int, default=500, help="members read per batch")
+    backfill.set_defaults(handler=_badges_backfill)
     return parser
 
 
@@ -210,6 +219,35 @@ def _leaderboards_rebuild(settings: Settings, args: argparse.Namespace) -> int:
     for board, size in sorted(counts.items()):
         print(f"{board}: {size} members")
     print(f"rebuilt {len(counts)} board(s)")
+    return 0
+
+
+def _badges_backfill(settings: Settings, args: argparse.Namespace) -> int:
+    from domain import badges
+    from domain.errors import DomainError
+    from domain.runtime import Runtime
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        sys.stderr.write(f"\r[{bar}] {done}/{total} members")
+        sys.stderr.flush()
+
+    async def run() -> int:
+        runtime = await Runtime.open(settings)
+        try:
+            return await badges.backfill(runtime, args.key, batch=args.batch, progress=show)
+        finally:
+            await runtime.close()
+
+    try:
+        awarded = _run(run())
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    sys.stderr.write("\n")
+    print(f"{awarded} member(s) earned {args.key}")
     return 0
 
 

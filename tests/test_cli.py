@@ -66,3 +66,25 @@ def test_schema_prints_the_sdl(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "recordInteraction(input: RecordInteractionInput!)" in result.stdout
     assert "type Query {" in result.stdout
+
+
+def test_badges_backfill_reports_progress_and_how_many_earned_it(tmp_path):
+    env = {"PLAUDIT_DATA_DIR": str(tmp_path), "PLAUDIT_JWT_SECRET": SECRET}
+    assert plaudit("demo", **env).returncode == 0
+
+    result = plaudit("badges", "backfill", "regular", **env)
+
+    assert result.returncode == 0, result.stderr
+    assert "4/4 members" in result.stderr
+    # The demo's members earned it as they went: nobody is owed it.
+    assert result.stdout.strip() == "0 member(s) earned regular"
+
+
+def test_badges_backfill_of_an_unknown_badge_fails_with_a_message(tmp_path):
+    env = {"PLAUDIT_DATA_DIR": str(tmp_path), "PLAUDIT_JWT_SECRET": SECRET}
+    assert plaudit("migrate", **env).returncode == 0
+
+    result = plaudit("badges", "backfill", "nope", **env)
+
+    assert result.returncode == 1
+    assert "no badge 'nope'" in result.stderr
