@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -70,7 +71,17 @@ async def close_db() -> None:
 
 
 AfterCommit = Callable[[], Awaitable[object]]
-_after_commit: ContextVar[list[AfterCommit] | None] = ContextVar("after_commit", default=None)
+
+
+@dataclass
+class _Commit:
+    """What to do once the outermost open transaction commits."""
+
+    hooks: list[AfterCommit] = field(default_factory=list)
+    batches: dict[str, list[Any]] = field(default_factory=dict)
+
+
+_commit: ContextVar[_Commit | None] = ContextVar("commit", default=None)
 
 
 @asynccontextmanager
@@ -81,19 +92,19 @@ async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
     services lock the rows they change with `select_for_update`. Work registered with
     `after_commit` runs once it has committed (never after a rollback).
     """
-    if _after_commit.get() is not None:
+    if _commit.get() is not None:
         # Nested: a savepoint inside the outer transaction, whose commit runs the hooks.
         async with in_transaction() as connection:
             yield connection
         return
-    hooks: list[AfterCommit] = []
-    token = _after_commit.set(hooks)
+    commit = _Commit()
+    token = _commit.set(commit)
     try:
         async with in_transaction() as connection:
             yield connection
     finally:
-        _after_commit.reset(token)
-    for hook in hooks:
+        _commit.reset(token)
+    for hook in commit.hooks:
         try:
             await hook()
         except Exception:
@@ -104,10 +115,26 @@ async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
 def after_commit(hook: AfterCommit) -> None:
     """Run `hook` once the current transaction commits (publishing, enqueueing: invariant 3).
     Outside a transaction it is the caller's job; this raises to say so."""
-    hooks = _after_commit.get()
-    if hooks is None:
+    commit = _commit.get()
+    if commit is None:
         raise RuntimeError("after_commit needs an open transaction()")
-    hooks.append(hook)
+    commit.hooks.append(hook)
+
+
+def after_commit_batch(
+    name: str, item: Any, flush: Callable[[list[Any]], Awaitable[object]]
+) -> bool:
+    """Collect `item` under `name`; once committed, `flush` gets all of them in one call.
+    Returns False outside a transaction() (then nothing is collected)."""
+    commit = _commit.get()
+    if commit is None:
+        return False
+    if name not in commit.batches:
+        batch: list[Any] = []
+        commit.batches[name] = batch
+        commit.hooks.append(lambda: flush(batch))
+    commit.batches[name].append(item)
+    return True
 
 
 def dialect() -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from redis.asyncio import Redis
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain.db import after_commit
+from domain.db import after_commit_batch
 from domain.models import MemberEvent
 
 log = logging.getLogger("plaudit.events")
@@ -70,7 +70,8 @@ async def record(
         subject=subject[:200] if subject else None,
         using_db=connection,
     )
-    after_commit(lambda: publish([event]))
+    # Published with the transaction's other events once it commits; outside one, by the sweep.
+    after_commit_batch("member-events", event, publish)
     return event
 
 

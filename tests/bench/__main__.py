@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
             database = _database(backend, stack)
             try:
                 if scenario == "ingest":
-                    options = ingest.Options(args.interactions, members, load)
+                    options = ingest.Options(
+                        args.interactions, members, load, not args.no_gamification
+                    )
                     result = ingest.run(stack, database, options, _pg_name(backend))
                     where = "API + embedded worker" if embedded else f"API + {workers} worker(s)"
                     result["processes"] = where
@@ -100,6 +102,11 @@ def _parser() -> argparse.ArgumentParser:
         help="PLAUDIT_LOG_LEVEL of the children (INFO logs every request, as in production)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the data dir (logs, SQLite)")
+    parser.add_argument(
+        "--no-gamification",
+        action="store_true",
+        help="ingest: without the 50 badges and 10 challenges (the baseline)",
+    )
     return parser
 
 

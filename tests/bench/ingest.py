@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.bench import cpu, wrk
+from tests.bench import cpu, program, wrk
 from tests.bench.db import Database
 from tests.bench.graphql import call, token
 from tests.bench.stack import Stack, log
@@ -26,6 +26,7 @@ class Options:
     interactions: int
     members: int
     load: wrk.Load
+    gamification: bool = True
 
 
 @dataclass
@@ -45,6 +46,7 @@ def run(
     admin = token(stack.secret, "bench-admin", "admin")
     definition = action_input(ACTION, 10, limits=[], cooldownSeconds=0, memberReportable=False)
     call(stack.url, UPSERT_ACTION, {"input": definition}, admin)
+    defined = program.define(stack.url, admin, ACTION) if options.gamification else {}
     service = token(stack.secret, "bench-service", "service")
     lua = wrk.script(stack.data_dir, "record")
 
@@ -64,6 +66,7 @@ def run(
     return {
         "interactions": count,
         "members": options.members,
+        "program": defined or "no badges or challenges",
         "end_to_end_per_s": round(count / drive.processed_s, 1),
         "end_to_end_s": round(drive.processed_s, 2),
         "recorded_per_s": round(count / drive.recorded_s, 1),
