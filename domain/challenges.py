@@ -9,6 +9,7 @@ ordinary board whose score is the summed capped progress, written by the leaderb
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
 from domain import audit, awarding, badges, events, goal_triggers, leaderboards, ledger
-from domain.db import param, transaction
+from domain.db import dialect, param, transaction
 from domain.errors import DomainError, invalid_input, not_found, reject_invalid
 from domain.members import enrol
 from domain.models import Badge, Challenge, ChallengeParticipant, LedgerReason
@@ -229,6 +230,8 @@ async def advance(award: awarding.Awarding, fact: Fact) -> None:
             member_id=member.id, challenge_id__in=[c.key for c in running]
         ).using_db(connection)
     }
+    moved: list[tuple[Challenge, ChallengeParticipant]] = []
+    scored: list[tuple[Challenge, ChallengeParticipant]] = []
     for challenge in sorted(running, key=lambda c: c.key):
         row = rows.get(challenge.key)
         if row is not None and row.completed_at is not None:
@@ -241,34 +244,80 @@ async def advance(award: awarding.Awarding, fact: Fact) -> None:
         if row is None:
             if not await _take_place(connection, challenge.key):
                 continue  # full: members beyond the cap do not take part
-            row = ChallengeParticipant(challenge_id=challenge.key, member_id=member.id)
-        await _advance_one(award, challenge, row, fact)
+            row = ChallengeParticipant(
+                challenge_id=challenge.key, member_id=member.id, created_at=award.now
+            )
+        previous_score = row.score or 0
+        if _advance_row(challenge, row, fact, award.now):
+            moved.append((challenge, row))
+            if row.score != previous_score:
+                scored.append((challenge, row))
+    if not moved:
+        return
+    # One statement for the moved rows and one for their boards, however many challenges.
+    # A board's reached_at moves only with the score: it breaks ties.
+    await _save_rows(connection, [row for _, row in moved])
+    award.score_updates += await leaderboards.set_scores(
+        connection,
+        [(board_key(challenge.key), member.id, row.score) for challenge, row in scored],
+        award.now,
+    )
+    for challenge, row in moved:
+        if row.completed_at is not None:
+            await _complete(award, challenge, fact)
 
 
-async def _advance_one(
-    award: awarding.Awarding, challenge: Challenge, row: ChallengeParticipant, fact: Fact
-) -> None:
+def _advance_row(
+    challenge: Challenge, row: ChallengeParticipant, fact: Fact, now: datetime
+) -> bool:
+    """Advance the row's goal states by `fact`; returns whether its progress moved."""
     goals = goals_of(challenge)
-    states = [
-        advance_state(g, s, fact)
-        for g, s in zip(goals, states_from_json(goals, row.progress), strict=True)
-    ]
+    before = states_from_json(goals, row.progress)
+    states = [advance_state(g, s, fact) for g, s in zip(goals, before, strict=True)]
+    if states == before and row.id is not None:
+        return False
     progress = progress_from_states(goals, states)
-    new_score = score(progress)
-    moved = new_score != (row.score or 0)
     row.progress = states
-    row.score = new_score
-    completed = all_completed(progress)
-    if completed:
-        row.completed_at = award.now
-    await row.save(using_db=award.connection)
-    if moved:
-        update = await leaderboards.set_score(
-            award.connection, board_key(challenge.key), award.member.id, new_score, award.now
-        )
-        award.score_updates.append(update)
-    if completed:
-        await _complete(award, challenge, fact)
+    row.score = score(progress)
+    if all_completed(progress):
+        row.completed_at = now
+    return True
+
+
+async def _save_rows(connection: BaseDBAsyncClient, rows: list[ChallengeParticipant]) -> None:
+    postgres = dialect() == "postgres"
+    marks, values = [], []
+    for index, row in enumerate(rows):
+        first = index * 7
+        cells = [param(first + column + 1) for column in range(7)]
+        if postgres:
+            cells[4] += "::jsonb"
+        marks.append("(" + ", ".join(cells) + ")")
+        values += [
+            row.challenge_id,
+            row.member_id,
+            _moment(row.enrolled_at, postgres),
+            row.score,
+            json.dumps(row.progress),
+            _moment(row.completed_at, postgres),
+            _moment(row.created_at, postgres),
+        ]
+    sql = (
+        "INSERT INTO challenge_participant "
+        "(challenge_id, member_id, enrolled_at, score, progress, completed_at, created_at) "
+        f"VALUES {', '.join(marks)} ON CONFLICT (challenge_id, member_id) DO UPDATE SET "
+        "score = excluded.score, progress = excluded.progress, "
+        "completed_at = excluded.completed_at"
+    )
+    await connection.execute_query(sql, values)
+
+
+def _moment(moment: datetime | None, postgres: bool) -> object:
+    """Raw statements bypass Tortoise's conversion: asyncpg takes datetimes, SQLite the text
+    Tortoise itself stores."""
+    if moment is None or postgres:
+        return moment
+    return moment.isoformat(sep=" ")
 
 
 async def _complete(award: awarding.Awarding, challenge: Challenge, fact: Fact) -> None:

@@ -96,20 +96,24 @@ async def project(store: LeaderboardStore, updates: list[ScoreUpdate]) -> None:
         )
 
 
-async def set_score(
-    connection: BaseDBAsyncClient, key: BoardKey, member_id: str, score: int, now: datetime
-) -> ScoreUpdate:
-    """Store the member's absolute score on a board without periods (a challenge's board):
-    scores there only rise, and `reached_at` is when this one was reached."""
+async def set_scores(
+    connection: BaseDBAsyncClient, scores: list[tuple[BoardKey, str, int]], now: datetime
+) -> list[ScoreUpdate]:
+    """Store absolute (board, member, score) scores on boards without periods (challenge
+    boards), in one statement: scores there only rise, and `reached_at` is now."""
+    if not scores:
+        return []
     reached = now if dialect() == "postgres" else now.isoformat(sep=" ")
+    values: list[object] = []
+    for key, member_id, score in scores:
+        values += [key.board, key.period.value, key.period_key, member_id, score, reached]
     sql = (
         "INSERT INTO leaderboard_score (board, period, period_key, member_id, score, reached_at) "
-        f"VALUES {placeholders(1, 6)} ON CONFLICT (board, period, period_key, member_id) "
+        f"VALUES {placeholders(len(scores), 6)} ON CONFLICT (board, period, period_key, member_id) "
         "DO UPDATE SET score = excluded.score, reached_at = excluded.reached_at"
     )
-    values = [key.board, key.period.value, key.period_key, member_id, score, reached]
     await connection.execute_query(sql, values)
-    return ScoreUpdate(key, member_id, score, now, None)
+    return [ScoreUpdate(key, member_id, score, now, None) for key, member_id, score in scores]
 
 
 def current_board(board: str, period: BoardPeriod, now: datetime, tz: ZoneInfo) -> BoardKey:
