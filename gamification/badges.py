@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from gamification.actions import ACTION_KEY, MAX_KEY_LENGTH, MAX_POINTS, Problem
 from gamification.goals import Goal, validate_goals
@@ -32,9 +33,7 @@ def validate_badge(badge: BadgeDefinition) -> list[Problem]:
     if len(badge.description) > 2000:
         problems.append(Problem(("input", "description"), "description is at most 2000 characters"))
     url = badge.image_url
-    if url is not None and (
-        len(url) > MAX_IMAGE_URL or not url.startswith(("https://", "http://"))
-    ):
+    if url is not None and not _is_web_url(url):
         problems.append(Problem(("input", "imageUrl"), "imageUrl must be an http(s) URL"))
     problems += validate_goals(badge.goals, ("input", "goals"))
     if not 0 <= badge.reward_points <= MAX_POINTS:
@@ -42,6 +41,18 @@ def validate_badge(badge: BadgeDefinition) -> list[Problem]:
             Problem(("input", "rewardPoints"), f"rewardPoints must be 0 to {MAX_POINTS}")
         )
     return problems
+
+
+def _is_web_url(url: str) -> bool:
+    """An absolute http(s) URL naming a host, without whitespace or control characters."""
+    if len(url) > MAX_IMAGE_URL or not url.startswith(("https://", "http://")):
+        return False
+    if any(char.isspace() or not char.isprintable() for char in url):
+        return False
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
 
 
 def visible_to_member(secret: bool, earned: bool) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from gamification.actions import ACTION_KEY, Problem
+from gamification.actions import ACTION_KEY, MAX_KEY_LENGTH, Problem
 from gamification.streaks import longest_run
 
 MAX_GOALS = 10
@@ -41,6 +41,11 @@ class Goal:
     metric: Metric
     action: str | None
     target: int
+
+    def __post_init__(self) -> None:
+        # "" and None both mean "no action": one spelling, so equal goals compare equal.
+        if self.action == "":
+            object.__setattr__(self, "action", None)
 
     @property
     def trigger(self) -> tuple[Metric, str]:
@@ -77,7 +82,9 @@ def validate_goals(goals: Sequence[Goal], path: tuple[str, ...]) -> list[Problem
             problems.append(
                 Problem((*here, "action"), f"{goal.metric.value} does not take an action")
             )
-        if goal.action and not ACTION_KEY.fullmatch(goal.action):
+        if goal.action and (
+            len(goal.action) > MAX_KEY_LENGTH or not ACTION_KEY.fullmatch(goal.action)
+        ):
             problems.append(Problem((*here, "action"), "action must be an action key"))
         if goal.trigger in seen:
             problems.append(Problem(here, "the same metric and action appear twice"))
@@ -231,16 +238,29 @@ def current_from_state(goal: Goal, state: GoalState) -> int:
 
 
 def states_from_json(goals: Sequence[Goal], raw: object) -> list[GoalState]:
-    """Stored states, realigned to `goals` (a missing or malformed one starts afresh)."""
+    """Stored states, realigned to `goals` (a missing or malformed one starts afresh). Stored
+    days come back sorted and distinct, as `advance` keeps them."""
     stored = raw if isinstance(raw, list) else []
     states: list[GoalState] = []
     for index, goal in enumerate(goals):
         value = stored[index] if index < len(stored) else None
         if goal.metric in DAY_METRICS:
-            states.append([str(v) for v in value] if isinstance(value, list) else [])
+            states.append(_days_from_json(value))
         else:
-            states.append(value if isinstance(value, int) else 0)
+            count = value if isinstance(value, int) and not isinstance(value, bool) else 0
+            states.append(max(count, 0))
     return states
+
+
+def _days_from_json(value: object) -> list[str]:
+    """A stored day set: a list of ISO days, or malformed (then empty)."""
+    if not isinstance(value, list):
+        return []
+    try:
+        days = {date.fromisoformat(day).isoformat() for day in value}
+    except (TypeError, ValueError):
+        return []
+    return sorted(days)
 
 
 def progress_from_states(goals: Sequence[Goal], states: Sequence[GoalState]) -> list[GoalProgress]:

@@ -1,0 +1,198 @@
+"""Specification of badges (`gamification.badges`).
+
+A badge has a key, a name, an optional description and image (an http(s) URL), up to ten goals
+(none for a badge only ever awarded by hand or by a challenge) and a reward. A secret badge stays
+hidden from a member until they earn it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from gamification.actions import MAX_KEY_LENGTH, MAX_POINTS, Problem
+from gamification.badges import MAX_IMAGE_URL, BadgeDefinition, validate_badge, visible_to_member
+from gamification.goals import MAX_GOALS, MAX_TARGET, Goal, Metric
+
+VALID = BadgeDefinition(
+    key="reviewer",
+    name="Reviewer",
+    description="Post five reviews.",
+    image_url="https://cdn.example.com/badges/reviewer.png",
+    secret=False,
+    goals=(Goal(Metric.ACTION_COUNT, "review.posted", 5),),
+    reward_points=100,
+)
+IMAGE_PROBLEM = Problem(("input", "imageUrl"), "imageUrl must be an http(s) URL")
+
+
+def problems(**changes: Any) -> list[Problem]:
+    return validate_badge(replace(VALID, **changes))
+
+
+def fields(found: list[Problem]) -> list[tuple[str, ...]]:
+    return [problem.field for problem in found]
+
+
+# --- validation -----------------------------------------------------------------------------------
+
+
+def test_a_well_formed_badge_is_valid() -> None:
+    assert validate_badge(VALID) == []
+
+
+def test_a_secret_badge_without_description_image_goals_or_reward_is_valid() -> None:
+    assert problems(description="", image_url=None, secret=True, goals=(), reward_points=0) == []
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["reviewer", "reviews.fifty", "top_10.reviewer", "r", "a" * MAX_KEY_LENGTH],
+)
+def test_lowercase_dot_separated_keys_are_accepted(key: str) -> None:
+    assert problems(key=key) == []
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["Reviewer", "top reviewer", "top-reviewer", "", "10.reviews", "reviews.", "a" * 101, "é"],
+)
+def test_a_key_that_is_not_lowercase_dot_separated_words_is_refused(key: str) -> None:
+    assert problems(key=key) == [
+        Problem(("input", "key"), "key must be lowercase dot-separated words, e.g. reviewer")
+    ]
+
+
+@pytest.mark.parametrize("name", ["", " ", "\t\n", "x" * 201])
+def test_a_name_must_have_one_to_200_characters_and_not_be_blank(name: str) -> None:
+    assert problems(name=name) == [Problem(("input", "name"), "name must be 1 to 200 characters")]
+
+
+@pytest.mark.parametrize("name", ["R", "x" * 200, "Reviewer ⭐"])
+def test_names_of_one_to_200_characters_are_accepted(name: str) -> None:
+    assert problems(name=name) == []
+
+
+@pytest.mark.parametrize("description", ["", "x", "x" * 2000])
+def test_a_description_of_up_to_2000_characters_is_accepted(description: str) -> None:
+    assert problems(description=description) == []
+
+
+def test_a_longer_description_is_refused() -> None:
+    assert problems(description="x" * 2001) == [
+        Problem(("input", "description"), "description is at most 2000 characters")
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        None,
+        "https://cdn.example.com/badges/reviewer.png",
+        "http://cdn.example.com/reviewer.png",
+        "https://cdn.example.com:8443/badge?size=64&v=2#top",
+        "https://127.0.0.1/badge.png",
+        "https://[2001:db8::1]/badge.png",
+        "https://cdn.example.com/" + "x" * (MAX_IMAGE_URL - len("https://cdn.example.com/")),
+    ],
+)
+def test_no_image_or_an_http_or_https_url_is_accepted(url: str | None) -> None:
+    assert problems(image_url=url) == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "cdn.example.com/reviewer.png",  # not absolute
+        "//cdn.example.com/reviewer.png",  # scheme-relative
+        "/badges/reviewer.png",
+        "ftp://cdn.example.com/reviewer.png",
+        "javascript:alert(1)",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "file:///etc/passwd",
+        "https:cdn.example.com/reviewer.png",
+        " https://cdn.example.com/reviewer.png",  # leading space
+        "https://",  # no host
+        "http:///reviewer.png",
+        "https://:443/reviewer.png",
+        "https://cdn.example.com/a b.png",  # whitespace
+        "https://cdn.example.com/a.png\n",
+        'https://cdn.example.com/a.png"\r\nX-Injected: 1',
+        "https://cdn.example.com/\x00.png",
+        "https://[2001:db8::1/badge.png",  # unclosed IPv6 bracket
+        "https://cdn.example.com/" + "x" * (MAX_IMAGE_URL - len("https://cdn.example.com/") + 1),
+    ],
+)
+def test_an_image_that_is_not_an_http_or_https_url_is_refused(url: str) -> None:
+    assert problems(image_url=url) == [IMAGE_PROBLEM]
+
+
+def test_the_goals_of_a_badge_are_validated_under_its_goals_field() -> None:
+    assert problems(goals=(Goal(Metric.POINTS_EARNED, "review.posted", MAX_TARGET + 1),)) == [
+        Problem(("input", "goals", "0", "target"), f"target must be 1 to {MAX_TARGET}"),
+        Problem(("input", "goals", "0", "action"), "POINTS_EARNED does not take an action"),
+    ]
+
+
+def test_a_badge_has_at_most_the_maximum_number_of_goals() -> None:
+    goals = tuple(Goal(Metric.ACTION_COUNT, f"action{i}", 1) for i in range(MAX_GOALS + 1))
+    assert problems(goals=goals[:MAX_GOALS]) == []
+    assert problems(goals=goals) == [Problem(("input", "goals"), f"at most {MAX_GOALS} goals")]
+
+
+def test_a_badge_with_the_same_goal_twice_is_refused() -> None:
+    twice = (Goal(Metric.ACTIVE_DAYS, None, 5), Goal(Metric.ACTIVE_DAYS, None, 10))
+    assert fields(problems(goals=twice)) == [("input", "goals", "1")]
+
+
+@pytest.mark.parametrize("reward", [0, 1, MAX_POINTS])
+def test_a_reward_from_zero_to_the_maximum_is_accepted(reward: int) -> None:
+    assert problems(reward_points=reward) == []
+
+
+@pytest.mark.parametrize("reward", [-1, MAX_POINTS + 1])
+def test_a_reward_outside_zero_to_the_maximum_is_refused(reward: int) -> None:
+    assert problems(reward_points=reward) == [
+        Problem(("input", "rewardPoints"), f"rewardPoints must be 0 to {MAX_POINTS}")
+    ]
+
+
+def test_every_problem_is_reported_at_once_in_field_order() -> None:
+    broken = BadgeDefinition(
+        key="Bad Key",
+        name="",
+        description="x" * 2001,
+        image_url="ftp://example.com/x.png",
+        secret=True,
+        goals=(Goal(Metric.ACTION_COUNT, None, 1),),
+        reward_points=-5,
+    )
+    assert fields(validate_badge(broken)) == [
+        ("input", "key"),
+        ("input", "name"),
+        ("input", "description"),
+        ("input", "imageUrl"),
+        ("input", "goals", "0", "action"),
+        ("input", "rewardPoints"),
+    ]
+
+
+# --- visibility -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("secret", "earned", "visible"),
+    [
+        (False, False, True),  # a public badge shows, with progress toward it
+        (False, True, True),
+        (True, False, False),  # a secret one stays hidden until earned
+        (True, True, True),
+    ],
+)
+def test_a_badge_is_visible_unless_it_is_secret_and_not_yet_earned(
+    secret: bool, earned: bool, visible: bool
+) -> None:
+    assert visible_to_member(secret, earned) is visible
