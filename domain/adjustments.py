@@ -15,6 +15,7 @@ import hashlib
 from datetime import UTC, datetime
 
 from domain import audit, leaderboards, ledger, tiers
+from domain.awarding import Awarding
 from domain.db import transaction
 from domain.errors import invalid_input
 from domain.members import check_member_id
@@ -70,17 +71,13 @@ async def adjust_points(
         if existing is not None:
             return existing
         before = member.balance
-        posting = await ledger.post(
-            connection,
-            member,
-            amount,
-            LedgerReason.ADJUSTMENT,
-            text,
-            source,
-            now,
-            runtime.settings.tz,
-            tier_policy=tiers.TierPolicy.of(runtime.settings),
+        # Through the award chain: a credit counts toward POINTS_EARNED badges and challenges.
+        award = Awarding(
+            connection, member, runtime.settings.tz, tiers.TierPolicy.of(runtime.settings)
         )
+        posting = await award.credit(amount, LedgerReason.ADJUSTMENT, text, source, now)
+        assert posting is not None  # amount is never 0 here
+        await award.settle()
         await audit.record(
             connection,
             actor,
@@ -95,5 +92,5 @@ async def adjust_points(
                 "entryId": str(posting.entry.id),
             },
         )
-    await leaderboards.project(runtime.leaderboards, posting.score_updates)
+    await leaderboards.project(runtime.leaderboards, award.score_updates)
     return posting.entry

@@ -45,10 +45,10 @@ class Awarding:
 
     async def credit(
         self, amount: int, reason: LedgerReason, description: str, source_key: str, at: datetime
-    ) -> None:
+    ) -> ledger.Posting | None:
         """Post to the ledger; earned points become a POINTS fact for the goals engine."""
         if amount == 0:
-            return
+            return None
         posting = await ledger.post(
             self.connection,
             self.member,
@@ -64,6 +64,7 @@ class Awarding:
         self.score_updates += posting.score_updates
         if counts_as_earned(reason.value, amount):
             self.pending.append(self.fact(FactKind.POINTS, at, amount=amount))
+        return posting
 
     async def candidates(self, fact: Fact) -> goal_triggers.Candidates:
         """The badges and challenges `fact` can move (looked up once per kind of fact)."""

@@ -21,5 +21,6 @@ class MemberQueries:
     @strawberry.field(description="ADMIN or SERVICE token; null when unknown.")
     async def member(self, info: Info, id: strawberry.ID) -> Member | None:
         info.context.require(Role.ADMIN, Role.SERVICE)
-        member = await members.get_member(str(id))
+        # Through the loader: aliased member(id) fields load together, and so do their fields.
+        member = await info.context.members.by_id.load(str(id))
         return Member.from_model(member) if member else None

@@ -98,3 +98,18 @@ async def test_a_challenge_moved_by_an_interaction_outside_its_window_does_not_m
 
     assert not await ChallengeParticipant.exists(challenge_id="sprint")
     assert (await Challenge.get(key="sprint")).participants == 0
+
+
+async def test_an_admin_credit_counts_toward_points_earned_badges_at_once(runtime, gql):
+    from domain.adjustments import adjust_points
+    from domain.members import enrol
+
+    await enrol("ada")
+    await badges.upsert_badge(
+        "root", badge("big.earner", (Goal(Metric.POINTS_EARNED, None, 300),), reward=7)
+    )
+
+    await adjust_points(runtime, "root", "ada", 300, "goodwill", "adj-1")
+
+    assert await MemberBadge.exists(member_id="ada", badge_id="big.earner")
+    assert await LedgerEntry.filter(member_id="ada").count() == 2  # the adjustment, the badge
