@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import strawberry
+
+from api.auth import Role
+from api.badges.types import Badge
+from api.context import Info
+from api.errors import UserError
+from api.goals.types import GoalInput, goals_from_input
+from domain import badges, members
+from domain.errors import DomainError, not_found
+from gamification.badges import BadgeDefinition
+
+
+@strawberry.input
+class UpsertBadgeInput:
+    key: str
+    name: str
+    description: str | None = ""
+    image_url: str | None = None
+    secret: bool | None = False
+    goals: list[GoalInput] | None = strawberry.field(default_factory=list)
+    reward_points: int | None = 0
+
+
+@strawberry.type
+class BadgePayload:
+    badge: Badge | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class BadgeMutations:
+    @strawberry.mutation(
+        description="ADMIN token. Changing a badge's goals never takes it away from anybody; "
+        "members who meet the new goals earn it at their next evaluation."
+    )
+    async def upsert_badge(self, info: Info, input: UpsertBadgeInput) -> BadgePayload:
+        viewer = info.context.require(Role.ADMIN)
+        definition = BadgeDefinition(
+            key=input.key,
+            name=input.name,
+            description=input.description or "",
+            image_url=input.image_url,
+            secret=bool(input.secret),
+            goals=goals_from_input(input.goals),
+            reward_points=input.reward_points or 0,
+        )
+        try:
+            badge = await badges.upsert_badge(viewer.subject, definition)
+        except DomainError as error:
+            return BadgePayload(errors=[UserError.from_domain(error)])
+        return BadgePayload(badge=Badge.from_model(badge))
+
+    @strawberry.mutation(
+        description="ADMIN token. Awards a badge by hand (idempotent: a badge is earned once)."
+    )
+    async def award_badge(
+        self, info: Info, member_id: strawberry.ID, badge_key: str
+    ) -> BadgePayload:
+        viewer = info.context.require(Role.ADMIN)
+        try:
+            # Only existing members: an admin's typo must not enrol a phantom member.
+            if await members.get_member(str(member_id)) is None:
+                raise not_found(f"no member {str(member_id)[:100]!r}", "memberId")
+            badge = await badges.award_badge(
+                info.context.runtime, viewer.subject, str(member_id), badge_key
+            )
+        except DomainError as error:
+            return BadgePayload(errors=[UserError.from_domain(error)])
+        return BadgePayload(badge=Badge.from_model(badge))

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from api.goals.types import Goal, GoalProgress
+from domain import badges
+from domain.models import Badge as BadgeModel
+from domain.progress import BadgeStanding
+
+
+@strawberry.type
+class Badge:
+    key: str
+    name: str
+    description: str
+    image_url: str | None
+    secret: bool = strawberry.field(
+        description="A secret badge is invisible to members (in `badges` and in progress) until "
+        "they earn it."
+    )
+    goals: list[Goal] = strawberry.field(
+        description="All goals must be completed to earn it. Empty for badges only awarded by "
+        "challenges or admins."
+    )
+    reward_points: int = strawberry.field(description="Points credited (reason BADGE) when earned.")
+
+    @classmethod
+    def from_model(cls, badge: BadgeModel) -> Badge:
+        return cls(
+            key=badge.key,
+            name=badge.name,
+            description=badge.description,
+            image_url=badge.image_url,
+            secret=badge.secret,
+            goals=[Goal.from_rule(goal) for goal in badges.goals_of(badge)],
+            reward_points=badge.reward_points,
+        )
+
+
+@strawberry.type
+class BadgeStatus:
+    badge: Badge
+    earned: bool
+    earned_at: datetime | None
+    progress: list[GoalProgress]
+
+    @classmethod
+    def from_standing(cls, standing: BadgeStanding) -> BadgeStatus:
+        return cls(
+            badge=Badge.from_model(standing.badge),
+            earned=standing.earned,
+            earned_at=standing.earned_at,
+            progress=[GoalProgress.from_rule(p) for p in standing.progress],
+        )

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import strawberry
+
+from api.auth import Role
+from api.challenges.types import Challenge, ChallengeProgress
+from api.context import Info
+from api.errors import UserError
+from api.goals.types import GoalInput, goals_from_input
+from domain import challenges
+from domain.errors import DomainError, invalid_input
+from domain.progress import participation_of
+from gamification.challenges import ChallengeDefinition, Window
+
+
+@strawberry.input
+class UpsertChallengeInput:
+    key: str
+    name: str
+    description: str | None = ""
+    starts_at: datetime
+    ends_at: datetime
+    goals: list[GoalInput]
+    reward_points: int | None = 0
+    reward_badge_key: str | None = None
+    requires_enrollment: bool | None = False
+    max_participants: int | None = None
+    archived: bool | None = strawberry.field(
+        default=False,
+        description="Takes the challenge out of play (status ARCHIVED): no enrolment, no more "
+        "progress. Challenges are never deleted; upsert with false to bring one back.",
+    )
+
+
+@strawberry.type
+class ChallengePayload:
+    challenge: Challenge | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class EnrollPayload:
+    progress: ChallengeProgress | None = None
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Errors: NOT_FOUND, NOT_ACTIVE, CHALLENGE_FULL, ALREADY_ENROLLED (with "
+        "progress still returned).",
+    )
+
+
+def _utc(moment: datetime, name: str) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise invalid_input(f"{name} needs a UTC offset", "input", name)
+    return moment.astimezone(UTC)
+
+
+@strawberry.type
+class ChallengeMutations:
+    @strawberry.mutation(
+        description="ADMIN token. Goals of a challenge that has started may not be changed "
+        "(INVALID_INPUT)."
+    )
+    async def upsert_challenge(self, info: Info, input: UpsertChallengeInput) -> ChallengePayload:
+        viewer = info.context.require(Role.ADMIN)
+        try:
+            definition = ChallengeDefinition(
+                key=input.key,
+                name=input.name,
+                window=Window(_utc(input.starts_at, "startsAt"), _utc(input.ends_at, "endsAt")),
+                goals=goals_from_input(input.goals),
+                reward_points=input.reward_points or 0,
+                max_participants=input.max_participants,
+            )
+            challenge = await challenges.upsert_challenge(
+                viewer.subject,
+                definition,
+                description=input.description or "",
+                reward_badge_key=input.reward_badge_key or None,
+                requires_enrollment=bool(input.requires_enrollment),
+                archived=bool(input.archived),
+            )
+        except DomainError as error:
+            return ChallengePayload(errors=[UserError.from_domain(error)])
+        return ChallengePayload(challenge=Challenge.from_model(challenge))
+
+    @strawberry.mutation(
+        description="MEMBER token. Open while the challenge is SCHEDULED or ACTIVE; within "
+        "`maxParticipants` even under concurrent enrolments."
+    )
+    async def enroll_in_challenge(self, info: Info, challenge_key: str) -> EnrollPayload:
+        viewer = info.context.require(Role.MEMBER)
+        try:
+            enrollment = await challenges.enroll(viewer.subject, challenge_key)
+        except DomainError as error:
+            return EnrollPayload(errors=[UserError.from_domain(error)])
+        progress = ChallengeProgress.from_participation(
+            participation_of(enrollment.challenge, enrollment.participant)
+        )
+        if enrollment.already:
+            already = UserError(
+                code="ALREADY_ENROLLED",
+                message="you are already enrolled in this challenge",
+                field=["challengeKey"],
+            )
+            return EnrollPayload(progress=progress, errors=[already])
+        return EnrollPayload(progress=progress)
