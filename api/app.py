@@ -13,6 +13,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from api.auth import TokenVerifier
+from api.events.hub import EventHub
 from api.health import healthz, readyz
 from api.http import GraphQLView
 from api.logging import RequestLogMiddleware
@@ -32,10 +33,13 @@ def create_app(settings: Settings, *, with_worker: bool = False) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         runtime = await Runtime.open(settings)
         app.state.runtime = runtime
+        # Members' live events: one Redis pub/sub connection, opened at the first subscriber.
+        hub = app.state.event_hub = EventHub(runtime.redis)
         graphql.view = GraphQLView(
             build_schema(introspection=settings.introspection),
             runtime,
             verifier,
+            hub,
             graphql_ide="graphiql" if settings.introspection else None,
             allow_queries_via_get=True,
             multipart_uploads_enabled=False,
@@ -53,6 +57,7 @@ def create_app(settings: Settings, *, with_worker: bool = False) -> Starlette:
                 worker_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await worker_task
+            await hub.close()
             await runtime.close()
 
     return Starlette(

@@ -9,9 +9,13 @@ from typing import Any
 from strawberry.types import Info as StrawberryInfo
 
 from api.auth import AuthenticationFailed, Role, TokenVerifier, Viewer
+from api.badges.loaders import BadgeLoaders
+from api.challenges.loaders import ChallengeLoaders
 from api.errors import forbidden, unauthenticated
+from api.events.hub import EventHub
 from api.members.loaders import MemberLoaders
 from api.rewards.loaders import RewardLoaders
+from api.streaks.loaders import StreakLoaders
 from api.tiers.loaders import TierLoaders
 from domain.runtime import Runtime
 from domain.tiers import TierPolicy
@@ -22,8 +26,14 @@ class Context:
     runtime: Runtime
     authorization: str | None
     verifier: TokenVerifier
+    hub: EventHub | None = None  # members' live events (the API's, not a script's)
+    # WebSockets: the graphql-transport-ws `connection_init` payload (Strawberry sets it).
+    connection_params: dict[str, object] | None = None
     members: MemberLoaders = field(default_factory=MemberLoaders)
     rewards: RewardLoaders = field(default_factory=RewardLoaders)
+    badges: BadgeLoaders = field(default_factory=BadgeLoaders)
+    challenges: ChallengeLoaders = field(default_factory=ChallengeLoaders)
+    streaks: StreakLoaders = field(default_factory=StreakLoaders)
     tiers: TierLoaders = field(init=False)
     # Per member: (when, how many) of the next points expiry, computed once per request.
     next_expiry: dict[str, tuple[datetime, int] | None] = field(default_factory=dict)
@@ -54,6 +64,17 @@ class Context:
             allowed = " or ".join(role.value.upper() for role in roles)
             raise forbidden(f"this needs a {allowed} token")
         return viewer
+
+    def for_operation(self) -> Context:
+        """A WebSocket's context for one more operation: the same connection and credentials
+        (verified again, so an expired token stops working), fresh DataLoaders and caches."""
+        return Context(
+            runtime=self.runtime,
+            authorization=self.authorization,
+            verifier=self.verifier,
+            hub=self.hub,
+            connection_params=self.connection_params,
+        )
 
 
 Info = StrawberryInfo[Context, Any]

@@ -10,36 +10,79 @@ with a plain-text body. The spec (and graphql-http's audit) wants more:
 - `application/json`, `*/*` and a missing Accept keep the legacy behaviour: 200 for any GraphQL
   result, errors included;
 - a mutation over GET is 405 Method Not Allowed.
+
+WebSockets speak graphql-transport-ws only. The token comes in the `connection_init` payload as
+`{"authorization": "Bearer <jwt>"}` (handshake headers are ignored); a missing or bad one closes
+the socket with 4403 Forbidden. Each operation on a socket gets a fresh context (DataLoaders), and
+a socket runs at most `MAX_OPERATIONS_PER_SOCKET` operations at a time.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
-from api.auth import TokenVerifier
+from api.auth import AuthenticationFailed, TokenVerifier
 from api.context import Context
+from api.events.hub import EventHub
 from domain.runtime import Runtime
 
 JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+# Operations (subscriptions, or queries still running) one WebSocket may have open at a time.
+MAX_OPERATIONS_PER_SOCKET = 5
+
+
+class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws with a fresh context per operation: the socket's own context lives as
+    long as the socket, and DataLoaders must not cache for that long."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.socket_context = self.context
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        self.context = self.socket_context.for_operation()
+        await super().handle_subscribe(message)
 
 
 class GraphQLView(GraphQL[Context, None]):
     """Strawberry's view with Plaudit's context; batching stays off (Strawberry's default)."""
 
-    def __init__(self, schema: Any, runtime: Runtime, verifier: TokenVerifier, **kwargs: Any):
+    graphql_transport_ws_handler_class = TransportWSHandler
+
+    def __init__(
+        self,
+        schema: Any,
+        runtime: Runtime,
+        verifier: TokenVerifier,
+        hub: EventHub | None = None,
+        **kwargs: Any,
+    ):
+        kwargs.setdefault("subscription_protocols", (GRAPHQL_TRANSPORT_WS_PROTOCOL,))
+        kwargs.setdefault("max_subscriptions_per_connection", MAX_OPERATIONS_PER_SOCKET)
+        kwargs.setdefault("connection_init_wait_timeout", timedelta(seconds=10))
         super().__init__(schema, **kwargs)
         self.runtime = runtime
         self.verifier = verifier
+        self.hub = hub
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry's own `__call__`, but request failures get a GraphQL-shaped JSON body."""
@@ -54,12 +97,32 @@ class GraphQLView(GraphQL[Context, None]):
         await response(scope, receive, send)
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
-        headers = request.headers
+        # On a WebSocket the credentials come with `connection_init` (see `on_ws_connect`).
+        websocket = isinstance(request, WebSocket)
         return Context(
             runtime=self.runtime,
-            authorization=headers.get("authorization"),
+            authorization=None if websocket else request.headers.get("authorization"),
             verifier=self.verifier,
+            hub=self.hub,
         )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType:
+        """Accept the socket only with a valid token in the `connection_init` payload; any
+        other makes Strawberry close it with 4403 Forbidden. The role is checked per field."""
+        params = context.connection_params or {}
+        authorization = next(
+            (value for key, value in params.items() if key.lower() == "authorization"), None
+        )
+        if not isinstance(authorization, str):
+            raise ConnectionRejectionError()
+        try:
+            viewer = self.verifier.viewer_from_header(authorization)
+        except AuthenticationFailed:
+            raise ConnectionRejectionError() from None
+        if viewer is None:
+            raise ConnectionRejectionError()
+        context.authorization = authorization
+        return UnsetType()  # the singleton UNSET: a plain connection_ack
 
     async def get_sub_response(self, request: Any) -> Response:
         """Negotiate the media type up front: `create_response` only sees the sub-response."""

@@ -23,7 +23,12 @@ from strawberry.types import ExecutionContext
 from api.actions.mutations import ActionMutations
 from api.actions.queries import ActionQueries
 from api.audit.queries import AuditQueries
+from api.badges.mutations import BadgeMutations
+from api.badges.queries import BadgeQueries
+from api.challenges.mutations import ChallengeMutations
+from api.challenges.queries import ChallengeQueries
 from api.errors import MaskUnexpectedErrors
+from api.events.subscriptions import EventSubscriptions
 from api.interactions.mutations import InteractionMutations
 from api.interactions.queries import InteractionQueries
 from api.leaderboards.queries import LeaderboardQueries
@@ -51,6 +56,8 @@ Query = merge_types(
         AuditQueries,
         TierQueries,
         RewardQueries,
+        BadgeQueries,
+        ChallengeQueries,
     ),
 )
 Mutation = merge_types(
@@ -62,8 +69,11 @@ Mutation = merge_types(
         PointsMutations,
         TierMutations,
         RewardMutations,
+        BadgeMutations,
+        ChallengeMutations,
     ),
 )
+Subscription = merge_types("Subscription", (EventSubscriptions,))
 
 
 class Schema(strawberry.Schema):
@@ -101,6 +111,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=True),
     )

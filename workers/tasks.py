@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from domain import expiry, interactions
+from domain import events, expiry, interactions
 from domain.runtime import Runtime
 
 
@@ -20,9 +20,12 @@ async def process_interaction(ctx: dict[str, Any], interaction_id: int) -> str |
 
 
 async def sweep_pending(ctx: dict[str, Any]) -> int:
+    """Every 10 s: queue PENDING interactions again, publish members' events still unpublished
+    (their after-commit publish was lost to a crash or a Redis outage)."""
     runtime = _runtime(ctx)
     older_than = timedelta(seconds=runtime.settings.sweep_after_seconds)
-    return await interactions.sweep_pending(runtime, older_than)
+    requeued = await interactions.sweep_pending(runtime, older_than)
+    return requeued + await events.publish_pending(runtime.redis, older_than)
 
 
 async def expire_points(ctx: dict[str, Any]) -> int:

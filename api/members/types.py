@@ -4,10 +4,18 @@ from datetime import datetime
 
 import strawberry
 
+from api.badges import fields as badge_fields
+from api.badges.types import BadgeStatus
+from api.challenges import fields as challenge_fields
+from api.challenges.types import ChallengeProgress, ChallengeStatus
 from api.context import Info
+from api.events import fields as event_fields
+from api.events.types import MemberEventConnection
 from api.pagination import PageInfo, clamp_first, decode_id_cursor, id_keyset_page
 from api.points import fields as points_fields
 from api.rewards.types import Redemption, RedemptionConnection, RedemptionEdge
+from api.streaks import fields as streak_fields
+from api.streaks.types import Streak
 from api.tiers.types import TierStatus
 from domain import ledger
 from domain.models import LedgerEntry as LedgerEntryModel
@@ -128,6 +136,29 @@ class Member:
     async def tier(self, info: Info) -> TierStatus:
         return await info.context.tiers.status_of(self._model)
 
+    @strawberry.field(
+        description="Earned badges first (newest first), then unearned non-secret badges with "
+        "progress."
+    )
+    async def badges(self, info: Info) -> list[BadgeStatus]:
+        return await badge_fields.member_badges(self._model, info)
+
+    @strawberry.field(
+        description="Challenges the member is enrolled in or has progress in; `status` filters "
+        "on the challenge status."
+    )
+    async def challenges(
+        self, info: Info, status: ChallengeStatus | None = None
+    ) -> list[ChallengeProgress]:
+        return await challenge_fields.member_challenges(self._model, info, status)
+
+    @strawberry.field(
+        description="The any-action streak first, then one per action that has a streak goal "
+        "somewhere."
+    )
+    async def streaks(self, info: Info) -> list[Streak]:
+        return await streak_fields.member_streaks(self._model, info)
+
     @strawberry.field(description="Newest first.")
     async def redemptions(
         self, info: Info, first: int | None = 20, after: str | None = None
@@ -143,3 +174,9 @@ class Member:
             lambda cursor, r: RedemptionEdge(cursor=cursor, node=Redemption.from_model(r)),
         )
         return RedemptionConnection(edges=edges, page_info=page_info)
+
+    @strawberry.field(description="What happened to the member, newest first.")
+    async def events(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> MemberEventConnection:
+        return await event_fields.member_events(self._model.id, first, after)

@@ -1,0 +1,1 @@
+"""Members' events over GraphQL: the live `memberEvents` subscription and `Member.events`."""
