@@ -35,11 +35,16 @@ class StreakChange:
         return self.after.run > self.before.run and self.after.run >= 2
 
 
+@dataclass(frozen=True)
+class Counted:
+    changes: list[StreakChange]  # the action's streak and the any-action one
+    rows: list[ActivityStats]  # the member's stats rows, as written
+
+
 async def count_interaction(
     connection: BaseDBAsyncClient, member_id: str, action_key: str, day: date
-) -> list[StreakChange]:
-    """Count one awarded interaction of `action_key` on local `day`; returns the streak moves
-    (the action's and the any-action one)."""
+) -> Counted:
+    """Count one awarded interaction of `action_key` on local `day`."""
     keys = [action_key, ANY_ACTION]
     new_days = await _bump_days(connection, member_id, keys, day)
     rows = {
@@ -49,6 +54,7 @@ async def count_interaction(
         )
     }
     changes = []
+    written = []
     for key in keys:
         row = rows.get(key) or ActivityStats(member_id=member_id, action_key=key)
         before = streak_of(row)
@@ -61,7 +67,8 @@ async def count_interaction(
         row.last_active_on = after.last_active_on.isoformat() if after.last_active_on else None
         await row.save(using_db=connection)
         changes.append(StreakChange(key, before, after))
-    return changes
+        written.append(row)
+    return Counted(changes, written)
 
 
 async def _bump_days(

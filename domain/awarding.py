@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain import badges, challenges, goal_triggers, ledger, tiers
+from domain import activity, badges, challenges, definitions, ledger, tiers
 from domain.leaderboards import ScoreUpdate
-from domain.models import LedgerReason, Member
-from gamification.goals import Fact, FactKind, triggers_of
+from domain.models import ActivityStats, LedgerReason, Member, MemberBadge
+from gamification.goals import Fact, FactKind, Totals
 from gamification.periods import local_date
 from gamification.points import counts_as_earned
 
@@ -36,7 +36,10 @@ class Awarding:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     score_updates: list[ScoreUpdate] = field(default_factory=list)
     pending: list[Fact] = field(default_factory=list)
-    _candidates: dict[tuple[object, ...], goal_triggers.Candidates] = field(default_factory=dict)
+    # The member's activity rows read or written so far (None: the member has none).
+    stats: dict[str, ActivityStats | None] = field(default_factory=dict)
+    _definitions: definitions.Definitions | None = None
+    _earned: set[str] | None = None
 
     def fact(
         self, kind: FactKind, at: datetime, action: str | None = None, amount: int = 1
@@ -66,13 +69,29 @@ class Awarding:
             self.pending.append(self.fact(FactKind.POINTS, at, amount=amount))
         return posting
 
-    async def candidates(self, fact: Fact) -> goal_triggers.Candidates:
-        """The badges and challenges `fact` can move (looked up once per kind of fact)."""
-        triggers = triggers_of(fact)
-        key = tuple(sorted(triggers))
-        if key not in self._candidates:
-            self._candidates[key] = await goal_triggers.candidates(self.connection, triggers)
-        return self._candidates[key]
+    async def definitions(self) -> definitions.Definitions:
+        """The program's badges and challenges, read once per award."""
+        if self._definitions is None:
+            self._definitions = await definitions.cache.current(self.connection)
+        return self._definitions
+
+    async def earned_badges(self) -> set[str]:
+        """Keys of the badges the member holds, kept current as this award earns more."""
+        if self._earned is None:
+            rows = await MemberBadge.filter(member_id=self.member.id).using_db(self.connection)
+            self._earned = {row.badge_id for row in rows}
+        return self._earned
+
+    async def totals(self, actions: set[str]) -> Totals:
+        """The member's whole-history totals for `actions` (and whatever was read before)."""
+        missing = sorted(actions - self.stats.keys())
+        if missing:
+            found = await activity.stats_of(self.connection, [self.member.id], missing)
+            rows = {row.action_key: row for row in found[self.member.id]}
+            for action in missing:
+                self.stats[action] = rows.get(action)
+        present = [row for row in self.stats.values() if row is not None]
+        return activity.totals_of(present, self.member.lifetime)
 
     async def settle(self) -> None:
         """Evaluate the goals every pending fact can move, until no award adds another fact."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain import activity, audit, awarding, events, goal_triggers, leaderboards, ledger, tiers
+from domain import activity, audit, awarding, definitions, events, leaderboards, ledger, tiers
 from domain.db import transaction
 from domain.errors import not_found, reject_invalid
 from domain.models import Badge, LedgerReason, Member, MemberBadge
@@ -73,7 +73,7 @@ async def upsert_badge(actor: str, definition: BadgeDefinition) -> Badge:
             operation="upsertBadge",
             snapshot=snapshot,
         )
-        await goal_triggers.rewrite(connection, definition.goals, badge_key=badge.key)
+        await definitions.changed(connection)
     return badge
 
 
@@ -82,19 +82,18 @@ async def list_badges(*, include_secret: bool) -> list[Badge]:
     return await query.order_by("name", "key")
 
 
-async def earn(award: awarding.Awarding, badge: Badge, source: str, at: datetime) -> bool:
+async def earn(
+    award: awarding.Awarding, badge: definitions.BadgeRule, source: str, at: datetime
+) -> bool:
     """Award `badge` (and its reward points) unless already earned; returns whether it was.
 
     The caller holds the member's lock, so checking first is exact; the unique constraint backs
     it up.
     """
-    connection, member = award.connection, award.member
-    if (
-        await MemberBadge.filter(member_id=member.id, badge_id=badge.key)
-        .using_db(connection)
-        .exists()
-    ):
+    earned = await award.earned_badges()
+    if badge.key in earned:
         return False
+    connection, member = award.connection, award.member
     await MemberBadge.create(
         member_id=member.id,
         badge_id=badge.key,
@@ -102,6 +101,7 @@ async def earn(award: awarding.Awarding, badge: Badge, source: str, at: datetime
         source=source,
         using_db=connection,
     )
+    earned.add(badge.key)
     await award.credit(
         badge.reward_points,
         LedgerReason.BADGE,
@@ -123,26 +123,17 @@ async def earn(award: awarding.Awarding, badge: Badge, source: str, at: datetime
 
 async def check(award: awarding.Awarding, fact: Fact) -> None:
     """Award every badge whose goals `fact` can move and that the member now meets."""
-    found = await award.candidates(fact)
-    if not found.badges:
+    moved = [rule for rule in (await award.definitions()).badges_moved_by(fact) if rule.goals]
+    if not moved:
         return
-    connection, member = award.connection, award.member
-    earned = set(
-        await MemberBadge.filter(member_id=member.id, badge_id__in=found.badges)
-        .using_db(connection)
-        .values_list("badge_id", flat=True)
-    )
-    open_badges = [
-        badge
-        for badge in await Badge.filter(key__in=found.badges - earned).using_db(connection)
-        if goals_of(badge)
-    ]
-    if not open_badges:
+    earned = await award.earned_badges()
+    unearned = [rule for rule in moved if rule.key not in earned]
+    if not unearned:
         return
-    totals = await _totals(connection, member, [goals_of(b) for b in open_badges])
-    for badge in sorted(open_badges, key=lambda b: b.key):
-        if all_completed(progress_from_totals(goals_of(badge), totals)):
-            await earn(award, badge, "goals", fact.at)
+    totals = await award.totals({g.action or NO_ACTION for r in unearned for g in r.goals})
+    for rule in unearned:
+        if all_completed(progress_from_totals(rule.goals, totals)):
+            await earn(award, rule, "goals", fact.at)
 
 
 async def _totals(
@@ -163,7 +154,7 @@ async def award_badge(runtime: Runtime, actor: str, member_id: str, badge_key: s
         award = awarding.Awarding(
             connection, member, runtime.settings.tz, tiers.TierPolicy.of(runtime.settings)
         )
-        if await earn(award, badge, f"admin:{actor}"[:200], award.now):
+        if await earn(award, definitions.BadgeRule.of(badge), f"admin:{actor}"[:200], award.now):
             await award.settle()
             await audit.record(
                 connection,
@@ -230,7 +221,7 @@ async def _award_backfilled(
         totals = await _totals(connection, member, [goals_of(badge)])
         if not all_completed(progress_from_totals(goals_of(badge), totals)):
             return 0
-        earned = await earn(award, badge, "backfill", award.now)
+        earned = await earn(award, definitions.BadgeRule.of(badge), "backfill", award.now)
         if earned:
             await award.settle()
     await leaderboards.project(runtime.leaderboards, award.score_updates)

@@ -18,8 +18,9 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
-from domain import audit, awarding, badges, events, goal_triggers, leaderboards, ledger
+from domain import audit, awarding, badges, definitions, events, leaderboards, ledger
 from domain.db import dialect, param, transaction
+from domain.definitions import ChallengeRule
 from domain.errors import DomainError, invalid_input, not_found, reject_invalid
 from domain.members import enrol
 from domain.models import Badge, Challenge, ChallengeParticipant, LedgerReason
@@ -134,7 +135,7 @@ async def upsert_challenge(
             operation="upsertChallenge",
             snapshot=snapshot,
         )
-        await goal_triggers.rewrite(connection, definition.goals, challenge_key=challenge.key)
+        await definitions.changed(connection)
     return challenge
 
 
@@ -215,31 +216,24 @@ async def _take_place(connection: BaseDBAsyncClient, challenge_key: str) -> bool
 async def advance(award: awarding.Awarding, fact: Fact) -> None:
     """Move the member's progress in every open challenge `fact` counts for; complete those
     whose goals are now all met."""
-    found = await award.candidates(fact)
-    if not found.challenges:
-        return
-    connection, member = award.connection, award.member
-    running = await Challenge.filter(
-        key__in=found.challenges, archived=False, starts_at__lte=fact.at, ends_at__gt=fact.at
-    ).using_db(connection)
+    running = (await award.definitions()).challenges_moved_by(fact)
     if not running:
         return
+    connection, member = award.connection, award.member
     rows = {
         row.challenge_id: row
         for row in await ChallengeParticipant.filter(
             member_id=member.id, challenge_id__in=[c.key for c in running]
         ).using_db(connection)
     }
-    moved: list[tuple[Challenge, ChallengeParticipant]] = []
-    scored: list[tuple[Challenge, ChallengeParticipant]] = []
-    for challenge in sorted(running, key=lambda c: c.key):
+    moved: list[tuple[ChallengeRule, ChallengeParticipant]] = []
+    scored: list[tuple[ChallengeRule, ChallengeParticipant]] = []
+    for challenge in running:
         row = rows.get(challenge.key)
         if row is not None and row.completed_at is not None:
             continue
         enrolled_at = row.enrolled_at if row is not None else None
-        if not counts_for(
-            window_of(challenge), fact.at, challenge.requires_enrollment, enrolled_at
-        ):
+        if not counts_for(challenge.window, fact.at, challenge.requires_enrollment, enrolled_at):
             continue
         if row is None:
             if not await _take_place(connection, challenge.key):
@@ -268,10 +262,10 @@ async def advance(award: awarding.Awarding, fact: Fact) -> None:
 
 
 def _advance_row(
-    challenge: Challenge, row: ChallengeParticipant, fact: Fact, now: datetime
+    challenge: ChallengeRule, row: ChallengeParticipant, fact: Fact, now: datetime
 ) -> bool:
     """Advance the row's goal states by `fact`; returns whether its progress moved."""
-    goals = goals_of(challenge)
+    goals = challenge.goals
     before = states_from_json(goals, row.progress)
     states = [advance_state(g, s, fact) for g, s in zip(goals, before, strict=True)]
     if states == before and row.id is not None:
@@ -320,7 +314,7 @@ def _moment(moment: datetime | None, postgres: bool) -> object:
     return moment.isoformat(sep=" ")
 
 
-async def _complete(award: awarding.Awarding, challenge: Challenge, fact: Fact) -> None:
+async def _complete(award: awarding.Awarding, challenge: ChallengeRule, fact: Fact) -> None:
     """Reward a completion once: the participant row's completed_at (under the member's lock)
     and the ledger's unique source key both see to it."""
     connection, member = award.connection, award.member
@@ -345,7 +339,7 @@ async def _complete(award: awarding.Awarding, challenge: Challenge, fact: Fact) 
         subject=challenge.key,
     )
     if challenge.reward_badge_key:
-        badge = await Badge.filter(key=challenge.reward_badge_key).using_db(connection).first()
+        badge = (await award.definitions()).badges.get(challenge.reward_badge_key)
         if badge is not None:
             await badges.earn(award, badge, f"challenge:{challenge.key}", fact.at)
     log.info("member %s completed challenge %s", member.id, challenge.key)

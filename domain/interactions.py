@@ -23,10 +23,10 @@ from domain.awarding import Awarding
 from domain.db import transaction
 from domain.errors import DomainError, invalid_input
 from domain.members import check_member_id, enrol
-from domain.models import Action, GoalTrigger, Interaction, InteractionStatus, LedgerReason
+from domain.models import Action, Interaction, InteractionStatus, LedgerReason
 from domain.queue import enqueue_interaction
 from domain.runtime import Runtime
-from gamification.goals import FactKind, Metric
+from gamification.goals import FactKind
 from gamification.leaderboards import POINTS_BOARD
 from gamification.limits import Decision, Outcome, decide
 from gamification.periods import local_date, period_window
@@ -164,14 +164,15 @@ async def _award(
         interaction.points_awarded = points
         award = Awarding(connection, member, tz, tiers.TierPolicy.of(runtime.settings), ladder)
         occurred_at = interaction.occurred_at
-        streaks = await activity.count_interaction(
+        counted = await activity.count_interaction(
             connection, member.id, action.key, local_date(occurred_at, tz)
         )
+        award.stats.update({row.action_key: row for row in counted.rows})
         award.pending.append(award.fact(FactKind.INTERACTION, occurred_at, action=action.key))
         await award.credit(
             points, LedgerReason.ACTION, action.name, f"interaction:{interaction.id}", occurred_at
         )
-        await _announce_streaks(connection, member.id, action, streaks)
+        await _announce_streaks(award, action, counted.changes)
         await award.settle()
         updates = award.score_updates
     await interaction.save(
@@ -181,10 +182,7 @@ async def _award(
 
 
 async def _announce_streaks(
-    connection: BaseDBAsyncClient,
-    member_id: str,
-    action: Action,
-    changes: list[activity.StreakChange],
+    award: Awarding, action: Action, changes: list[activity.StreakChange]
 ) -> None:
     """STREAK_EXTENDED for the any-action streak, and for the action's own streak when some
     STREAK_DAYS goal names the action (the streaks a member is shown)."""
@@ -194,18 +192,13 @@ async def _announce_streaks(
         run = change.after.run
         if change.action_key == "":
             message, subject = f"{run}-day streak!", None
-        else:
-            shown = (
-                await GoalTrigger.filter(metric=Metric.STREAK_DAYS.value, action_key=action.key)
-                .using_db(connection)
-                .exists()
-            )
-            if not shown:
-                continue
+        elif action.key in (await award.definitions()).streak_actions:
             message, subject = f"{run}-day {action.name} streak!", action.key
+        else:
+            continue
         await events.record(
-            connection,
-            member_id,
+            award.connection,
+            award.member.id,
             events.EventKind.STREAK_EXTENDED,
             message,
             subject=subject,

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain import activity, badges, challenges, goal_triggers
+from domain import activity, badges, challenges, definitions
 from domain.models import (
     ANY_ACTION,
     ActivityStats,
@@ -149,7 +149,7 @@ class StreakStanding:
 async def streaks(member_ids: Sequence[str]) -> dict[str, list[StreakStanding]]:
     """Per member, the any-action streak first, then one per action some STREAK_DAYS goal
     names (zeros where the member has none). Two queries."""
-    actions = await goal_triggers.streak_actions()
+    actions = (await definitions.cache.current()).streak_actions
     rows = await ActivityStats.filter(
         member_id__in=list(member_ids), action_key__in=[ANY_ACTION, *actions]
     )

@@ -268,3 +268,23 @@ def progress_from_states(goals: Sequence[Goal], states: Sequence[GoalState]) -> 
         GoalProgress(goal, current_from_state(goal, state))
         for goal, state in zip(goals, states, strict=True)
     ]
+
+
+def index_by_trigger(
+    owners: Mapping[str, Sequence[Goal]],
+) -> dict[tuple[Metric, str], frozenset[str]]:
+    """Which owners (badges or challenges, by key) have a goal on each trigger: the index that
+    lets a fact find the few goals it can move."""
+    index: dict[tuple[Metric, str], set[str]] = {}
+    for owner, goals in owners.items():
+        for goal in goals:
+            index.setdefault(goal.trigger, set()).add(owner)
+    return {trigger: frozenset(keys) for trigger, keys in index.items()}
+
+
+def moved_by(index: Mapping[tuple[Metric, str], frozenset[str]], fact: Fact) -> set[str]:
+    """The owners in `index` with a goal that `fact` can move."""
+    moved: set[str] = set()
+    for trigger in triggers_of(fact):
+        moved |= index.get(trigger, frozenset())
+    return moved

@@ -28,7 +28,7 @@ from tortoise import connections
 
 from api.app import create_app
 from api.auth import Role, mint_token
-from domain import migrations, profiles
+from domain import definitions, migrations, profiles
 from domain.members import recently_enrolled
 from domain.runtime import Runtime
 from domain.settings import Settings
@@ -46,7 +46,7 @@ TABLES = [
     "member_event",
     "member_badge",
     "challenge_participant",
-    "goal_trigger",
+    "program_version",
     "challenge",
     "badge",
     "activity_day",
@@ -147,6 +147,7 @@ async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     await server.runtime.redis.flushdb()
     recently_enrolled.clear()
     profiles.cache.clear()
+    definitions.cache.clear()
     yield
 
 

@@ -12,7 +12,11 @@ import pytest
 CONTRACT = Path(
     os.environ.get("PLAUDIT_CONTRACT_DIR", Path(__file__).resolve().parents[2] / "shared/contract")
 )
-DONE_PARTS = ["core", "points", "gamification"]  # each part joins this list when its issue is resolved
+DONE_PARTS = [
+    "core",
+    "points",
+    "gamification",
+]  # each part joins this list when its issue is resolved
 
 
 @pytest.mark.skipif(not (CONTRACT / "check.py").exists(), reason=f"no contract at {CONTRACT}")

@@ -6,11 +6,11 @@ from domain.models.audit import AuditRecord
 from domain.models.badges import Badge, MemberBadge
 from domain.models.challenges import Challenge, ChallengeParticipant
 from domain.models.events import MemberEvent
-from domain.models.goals import GoalTrigger
 from domain.models.interactions import Interaction, InteractionStatus
 from domain.models.leaderboards import LeaderboardScore
 from domain.models.ledger import LedgerEntry, LedgerReason
 from domain.models.members import Member
+from domain.models.program import ProgramVersion
 from domain.models.rewards import Redemption, RedemptionStatus, Reward
 from domain.models.tiers import Tier
 
@@ -23,7 +23,6 @@ __all__ = [
     "Badge",
     "Challenge",
     "ChallengeParticipant",
-    "GoalTrigger",
     "Interaction",
     "InteractionStatus",
     "LeaderboardScore",
@@ -32,6 +31,7 @@ __all__ = [
     "Member",
     "MemberBadge",
     "MemberEvent",
+    "ProgramVersion",
     "Redemption",
     "RedemptionStatus",
     "Reward",
