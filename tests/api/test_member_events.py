@@ -507,6 +507,35 @@ async def test_an_awarded_interaction_reaches_the_member_live_as_points_credited
     assert "POINTS_CREDITED" in kinds
 
 
+async def test_an_interaction_that_earns_a_badge_reaches_the_member_as_badge_earned(
+    open_socket, server, hub, gql, drain, settings
+):
+    from domain.badges import upsert_badge
+    from gamification.badges import BadgeDefinition
+    from gamification.goals import Goal, Metric
+
+    await define(gql, "app.daily_open", points=10)
+    goals = (Goal(Metric.ACTION_COUNT, "app.daily_open", 1),)
+    await upsert_badge("root", BadgeDefinition("opener", "Opener", "", None, False, goals, 0))
+    async with open_socket() as socket:
+        await socket.init(bearer(settings, "alice"))
+        await socket.subscribe()
+        await subscribed(server, hub, "alice")
+
+        await record(gql, member("alice"), "app.daily_open", key="open-1")
+        await drain()
+
+        # The transaction's events arrive in the order they were written, within a second.
+        kinds = [
+            (await socket.receive(within=1.0))["payload"]["data"]["memberEvents"] for _ in range(2)
+        ]
+        assert [(e["kind"], e["subject"]) for e in kinds] == [
+            ("POINTS_CREDITED", None),
+            ("BADGE_EARNED", "opener"),
+        ]
+        assert kinds[1]["message"] == "You earned the Opener badge"
+
+
 # --- The hub on its own: a Redis outage, a slow listener ---
 
 

@@ -47,7 +47,11 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 if scenario == "ingest":
                     options = ingest.Options(
-                        args.interactions, members, load, not args.no_gamification
+                        args.interactions,
+                        members,
+                        load,
+                        gamification=not args.no_gamification,
+                        award_heavy=args.award_heavy,
                     )
                     result = ingest.run(stack, database, options, _pg_name(backend))
                     where = "API + embedded worker" if embedded else f"API + {workers} worker(s)"
@@ -106,6 +110,11 @@ def _parser() -> argparse.ArgumentParser:
         "--no-gamification",
         action="store_true",
         help="ingest: without the 50 badges and 10 challenges (the baseline)",
+    )
+    parser.add_argument(
+        "--award-heavy",
+        action="store_true",
+        help="ingest: badge and challenge targets that every few interactions reach",
     )
     return parser
 

@@ -27,6 +27,7 @@ class Options:
     members: int
     load: wrk.Load
     gamification: bool = True
+    award_heavy: bool = False
 
 
 @dataclass
@@ -46,7 +47,9 @@ def run(
     admin = token(stack.secret, "bench-admin", "admin")
     definition = action_input(ACTION, 10, limits=[], cooldownSeconds=0, memberReportable=False)
     call(stack.url, UPSERT_ACTION, {"input": definition}, admin)
-    defined = program.define(stack.url, admin, ACTION) if options.gamification else {}
+    defined: dict[str, Any] = {}
+    if options.gamification:
+        defined = program.define(stack.url, admin, ACTION, award_heavy=options.award_heavy)
     service = token(stack.secret, "bench-service", "service")
     lua = wrk.script(stack.data_dir, "record")
 

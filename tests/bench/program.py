@@ -1,6 +1,12 @@
 """The gamification program the ingestion benchmark runs under: 50 badges and 10 active
 challenges, all moved by the benchmark's action, so every interaction goes through the goals
-engine (counters, candidate lookup, badge checks, challenge progress) as a busy program would."""
+engine (counters, badge checks, challenge progress and boards) as a busy program would.
+
+Two shapes: by default the targets climb the way a real program's do (1, 5, 10, 25… actions), so
+a member with a handful of interactions earns a badge or two and completes no challenge: the
+cost measured is evaluating goals. `award_heavy` puts half the targets within a few
+interactions, so every interaction also earns about five badges (each a ledger credit, an event
+and board scores) and completes a challenge now and then: the cost of awarding."""
 
 from __future__ import annotations
 
@@ -21,31 +27,36 @@ BADGES = 50
 CHALLENGES = 10
 
 
-def badge_goals(index: int, action: str) -> list[dict[str, Any]]:
-    """A spread of goals: counts and points that members reach during the run, and days and
-    streaks that they do not (a run lasts one day)."""
-    kind = index % 5
+LADDER = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500]
+
+
+def badge_goals(index: int, action: str, award_heavy: bool) -> list[dict[str, Any]]:
+    kind, step = index % 5, index // 5
+    if award_heavy:
+        count, points, days = 1 + step, 10 * (1 + step), 2 + step // 2
+    else:
+        count, points, days = LADDER[step], 100 * LADDER[step], 2 + step
     if kind == 0:
-        return [{"metric": "ACTION_COUNT", "action": action, "target": 1 + index // 5}]
+        return [{"metric": "ACTION_COUNT", "action": action, "target": count}]
     if kind == 1:
-        return [{"metric": "POINTS_EARNED", "target": 10 * (1 + index // 5)}]
+        return [{"metric": "POINTS_EARNED", "target": points}]
     if kind == 2:
-        return [{"metric": "ACTIVE_DAYS", "action": action, "target": 2 + index // 10}]
+        return [{"metric": "ACTIVE_DAYS", "action": action, "target": days}]
     if kind == 3:
-        return [{"metric": "STREAK_DAYS", "target": 2 + index // 10}]
+        return [{"metric": "STREAK_DAYS", "target": days}]
     return [
-        {"metric": "ACTION_COUNT", "action": action, "target": 2 + index // 10},
-        {"metric": "POINTS_EARNED", "target": 20 * (1 + index // 10)},
+        {"metric": "ACTION_COUNT", "action": action, "target": count + 1},
+        {"metric": "POINTS_EARNED", "target": 2 * points},
     ]
 
 
-def define(url: str, admin: str, action: str) -> dict[str, int]:
+def define(url: str, admin: str, action: str, *, award_heavy: bool = False) -> dict[str, Any]:
     for index in range(BADGES):
         badge = {
             "key": f"bench.badge{index}",
             "name": f"Bench badge {index}",
             "secret": index % 10 == 9,
-            "goals": badge_goals(index, action),
+            "goals": badge_goals(index, action, award_heavy),
             "rewardPoints": 5 if index % 2 else 0,
         }
         _check(call(url, UPSERT_BADGE, {"input": badge}, admin)["upsertBadge"])
@@ -57,14 +68,19 @@ def define(url: str, admin: str, action: str) -> dict[str, int]:
             "startsAt": (now - timedelta(hours=1)).isoformat(),
             "endsAt": (now + timedelta(days=7)).isoformat(),
             "goals": [
-                {"metric": "ACTION_COUNT", "action": action, "target": 2 + index},
+                {
+                    "metric": "ACTION_COUNT",
+                    "action": action,
+                    "target": 2 + index if award_heavy else 10 * (1 + index),
+                },
                 {"metric": "ACTIVE_DAYS", "target": 1},
             ],
             "rewardPoints": 20,
             "rewardBadgeKey": f"bench.badge{index}" if index < 3 else None,
         }
         _check(call(url, UPSERT_CHALLENGE, {"input": challenge}, admin)["upsertChallenge"])
-    return {"badges": BADGES, "challenges": CHALLENGES}
+    shape = "award-heavy" if award_heavy else "climbing targets"
+    return {"badges": BADGES, "challenges": CHALLENGES, "shape": shape}
 
 
 def _check(payload: dict[str, Any]) -> None:
