@@ -18,6 +18,7 @@ from domain import activity, audit, awarding, definitions, events, leaderboards,
 from domain.db import transaction
 from domain.errors import not_found, reject_invalid
 from domain.models import Badge, LedgerReason, Member, MemberBadge
+from gamification.actions import MAX_KEY_LENGTH
 from gamification.badges import BadgeDefinition, validate_badge
 from gamification.goals import (
     NO_ACTION,
@@ -45,6 +46,16 @@ def snapshot(badge: Badge) -> dict[str, Any]:
         "goals": badge.goals,
         "rewardPoints": badge.reward_points,
     }
+
+
+async def find(key: str, connection: BaseDBAsyncClient | None = None) -> Badge | None:
+    """The badge `key`, or None (also for a string no key can be)."""
+    if len(key) > MAX_KEY_LENGTH:
+        return None
+    query = Badge.filter(key=key)
+    if connection is not None:
+        query = query.using_db(connection)
+    return await query.first()
 
 
 def goals_of(badge: Badge) -> tuple[Goal, ...]:
@@ -147,7 +158,7 @@ async def _totals(
 async def award_badge(runtime: Runtime, actor: str, member_id: str, badge_key: str) -> Badge:
     """An admin awards a badge by hand: idempotent (a badge is earned once); audited."""
     async with transaction() as connection:
-        badge = await Badge.filter(key=badge_key).using_db(connection).first()
+        badge = await find(badge_key, connection)
         if badge is None:
             raise not_found(f"no badge {badge_key[:100]!r}", "badgeKey")
         member = await ledger.lock_member(connection, member_id)
@@ -180,7 +191,7 @@ async def backfill(
     Members are read in batches of `batch`; only those whose counters meet the goals are then
     awarded, each in a transaction of their own under their lock. Returns how many earned it.
     """
-    badge = await Badge.get_or_none(key=badge_key)
+    badge = await find(badge_key)
     if badge is None:
         raise not_found(f"no badge {badge_key[:100]!r}", "badgeKey")
     goals = goals_of(badge)

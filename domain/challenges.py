@@ -23,7 +23,8 @@ from domain.db import dialect, param, transaction
 from domain.definitions import ChallengeRule
 from domain.errors import DomainError, invalid_input, not_found, reject_invalid
 from domain.members import enrol
-from domain.models import Badge, Challenge, ChallengeParticipant, LedgerReason
+from domain.models import Challenge, ChallengeParticipant, LedgerReason
+from gamification.actions import MAX_KEY_LENGTH
 from gamification.challenges import (
     ChallengeDefinition,
     ChallengeStatus,
@@ -65,6 +66,16 @@ def status(challenge: Challenge, now: datetime | None = None) -> ChallengeStatus
     return status_of(window_of(challenge), challenge.archived, now or datetime.now(UTC))
 
 
+async def find(key: str, connection: BaseDBAsyncClient | None = None) -> Challenge | None:
+    """The challenge `key`, or None (also for a string no key can be)."""
+    if len(key) > MAX_KEY_LENGTH:
+        return None
+    query = Challenge.filter(key=key)
+    if connection is not None:
+        query = query.using_db(connection)
+    return await query.first()
+
+
 def board_key(challenge_key: str) -> BoardKey:
     """A challenge's board has one period: the challenge itself."""
     return BoardKey(board_of(challenge_key), BoardPeriod.ALL_TIME, "lifetime")
@@ -100,7 +111,7 @@ async def upsert_challenge(
     (progress already counted against them); its end, rewards and texts may still change."""
     now = now or datetime.now(UTC)
     async with transaction() as connection:
-        stored = await Challenge.filter(key=definition.key).using_db(connection).first()
+        stored = await find(definition.key, connection)
         started = stored if stored is not None and stored.starts_at <= now else None
         reject_invalid(
             validate_challenge(definition, started_goals=goals_of(started) if started else None)
@@ -109,8 +120,7 @@ async def upsert_challenge(
             raise invalid_input(
                 "the start of a challenge that has started cannot change", "input", "startsAt"
             )
-        badge_query = Badge.filter(key=reward_badge_key or "").using_db(connection)
-        if reward_badge_key and not await badge_query.exists():
+        if reward_badge_key and await badges.find(reward_badge_key, connection) is None:
             raise not_found(f"no badge {reward_badge_key[:100]!r}", "input", "rewardBadgeKey")
         if len(description) > 2000:
             raise invalid_input("description is at most 2000 characters", "input", "description")
@@ -173,7 +183,7 @@ async def enroll(member_id: str, challenge_key: str, now: datetime | None = None
     await enrol(member_id)
     async with transaction() as connection:
         await ledger.lock_member(connection, member_id)
-        challenge = await Challenge.filter(key=challenge_key).using_db(connection).first()
+        challenge = await find(challenge_key, connection)
         if challenge is None:
             raise not_found(f"no challenge {challenge_key[:100]!r}", "challengeKey")
         row = (

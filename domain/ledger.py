@@ -16,6 +16,7 @@ from tortoise.expressions import F
 from domain import events, leaderboards, tiers
 from domain.errors import DomainError
 from domain.leaderboards import ScoreUpdate
+from domain.members import could_exist
 from domain.models import LedgerEntry, LedgerReason, Member
 from gamification.leaderboards import POINTS_BOARD
 from gamification.points import counts_as_earned
@@ -30,6 +31,8 @@ class Posting:
 
 async def lock_member(connection: BaseDBAsyncClient, member_id: str) -> Member:
     """Load the member and lock their row until commit (SQLite: the transaction holds the lock)."""
+    if not could_exist(member_id):
+        raise DomainError("NOT_FOUND", f"no member {member_id[:100]!r}")
     member = await Member.select_for_update().using_db(connection).get_or_none(id=member_id)
     if member is None:
         raise DomainError("NOT_FOUND", f"no member {member_id!r}")

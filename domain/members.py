@@ -63,7 +63,14 @@ async def enrol(member_id: str) -> None:
     recently_enrolled.add(member_id)
 
 
+def could_exist(member_id: str) -> bool:
+    """Whether `member_id` can name a member at all (lookups skip those that cannot)."""
+    return 0 < len(member_id) <= MAX_MEMBER_ID
+
+
 async def get_member(member_id: str) -> Member | None:
+    if not could_exist(member_id):
+        return None
     return await Member.get_or_none(id=member_id)
 
 

@@ -137,7 +137,7 @@ async def participations(member_ids: Sequence[str]) -> dict[str, list[Participat
 
 
 async def challenge_exists(key: str) -> bool:
-    return await Challenge.exists(key=key)
+    return await challenges.find(key) is not None
 
 
 @dataclass(frozen=True)

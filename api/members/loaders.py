@@ -6,12 +6,14 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
+from domain.members import could_exist
 from domain.models import Member
 from domain.profiles import PublicProfile, public_profiles
 
 
 async def _load_members(ids: Sequence[str]) -> list[Member | None]:
-    found = {member.id: member for member in await Member.filter(id__in=list(ids))}
+    possible = [member_id for member_id in ids if could_exist(member_id)]
+    found = {member.id: member for member in await Member.filter(id__in=possible)}
     return [found.get(member_id) for member_id in ids]
 
 
