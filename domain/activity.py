@@ -65,10 +65,31 @@ async def count_interaction(
         row.active_days = (row.active_days or 0) + (1 if key in new_days else 0)
         row.streak_run, row.streak_longest = after.run, after.longest
         row.last_active_on = after.last_active_on.isoformat() if after.last_active_on else None
-        await row.save(using_db=connection)
         changes.append(StreakChange(key, before, after))
         written.append(row)
+    await _store(connection, written)
     return Counted(changes, written)
+
+
+async def _store(connection: BaseDBAsyncClient, rows: Sequence[ActivityStats]) -> None:
+    """Write the rows (new or not) in one statement; the member's lock makes the values exact."""
+    columns = [
+        "member_id",
+        "action_key",
+        "interactions",
+        "active_days",
+        "streak_run",
+        "streak_longest",
+        "last_active_on",
+    ]
+    values = [getattr(row, column) for row in rows for column in columns]
+    updates = ", ".join(f"{column} = excluded.{column}" for column in columns[2:])
+    sql = (
+        f"INSERT INTO activity_stats ({', '.join(columns)}) "
+        f"VALUES {placeholders(len(rows), len(columns))} "
+        f"ON CONFLICT (member_id, action_key) DO UPDATE SET {updates}"
+    )
+    await connection.execute_query(sql, values)
 
 
 async def _bump_days(
