@@ -8,23 +8,21 @@ of the member's interactions. A member earns a badge at most once: `MemberBadge`
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain import activity, audit, awarding, definitions, events, leaderboards, ledger, tiers
-from domain.db import transaction
+from domain.db import find_by_key, transaction
 from domain.errors import not_found, reject_invalid
 from domain.models import Badge, LedgerReason, Member, MemberBadge
-from gamification.actions import MAX_KEY_LENGTH
 from gamification.badges import BadgeDefinition, validate_badge
 from gamification.goals import (
     NO_ACTION,
     Fact,
     Goal,
-    Totals,
     all_completed,
     goals_from_json,
     progress_from_totals,
@@ -49,13 +47,7 @@ def snapshot(badge: Badge) -> dict[str, Any]:
 
 
 async def find(key: str, connection: BaseDBAsyncClient | None = None) -> Badge | None:
-    """The badge `key`, or None (also for a string no key can be)."""
-    if len(key) > MAX_KEY_LENGTH:
-        return None
-    query = Badge.filter(key=key)
-    if connection is not None:
-        query = query.using_db(connection)
-    return await query.first()
+    return await find_by_key(Badge, key, connection)
 
 
 def goals_of(badge: Badge) -> tuple[Goal, ...]:
@@ -147,14 +139,6 @@ async def check(award: awarding.Awarding, fact: Fact) -> None:
             await earn(award, rule, "goals", fact.at)
 
 
-async def _totals(
-    connection: BaseDBAsyncClient | None, member: Member, goal_sets: Sequence[Sequence[Goal]]
-) -> Totals:
-    actions = {goal.action or NO_ACTION for goals in goal_sets for goal in goals}
-    rows = await activity.stats_of(connection, [member.id], sorted(actions))
-    return activity.totals_of(rows[member.id], member.lifetime)
-
-
 async def award_badge(runtime: Runtime, actor: str, member_id: str, badge_key: str) -> Badge:
     """An admin awards a badge by hand: idempotent (a badge is earned once); audited."""
     async with transaction() as connection:
@@ -194,7 +178,8 @@ async def backfill(
     badge = await find(badge_key)
     if badge is None:
         raise not_found(f"no badge {badge_key[:100]!r}", "badgeKey")
-    goals = goals_of(badge)
+    rule = definitions.BadgeRule.of(badge)
+    goals = rule.goals
     total = await Member.all().count()
     done = awarded = 0
     last_id = ""
@@ -216,7 +201,7 @@ async def backfill(
             totals = activity.totals_of(stats[member.id], member.lifetime)
             if member.id in holders or not all_completed(progress_from_totals(goals, totals)):
                 continue
-            awarded += await _award_backfilled(runtime, member.id, badge, policy)
+            awarded += await _award_backfilled(runtime, member.id, rule, policy)
         done += len(members)
         if progress is not None:
             progress(done, total)
@@ -224,15 +209,15 @@ async def backfill(
 
 
 async def _award_backfilled(
-    runtime: Runtime, member_id: str, badge: Badge, policy: tiers.TierPolicy
+    runtime: Runtime, member_id: str, badge: definitions.BadgeRule, policy: tiers.TierPolicy
 ) -> int:
     async with transaction() as connection:
         member = await ledger.lock_member(connection, member_id)
         award = awarding.Awarding(connection, member, runtime.settings.tz, policy)
-        totals = await _totals(connection, member, [goals_of(badge)])
-        if not all_completed(progress_from_totals(goals_of(badge), totals)):
+        totals = await award.totals({goal.action or NO_ACTION for goal in badge.goals})
+        if not all_completed(progress_from_totals(badge.goals, totals)):
             return 0
-        earned = await earn(award, definitions.BadgeRule.of(badge), "backfill", award.now)
+        earned = await earn(award, badge, "backfill", award.now)
         if earned:
             await award.settle()
     await leaderboards.project(runtime.leaderboards, award.score_updates)

@@ -19,12 +19,11 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
 from domain import audit, awarding, badges, definitions, events, leaderboards, ledger
-from domain.db import dialect, param, transaction
+from domain.db import dialect, find_by_key, param, raw_timestamp, transaction
 from domain.definitions import ChallengeRule
 from domain.errors import DomainError, invalid_input, not_found, reject_invalid
 from domain.members import enrol
 from domain.models import Challenge, ChallengeParticipant, LedgerReason
-from gamification.actions import MAX_KEY_LENGTH
 from gamification.challenges import (
     ChallengeDefinition,
     ChallengeStatus,
@@ -67,13 +66,7 @@ def status(challenge: Challenge, now: datetime | None = None) -> ChallengeStatus
 
 
 async def find(key: str, connection: BaseDBAsyncClient | None = None) -> Challenge | None:
-    """The challenge `key`, or None (also for a string no key can be)."""
-    if len(key) > MAX_KEY_LENGTH:
-        return None
-    query = Challenge.filter(key=key)
-    if connection is not None:
-        query = query.using_db(connection)
-    return await query.first()
+    return await find_by_key(Challenge, key, connection)
 
 
 def board_key(challenge_key: str) -> BoardKey:
@@ -300,11 +293,11 @@ async def _save_rows(connection: BaseDBAsyncClient, rows: list[ChallengeParticip
         values += [
             row.challenge_id,
             row.member_id,
-            _moment(row.enrolled_at, postgres),
+            raw_timestamp(row.enrolled_at),
             row.score,
             json.dumps(row.progress),
-            _moment(row.completed_at, postgres),
-            _moment(row.created_at, postgres),
+            raw_timestamp(row.completed_at),
+            raw_timestamp(row.created_at),
         ]
     sql = (
         "INSERT INTO challenge_participant "
@@ -314,14 +307,6 @@ async def _save_rows(connection: BaseDBAsyncClient, rows: list[ChallengeParticip
         "completed_at = excluded.completed_at"
     )
     await connection.execute_query(sql, values)
-
-
-def _moment(moment: datetime | None, postgres: bool) -> object:
-    """Raw statements bypass Tortoise's conversion: asyncpg takes datetimes, SQLite the text
-    Tortoise itself stores."""
-    if moment is None or postgres:
-        return moment
-    return moment.isoformat(sep=" ")
 
 
 async def _complete(award: awarding.Awarding, challenge: ChallengeRule, fact: Fact) -> None:

@@ -7,16 +7,21 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from domain.settings import Settings
+from gamification.actions import MAX_KEY_LENGTH
 
 log = logging.getLogger("plaudit.db")
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 MODEL_MODULES = ["domain.models", "aerich.models"]
 
@@ -155,3 +160,24 @@ def placeholders(rows: int, columns: int) -> str:
 def param(position: int) -> str:
     """The placeholder of the 1-based `position`th parameter of a raw statement."""
     return f"${position}" if dialect() == "postgres" else "?"
+
+
+def raw_timestamp(moment: datetime | None) -> object:
+    """A datetime as a raw statement's parameter: asyncpg takes datetimes, SQLite the text
+    Tortoise itself stores."""
+    if moment is None or dialect() == "postgres":
+        return moment
+    return moment.isoformat(sep=" ")
+
+
+async def find_by_key(
+    model: type[ModelT], key: str, connection: BaseDBAsyncClient | None = None
+) -> ModelT | None:
+    """The admin-defined row `key`, or None (also for a string no key can be, which the ORM's
+    field validation would otherwise raise on)."""
+    if len(key) > MAX_KEY_LENGTH:
+        return None
+    query = model.filter(key=key)
+    if connection is not None:
+        query = query.using_db(connection)
+    return await query.first()

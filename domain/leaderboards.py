@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain.db import dialect, placeholders
+from domain.db import placeholders, raw_timestamp
 from domain.leaderboard_store import LeaderboardStore
 from domain.models import LeaderboardScore
 from gamification.leaderboards import (
@@ -51,7 +51,7 @@ async def add_points(
     moved = boards_moved_by(board, effective_at, tz)
     marks = placeholders(len(moved), 6)
     values: list[object] = []
-    reached = now if dialect() == "postgres" else now.isoformat(sep=" ")
+    reached = raw_timestamp(now)
     for key, _window in moved:
         values += [key.board, key.period.value, key.period_key, member_id, amount, reached]
     sql = (
@@ -103,7 +103,7 @@ async def set_scores(
     boards), in one statement: scores there only rise, and `reached_at` is now."""
     if not scores:
         return []
-    reached = now if dialect() == "postgres" else now.isoformat(sep=" ")
+    reached = raw_timestamp(now)
     values: list[object] = []
     for key, member_id, score in scores:
         values += [key.board, key.period.value, key.period_key, member_id, score, reached]
