@@ -24,7 +24,7 @@ from domain.db import transaction
 from domain.errors import DomainError, invalid_input
 from domain.members import check_member_id, enrol
 from domain.models import Action, Interaction, InteractionStatus, LedgerReason
-from domain.queue import enqueue_interaction
+from domain.queue import wake_workers
 from domain.runtime import Runtime
 from gamification.goals import FactKind
 from gamification.leaderboards import POINTS_BOARD
@@ -98,7 +98,7 @@ async def record_interaction(runtime: Runtime, recording: Recording) -> Interact
             member_id=recording.member_id, idempotency_key=recording.idempotency_key
         )
     if status is InteractionStatus.PENDING:
-        await enqueue_interaction(runtime.queue, interaction.id)
+        await wake_workers(runtime.queue)
     return interaction
 
 
@@ -259,22 +259,34 @@ async def _nearest(query: Any, direction: str) -> datetime | None:
     return found  # type: ignore[no-any-return]
 
 
-async def sweep_pending(runtime: Runtime, older_than: timedelta, batch: int = 1000) -> int:
-    """Queue again every PENDING interaction older than `older_than` (lost enqueues, outages)."""
+async def drain(runtime: Runtime, batch: int = 200) -> int:
+    """Transitional: process PENDING interactions one by one until none is left."""
+    done = 0
+    while True:
+        ids = (
+            await Interaction.filter(status=InteractionStatus.PENDING)
+            .order_by("id")
+            .limit(batch)
+            .values_list("id", flat=True)
+        )
+        if not ids:
+            return done
+        for interaction_id in ids:
+            await process_interaction(runtime, int(str(interaction_id)))
+            done += 1
+
+
+async def sweep_pending(runtime: Runtime, older_than: timedelta) -> int:
+    """Wake the workers when PENDING interactions are older than `older_than` (a lost wake-up,
+    an outage); returns how many were found waiting."""
     cutoff = datetime.now(UTC) - older_than
-    ids = (
-        await Interaction.filter(status=InteractionStatus.PENDING, recorded_at__lt=cutoff)
-        .order_by("recorded_at")
-        .limit(batch)
-        .values_list("id", flat=True)
-    )
-    queued = 0
-    for interaction_id in ids:
-        if await enqueue_interaction(runtime.queue, int(str(interaction_id))):
-            queued += 1
-    if ids:
-        log.info("sweep re-queued %d of %d pending interactions", queued, len(ids))
-    return queued
+    waiting = await Interaction.filter(
+        status=InteractionStatus.PENDING, recorded_at__lt=cutoff
+    ).count()
+    if waiting:
+        log.info("sweep found %d pending interactions", waiting)
+        await wake_workers(runtime.queue)
+    return waiting
 
 
 async def get_interaction(interaction_id: str) -> Interaction | None:

@@ -1,4 +1,9 @@
-"""The job queue (arq), with jobs serialized as JSON.
+"""The job queue (arq): wake-up calls for the award pipeline, serialized as JSON.
+
+The PENDING rows in the database are the queue of record; an arq job only wakes a worker to
+drain them (`domain.pipeline`), and the sweep catches whatever a lost wake-up missed. Recording
+one interaction or a thousand costs one `wake_workers` call, and while a wake-up is already
+waiting to be picked up it costs one Redis `SET NX` and no job at all.
 
 Pickle would let anyone able to write to Redis run code in a worker; JSON carries only data.
 """
@@ -14,7 +19,12 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger("plaudit.queue")
 
-PROCESS_INTERACTION = "process_interaction"
+DRAIN = "drain_interactions"
+# Set while a wake-up job waits to be picked up; the job clears it before it claims anything,
+# so work committed after the flag was cleared raises a new wake-up. It expires, so a job lost
+# with the flag still set delays the next wake-up by at most this long (the sweep backs it up).
+WAKE_FLAG = "plaudit:wake-pending"
+WAKE_FLAG_TTL_MS = 2_000
 
 
 def serialize(job: dict[str, Any]) -> bytes:
@@ -28,15 +38,22 @@ def deserialize(data: bytes) -> dict[str, Any]:
     return value
 
 
-async def enqueue_interaction(queue: ArqRedis, interaction_id: int) -> bool:
-    """Queue the processing of a committed interaction; False when Redis cannot take it now.
+async def wake_workers(queue: ArqRedis) -> bool:
+    """Make sure a worker will drain PENDING interactions committed before this call.
 
-    The job id is the interaction id, so a second enqueue while the first is known is a no-op.
-    When Redis is down the interaction stays PENDING and the sweep queues it later.
+    Call it after the commit. False when Redis cannot take it now: the interactions stay
+    PENDING and the sweep finds them.
     """
     try:
-        await queue.enqueue_job(PROCESS_INTERACTION, interaction_id, _job_id=f"i{interaction_id}")
+        if await queue.set(WAKE_FLAG, b"1", nx=True, px=WAKE_FLAG_TTL_MS):
+            await queue.enqueue_job(DRAIN)
     except (RedisError, OSError) as exc:
-        log.warning("could not enqueue interaction %s: %s", interaction_id, exc)
+        log.warning("could not wake the workers: %s", exc)
         return False
     return True
+
+
+async def woken(queue: ArqRedis) -> None:
+    """A wake-up job started: clear the flag before claiming, so later commits wake again."""
+    await queue.delete(WAKE_FLAG)
+

@@ -30,6 +30,7 @@ from api.app import create_app
 from api.auth import Role, mint_token
 from domain import definitions, migrations, profiles
 from domain.members import recently_enrolled
+from domain.models import Interaction, InteractionStatus
 from domain.runtime import Runtime
 from domain.settings import Settings
 from workers.settings import build_worker
@@ -200,9 +201,11 @@ def drain(runtime: Runtime) -> Any:
     """Run a burst-mode arq worker until the queue is empty (the real queue, the real tasks)."""
 
     async def run() -> int:
+        """Returns how many PENDING interactions the worker decided."""
+        pending = await Interaction.filter(status=InteractionStatus.PENDING).count()
         worker = build_worker(runtime, burst=True)
         await worker.async_run()
-        return int(worker.jobs_complete)
+        return pending - await Interaction.filter(status=InteractionStatus.PENDING).count()
 
     return run
 

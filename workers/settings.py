@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from arq import cron
+from arq.worker import func
 from arq.worker import Worker
 
 from domain.queue import deserialize, serialize
 from domain.runtime import Runtime
 from workers import tasks
 
-FUNCTIONS = [tasks.process_interaction]
+FUNCTIONS = [func(tasks.drain_interactions, keep_result=0)]
 # Every 10 seconds: cheap (an indexed query) and bounds how long an outage's backlog waits.
 CRON_JOBS = [
     cron(

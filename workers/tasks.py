@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from domain import events, expiry, interactions
+from domain import events, expiry, interactions, queue
 from domain.runtime import Runtime
 
 
@@ -14,9 +14,11 @@ def _runtime(ctx: dict[str, Any]) -> Runtime:
     return runtime
 
 
-async def process_interaction(ctx: dict[str, Any], interaction_id: int) -> str | None:
-    interaction = await interactions.process_interaction(_runtime(ctx), int(interaction_id))
-    return interaction.status.value if interaction else None
+async def drain_interactions(ctx: dict[str, Any]) -> int:
+    """A wake-up call: award PENDING interactions until none is left."""
+    runtime = _runtime(ctx)
+    await queue.woken(runtime.queue)
+    return await interactions.drain(runtime)
 
 
 async def sweep_pending(ctx: dict[str, Any]) -> int:
