@@ -56,4 +56,3 @@ async def wake_workers(queue: ArqRedis) -> bool:
 async def woken(queue: ArqRedis) -> None:
     """A wake-up job started: clear the flag before claiming, so later commits wake again."""
     await queue.delete(WAKE_FLAG)
-

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from arq import cron
-from arq.worker import func
-from arq.worker import Worker
+from arq.worker import Worker, func
 
 from domain.queue import deserialize, serialize
 from domain.runtime import Runtime
