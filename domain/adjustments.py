@@ -14,12 +14,12 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
-from domain import audit, leaderboards, ledger, tiers
-from domain.awarding import Awarding
+from domain import audit, ledger
 from domain.db import transaction
 from domain.errors import invalid_input
 from domain.members import check_member_id
 from domain.models import LedgerEntry, LedgerReason
+from domain.pipeline import Session
 from domain.runtime import Runtime
 
 MAX_REASON = 500
@@ -72,12 +72,12 @@ async def adjust_points(
             return existing
         before = member.balance
         # Through the award chain: a credit counts toward POINTS_EARNED badges and challenges.
-        award = Awarding(
-            connection, member, runtime.settings.tz, tiers.TierPolicy.of(runtime.settings)
-        )
-        posting = await award.credit(amount, LedgerReason.ADJUSTMENT, text, source, now)
-        assert posting is not None  # amount is never 0 here
-        await award.settle()
+        session = await Session.for_member(connection, runtime, member, now)
+        chain = session.chain(member.id)
+        entry = chain.credit(amount, LedgerReason.ADJUSTMENT, text, source, now)
+        assert entry is not None  # amount is never 0 here
+        chain.settle()
+        await session.write()
         await audit.record(
             connection,
             actor,
@@ -89,8 +89,7 @@ async def adjust_points(
                 "amount": amount,
                 "reason": text,
                 "idempotencyKey": idempotency_key,
-                "entryId": str(posting.entry.id),
+                "entryId": str(entry.id),
             },
         )
-    await leaderboards.project(runtime.leaderboards, award.score_updates)
-    return posting.entry
+    return entry

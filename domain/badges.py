@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain import activity, audit, awarding, definitions, events, leaderboards, ledger, tiers
+from domain import activity, audit, definitions, ledger
 from domain.db import find_by_key, transaction
 from domain.errors import not_found, reject_invalid
-from domain.models import Badge, LedgerReason, Member, MemberBadge
+from domain.models import Badge, Member, MemberBadge
+from domain.pipeline import Session
 from gamification.badges import BadgeDefinition, validate_badge
 from gamification.goals import (
     NO_ACTION,
-    Fact,
     Goal,
     all_completed,
     goals_from_json,
@@ -85,60 +85,6 @@ async def list_badges(*, include_secret: bool) -> list[Badge]:
     return await query.order_by("name", "key")
 
 
-async def earn(
-    award: awarding.Awarding, badge: definitions.BadgeRule, source: str, at: datetime
-) -> bool:
-    """Award `badge` (and its reward points) unless already earned; returns whether it was.
-
-    The caller holds the member's lock, so checking first is exact; the unique constraint backs
-    it up.
-    """
-    earned = await award.earned_badges()
-    if badge.key in earned:
-        return False
-    connection, member = award.connection, award.member
-    await MemberBadge.create(
-        member_id=member.id,
-        badge_id=badge.key,
-        earned_at=award.now,
-        source=source,
-        using_db=connection,
-    )
-    earned.add(badge.key)
-    await award.credit(
-        badge.reward_points,
-        LedgerReason.BADGE,
-        f"Badge: {badge.name}",
-        f"badge:{badge.key}:{member.id}",
-        at,
-    )
-    await events.record(
-        connection,
-        member.id,
-        events.EventKind.BADGE_EARNED,
-        f"You earned the {badge.name} badge",
-        points=badge.reward_points or None,
-        subject=badge.key,
-    )
-    log.info("member %s earned badge %s (%s)", member.id, badge.key, source)
-    return True
-
-
-async def check(award: awarding.Awarding, fact: Fact) -> None:
-    """Award every badge whose goals `fact` can move and that the member now meets."""
-    moved = [rule for rule in (await award.definitions()).badges_moved_by(fact) if rule.goals]
-    if not moved:
-        return
-    earned = await award.earned_badges()
-    unearned = [rule for rule in moved if rule.key not in earned]
-    if not unearned:
-        return
-    totals = await award.totals({g.action or NO_ACTION for r in unearned for g in r.goals})
-    for rule in unearned:
-        if all_completed(progress_from_totals(rule.goals, totals)):
-            await earn(award, rule, "goals", fact.at)
-
-
 async def award_badge(runtime: Runtime, actor: str, member_id: str, badge_key: str) -> Badge:
     """An admin awards a badge by hand: idempotent (a badge is earned once); audited."""
     async with transaction() as connection:
@@ -146,11 +92,11 @@ async def award_badge(runtime: Runtime, actor: str, member_id: str, badge_key: s
         if badge is None:
             raise not_found(f"no badge {badge_key[:100]!r}", "badgeKey")
         member = await ledger.lock_member(connection, member_id)
-        award = awarding.Awarding(
-            connection, member, runtime.settings.tz, tiers.TierPolicy.of(runtime.settings)
-        )
-        if await earn(award, definitions.BadgeRule.of(badge), f"admin:{actor}"[:200], award.now):
-            await award.settle()
+        now = datetime.now(UTC)
+        session = await Session.for_member(connection, runtime, member, now)
+        chain = session.chain(member.id)
+        if chain.earn(definitions.BadgeRule.of(badge), f"admin:{actor}"[:200], now):
+            chain.settle()
             await audit.record(
                 connection,
                 actor,
@@ -159,7 +105,7 @@ async def award_badge(runtime: Runtime, actor: str, member_id: str, badge_key: s
                 None,
                 {"member": member_id, "badge": badge_key},
             )
-    await leaderboards.project(runtime.leaderboards, award.score_updates)
+        await session.write()
     return badge
 
 
@@ -183,7 +129,6 @@ async def backfill(
     total = await Member.all().count()
     done = awarded = 0
     last_id = ""
-    policy = tiers.TierPolicy.of(runtime.settings)
     while goals:
         members = await Member.filter(id__gt=last_id).order_by("id").limit(batch)
         if not members:
@@ -201,24 +146,23 @@ async def backfill(
             totals = activity.totals_of(stats[member.id], member.lifetime)
             if member.id in holders or not all_completed(progress_from_totals(goals, totals)):
                 continue
-            awarded += await _award_backfilled(runtime, member.id, rule, policy)
+            awarded += await _award_backfilled(runtime, member.id, rule)
         done += len(members)
         if progress is not None:
             progress(done, total)
     return awarded
 
 
-async def _award_backfilled(
-    runtime: Runtime, member_id: str, badge: definitions.BadgeRule, policy: tiers.TierPolicy
-) -> int:
+async def _award_backfilled(runtime: Runtime, member_id: str, badge: definitions.BadgeRule) -> int:
     async with transaction() as connection:
         member = await ledger.lock_member(connection, member_id)
-        award = awarding.Awarding(connection, member, runtime.settings.tz, policy)
-        totals = await award.totals({goal.action or NO_ACTION for goal in badge.goals})
+        session = await Session.for_member(connection, runtime, member, datetime.now(UTC))
+        chain = session.chain(member.id)
+        totals = chain.totals({goal.action or NO_ACTION for goal in badge.goals})
         if not all_completed(progress_from_totals(badge.goals, totals)):
             return 0
-        earned = await earn(award, badge, "backfill", award.now)
+        earned = chain.earn(badge, "backfill", chain.now)
         if earned:
-            await award.settle()
-    await leaderboards.project(runtime.leaderboards, award.score_updates)
+            chain.settle()
+        await session.write()
     return int(earned)

@@ -1,52 +1,39 @@
-"""Challenges: define them, enrol members (within the cap), advance progress and complete them.
+"""Challenges: define them and enrol members (within the cap).
 
 Progress lives on the member's `ChallengeParticipant` row as one small state per goal, advanced
 by each fact that falls in the window (and after enrolment when that is required); nothing is
-recounted from history. The participant cap is a conditional update on the challenge's counter,
-so concurrent enrolments never exceed it. The challenge's leaderboard (`challenge:<key>`) is an
-ordinary board whose score is the summed capped progress, written by the leaderboard code.
+recounted from history. The award chain advances and completes them
+(`domain.pipeline.chain.Chain.advance_challenges`). The participant cap is a conditional update
+on the challenge's counter, so concurrent enrolments never exceed it. The challenge's
+leaderboard (`challenge:<key>`) is an ordinary board whose score is the summed capped progress.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import F
 
-from domain import audit, awarding, badges, definitions, events, leaderboards, ledger
-from domain.db import dialect, find_by_key, param, raw_timestamp, transaction
-from domain.definitions import ChallengeRule
+from domain import audit, badges, definitions, ledger
+from domain.db import find_by_key, param, transaction
 from domain.errors import DomainError, invalid_input, not_found, reject_invalid
 from domain.members import enrol
-from domain.models import Challenge, ChallengeParticipant, LedgerReason
+from domain.models import Challenge, ChallengeParticipant
 from gamification.challenges import (
     ChallengeDefinition,
     ChallengeStatus,
     Window,
-    board_of,
-    counts_for,
     status_of,
     validate_challenge,
 )
 from gamification.goals import (
-    Fact,
     Goal,
-    all_completed,
     goals_from_json,
     initial_state,
-    progress_from_states,
-    score,
-    states_from_json,
 )
-from gamification.goals import (
-    advance as advance_state,
-)
-from gamification.leaderboards import BoardKey, BoardPeriod
 
 log = logging.getLogger("plaudit.challenges")
 
@@ -67,11 +54,6 @@ def status(challenge: Challenge, now: datetime | None = None) -> ChallengeStatus
 
 async def find(key: str, connection: BaseDBAsyncClient | None = None) -> Challenge | None:
     return await find_by_key(Challenge, key, connection)
-
-
-def board_key(challenge_key: str) -> BoardKey:
-    """A challenge's board has one period: the challenge itself."""
-    return BoardKey(board_of(challenge_key), BoardPeriod.ALL_TIME, "lifetime")
 
 
 def snapshot(challenge: Challenge) -> dict[str, Any]:
@@ -214,127 +196,3 @@ async def _take_place(connection: BaseDBAsyncClient, challenge_key: str) -> bool
         "AND (max_participants IS NULL OR participants < max_participants) RETURNING key"
     )
     return bool(await connection.execute_query_dict(sql, [challenge_key]))
-
-
-async def advance(award: awarding.Awarding, fact: Fact) -> None:
-    """Move the member's progress in every open challenge `fact` counts for; complete those
-    whose goals are now all met."""
-    running = (await award.definitions()).challenges_moved_by(fact)
-    if not running:
-        return
-    connection, member = award.connection, award.member
-    rows = {
-        row.challenge_id: row
-        for row in await ChallengeParticipant.filter(
-            member_id=member.id, challenge_id__in=[c.key for c in running]
-        ).using_db(connection)
-    }
-    moved: list[tuple[ChallengeRule, ChallengeParticipant]] = []
-    scored: list[tuple[ChallengeRule, ChallengeParticipant]] = []
-    for challenge in running:
-        row = rows.get(challenge.key)
-        if row is not None and row.completed_at is not None:
-            continue
-        enrolled_at = row.enrolled_at if row is not None else None
-        if not counts_for(challenge.window, fact.at, challenge.requires_enrollment, enrolled_at):
-            continue
-        if row is None:
-            if not await _take_place(connection, challenge.key):
-                continue  # full: members beyond the cap do not take part
-            row = ChallengeParticipant(
-                challenge_id=challenge.key, member_id=member.id, created_at=award.now
-            )
-        previous_score = row.score or 0
-        if _advance_row(challenge, row, fact, award.now):
-            moved.append((challenge, row))
-            if row.score != previous_score:
-                scored.append((challenge, row))
-    if not moved:
-        return
-    # One statement for the moved rows and one for their boards, however many challenges.
-    # A board's reached_at moves only with the score: it breaks ties.
-    await _save_rows(connection, [row for _, row in moved])
-    award.score_updates += await leaderboards.set_scores(
-        connection,
-        [(board_key(challenge.key), member.id, row.score) for challenge, row in scored],
-        award.now,
-    )
-    for challenge, row in moved:
-        if row.completed_at is not None:
-            await _complete(award, challenge, fact)
-
-
-def _advance_row(
-    challenge: ChallengeRule, row: ChallengeParticipant, fact: Fact, now: datetime
-) -> bool:
-    """Advance the row's goal states by `fact`; returns whether its progress moved."""
-    goals = challenge.goals
-    before = states_from_json(goals, row.progress)
-    states = [advance_state(g, s, fact) for g, s in zip(goals, before, strict=True)]
-    if states == before and row.id is not None:
-        return False
-    progress = progress_from_states(goals, states)
-    row.progress = states
-    row.score = score(progress)
-    if all_completed(progress):
-        row.completed_at = now
-    return True
-
-
-async def _save_rows(connection: BaseDBAsyncClient, rows: list[ChallengeParticipant]) -> None:
-    postgres = dialect() == "postgres"
-    marks, values = [], []
-    for index, row in enumerate(rows):
-        first = index * 7
-        cells = [param(first + column + 1) for column in range(7)]
-        if postgres:
-            cells[4] += "::jsonb"
-        marks.append("(" + ", ".join(cells) + ")")
-        values += [
-            row.challenge_id,
-            row.member_id,
-            raw_timestamp(row.enrolled_at),
-            row.score,
-            json.dumps(row.progress),
-            raw_timestamp(row.completed_at),
-            raw_timestamp(row.created_at),
-        ]
-    sql = (
-        "INSERT INTO challenge_participant "
-        "(challenge_id, member_id, enrolled_at, score, progress, completed_at, created_at) "
-        f"VALUES {', '.join(marks)} ON CONFLICT (challenge_id, member_id) DO UPDATE SET "
-        "score = excluded.score, progress = excluded.progress, "
-        "completed_at = excluded.completed_at"
-    )
-    await connection.execute_query(sql, values)
-
-
-async def _complete(award: awarding.Awarding, challenge: ChallengeRule, fact: Fact) -> None:
-    """Reward a completion once: the participant row's completed_at (under the member's lock)
-    and the ledger's unique source key both see to it."""
-    connection, member = award.connection, award.member
-    await (
-        Challenge.filter(key=challenge.key)
-        .using_db(connection)
-        .update(completions=F("completions") + 1)
-    )
-    await award.credit(
-        challenge.reward_points,
-        LedgerReason.CHALLENGE,
-        f"Challenge: {challenge.name}",
-        f"challenge:{challenge.key}:{member.id}",
-        fact.at,
-    )
-    await events.record(
-        connection,
-        member.id,
-        events.EventKind.CHALLENGE_COMPLETED,
-        f"You completed the {challenge.name} challenge",
-        points=challenge.reward_points or None,
-        subject=challenge.key,
-    )
-    if challenge.reward_badge_key:
-        badge = (await award.definitions()).badges.get(challenge.reward_badge_key)
-        if badge is not None:
-            await badges.earn(award, badge, f"challenge:{challenge.key}", fact.at)
-    log.info("member %s completed challenge %s", member.id, challenge.key)

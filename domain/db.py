@@ -181,3 +181,75 @@ async def find_by_key(
     if connection is not None:
         query = query.using_db(connection)
     return await query.first()
+
+
+# Both drivers cap a statement's parameters (asyncpg at 32,767, SQLite at 32,766); multi-row
+# statements are cut into chunks that stay below.
+MAX_PARAMETERS = 30_000
+
+
+def _chunks(rows: list[list[object]], columns: int) -> list[list[list[object]]]:
+    size = max(1, MAX_PARAMETERS // max(1, columns))
+    return [rows[start : start + size] for start in range(0, len(rows), size)]
+
+
+def _values(rows: int, casts: list[str]) -> str:
+    """VALUES groups with a cast per column on PostgreSQL (where a bare parameter in VALUES
+    has no type to infer); SQLite takes its parameters as they come."""
+    postgres = dialect() == "postgres"
+    groups = []
+    for row in range(rows):
+        cells = []
+        for column, cast in enumerate(casts):
+            mark = param(row * len(casts) + column + 1)
+            cells.append(f"{mark}::{cast}" if postgres and cast else mark)
+        groups.append("(" + ", ".join(cells) + ")")
+    return ", ".join(groups)
+
+
+async def insert_rows(
+    connection: BaseDBAsyncClient,
+    table: str,
+    columns: dict[str, str],
+    rows: list[list[object]],
+    *,
+    on_conflict: str = "",
+    returning: str | None = None,
+) -> list[dict[str, Any]]:
+    """One multi-row INSERT (a few, past the parameter cap) of `rows`, in order.
+
+    `columns` maps each column to its PostgreSQL cast ("" for none, e.g. "jsonb" for JSON
+    text). With `returning`, the returned rows come back in the order of `rows`.
+    """
+    found: list[dict[str, Any]] = []
+    names = ", ".join(columns)
+    casts = list(columns.values())
+    for chunk in _chunks(rows, len(columns)):
+        sql = f"INSERT INTO {table} ({names}) VALUES {_values(len(chunk), casts)} {on_conflict}"
+        values = [value for row in chunk for value in row]
+        if returning is None:
+            await connection.execute_query(sql, values)
+        else:
+            # execute_query_dict: Tortoise's asyncpg execute_query drops the rows of an INSERT.
+            found += await connection.execute_query_dict(f"{sql} RETURNING {returning}", values)
+    return found
+
+
+async def update_rows(
+    connection: BaseDBAsyncClient,
+    table: str,
+    key: str,
+    columns: dict[str, str],
+    rows: list[list[object]],
+) -> None:
+    """Set each row's columns by its key, in one statement per chunk: `rows` hold the key first,
+    then the values of `columns` (column -> PostgreSQL cast, which the key's entry leads)."""
+    names = list(columns)
+    assignments = ", ".join(f"{name} = v.{name}" for name in names[1:])
+    for chunk in _chunks(rows, len(columns)):
+        values = _values(len(chunk), list(columns.values()))
+        sql = (
+            f"WITH v ({', '.join(names)}) AS (VALUES {values}) "
+            f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{key} = v.{key}"
+        )
+        await connection.execute_query(sql, [value for row in chunk for value in row])

@@ -91,6 +91,9 @@ class Definitions:
         return sorted(actions)
 
 
+EMPTY = Definitions(0, {}, {}, {}, {})
+
+
 class DefinitionCache:
     """This process's copy of the definitions."""
 

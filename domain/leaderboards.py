@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tortoise.backends.base.client import BaseDBAsyncClient
-
-from domain.db import placeholders, raw_timestamp
 from domain.leaderboard_store import LeaderboardStore
 from domain.models import LeaderboardScore
 from gamification.leaderboards import (
@@ -32,41 +29,6 @@ class ScoreUpdate:
     score: int
     reached_at: datetime
     expires_at: datetime | None
-
-
-async def add_points(
-    connection: BaseDBAsyncClient,
-    board: str,
-    member_id: str,
-    amount: int,
-    effective_at: datetime,
-    now: datetime,
-    tz: ZoneInfo,
-) -> list[ScoreUpdate]:
-    """Add `amount` to the member's score in every period of `board` that `effective_at` is in.
-
-    One upsert statement for all periods; the caller holds the member's lock, so `reached_at`
-    (now) and the returned scores are exact.
-    """
-    moved = boards_moved_by(board, effective_at, tz)
-    marks = placeholders(len(moved), 6)
-    values: list[object] = []
-    reached = raw_timestamp(now)
-    for key, _window in moved:
-        values += [key.board, key.period.value, key.period_key, member_id, amount, reached]
-    sql = (
-        "INSERT INTO leaderboard_score (board, period, period_key, member_id, score, reached_at) "
-        f"VALUES {marks} ON CONFLICT (board, period, period_key, member_id) DO UPDATE SET "
-        "score = leaderboard_score.score + excluded.score, reached_at = excluded.reached_at "
-        "RETURNING period, score"
-    )
-    # execute_query_dict: Tortoise's asyncpg execute_query drops the rows of an INSERT.
-    rows = await connection.execute_query_dict(sql, values)
-    scores = {row["period"]: int(row["score"]) for row in rows}
-    return [
-        ScoreUpdate(key, member_id, scores[key.period.value], now, expires_at(key, window))
-        for key, window in moved
-    ]
 
 
 async def current_scores(
@@ -94,26 +56,6 @@ async def project(store: LeaderboardStore, updates: list[ScoreUpdate]) -> None:
         await store.set_scores(
             (u.key, u.member_id, u.score, u.reached_at, u.expires_at) for u in updates
         )
-
-
-async def set_scores(
-    connection: BaseDBAsyncClient, scores: list[tuple[BoardKey, str, int]], now: datetime
-) -> list[ScoreUpdate]:
-    """Store absolute (board, member, score) scores on boards without periods (challenge
-    boards), in one statement: scores there only rise, and `reached_at` is now."""
-    if not scores:
-        return []
-    reached = raw_timestamp(now)
-    values: list[object] = []
-    for key, member_id, score in scores:
-        values += [key.board, key.period.value, key.period_key, member_id, score, reached]
-    sql = (
-        "INSERT INTO leaderboard_score (board, period, period_key, member_id, score, reached_at) "
-        f"VALUES {placeholders(len(scores), 6)} ON CONFLICT (board, period, period_key, member_id) "
-        "DO UPDATE SET score = excluded.score, reached_at = excluded.reached_at"
-    )
-    await connection.execute_query(sql, values)
-    return [ScoreUpdate(key, member_id, score, now, None) for key, member_id, score in scores]
 
 
 def current_board(board: str, period: BoardPeriod, now: datetime, tz: ZoneInfo) -> BoardKey:

@@ -7,18 +7,16 @@ Callers hold the member's row lock (see `lock_member`) for the whole transaction
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import F
 
-from domain import events, leaderboards, tiers
+from domain import definitions, tiers
 from domain.errors import DomainError
 from domain.leaderboards import ScoreUpdate
 from domain.members import could_exist
 from domain.models import LedgerEntry, LedgerReason, Member
-from gamification.leaderboards import POINTS_BOARD
 from gamification.points import counts_as_earned
 from gamification.tiers import counts_as_qualifying
 
@@ -52,57 +50,32 @@ async def post(
     tier_policy: tiers.TierPolicy,
     ladder: tiers.Ladder | None = None,
 ) -> Posting:
-    """Append one entry and move the balance (and, for earned points, lifetime and boards).
+    """Append one entry and move the balance (and, for earned points, lifetime and boards),
+    through the award chain's `post` for this one member (spending, refunds, expiry).
 
     `source_key` is unique: posting the same source twice fails the transaction rather than
-    crediting twice.
-
-    A qualifying credit (see `gamification.tiers.counts_as_qualifying`) may move the member up a
-    tier, in this same transaction; `tier_policy` gives the program's window and retention
-    (`TierPolicy.of(runtime.settings)`); `ladder` saves reloading one the caller holds.
+    crediting twice. A qualifying credit may move the member up a tier in this same
+    transaction. Goals are not evaluated here: credits that should move them go through a
+    `pipeline.Session` and settle. The scores to project once committed are returned.
     """
-    balance_after = member.balance + amount
-    if balance_after < 0:
-        raise DomainError("INSUFFICIENT_POINTS", "the balance cannot go below zero")
+    from domain.pipeline import Session
+    from domain.pipeline.state import Demand, Program
+
     earned = counts_as_earned(reason.value, amount)
-    now = datetime.now(UTC)
-    entry = await LedgerEntry.create(
-        member_id=member.id,
-        amount=amount,
-        reason=reason,
-        description=description[:500],
-        balance_after=balance_after,
-        source_key=source_key,
-        effective_at=effective_at,
-        using_db=connection,
+    qualifying = counts_as_qualifying(reason.value, amount)
+    if ladder is None:
+        ladder = await tiers.load_ladder(connection) if qualifying else tiers.EMPTY_LADDER
+    program = Program(tz, tier_policy, ladder, definitions.EMPTY, actions={})
+    demand = Demand(
+        moments={effective_at} if earned else set(), settle=False, qualifying=qualifying
     )
-    lifetime_gain = amount if earned else 0
-    await (
-        Member.filter(id=member.id)
-        .using_db(connection)
-        .update(balance=F("balance") + amount, lifetime=F("lifetime") + lifetime_gain)
-    )
-    member.balance = balance_after
-    member.lifetime += lifetime_gain
-    await events.record(
-        connection,
-        member.id,
-        events.EventKind.POINTS_CREDITED if amount >= 0 else events.EventKind.POINTS_DEBITED,
-        _message(amount, description),
-        points=amount,
-        occurred_at=now,
-    )
-    if counts_as_qualifying(reason.value, amount):
-        await tiers.upgrade_on_credit(connection, member, tier_policy, ladder)
-    updates: list[ScoreUpdate] = []
-    if earned:
-        updates = await leaderboards.add_points(
-            connection, POINTS_BOARD, member.id, amount, effective_at, now, tz
-        )
-    return Posting(entry, updates)
+    session = await Session.open(connection, program, None, [member], demand)
+    entry = session.chain(member.id).post(amount, reason, description, source_key, effective_at)
+    await session.write()
+    return Posting(entry, list(session.changes.scores.values()))
 
 
-def _message(amount: int, description: str) -> str:
+def message(amount: int, description: str) -> str:
     what = f": {description}" if description else ""
     if amount >= 0:
         return f"You earned {amount} points{what}"

@@ -42,6 +42,8 @@ class Settings:
     max_body_bytes: int = 1_000_000
     log_level: str = "INFO"
     sweep_after_seconds: int = 5
+    # How many PENDING interactions a worker claims and awards in one transaction.
+    worker_batch_size: int = 250
     tier_window_days: int = 365
     tier_retention_days: int = 365
     points_expire_days: int | None = None
@@ -74,6 +76,7 @@ class Settings:
                 "PLAUDIT_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")
             ),
             sweep_after_seconds=reader.integer("PLAUDIT_SWEEP_AFTER_SECONDS", 5, low=1, high=3600),
+            worker_batch_size=reader.integer("PLAUDIT_WORKER_BATCH_SIZE", 250, low=1, high=2000),
             tier_window_days=reader.integer("PLAUDIT_TIER_WINDOW_DAYS", 365, low=1, high=3650),
             tier_retention_days=reader.integer(
                 "PLAUDIT_TIER_RETENTION_DAYS", 365, low=1, high=3650

@@ -90,6 +90,9 @@ class Ladder:
         return bool(self.rows)
 
 
+EMPTY_LADDER = Ladder({}, rules.ladder([]))
+
+
 def rule_of(tier: Tier) -> TierRule:
     return TierRule(
         key=tier.key,
@@ -117,7 +120,7 @@ def state_of(member: Member) -> TierState:
     )
 
 
-def _store(member: Member, state: TierState) -> list[str]:
+def store_state(member: Member, state: TierState) -> list[str]:
     member.tier_key = None if state.key == BASE_TIER.key else state.key
     member.tier_since = state.since
     member.tier_retain_until = state.retain_until
@@ -176,7 +179,7 @@ async def upgrade_on_credit(
     after = rules.on_credit(state, qualifying, ladder.rungs, now, policy.retention_days, held)
     if after == state:
         return False
-    fields = _store(member, after)
+    fields = store_state(member, after)
     await member.save(using_db=connection, update_fields=fields)
     await _tier_changed(connection, member, state, after, ladder)
     log.info("member %s moved to tier %s", member.id, after.key)
@@ -230,7 +233,7 @@ async def reevaluate_due_tiers(runtime: Runtime, now: datetime | None = None) ->
             after = rules.reevaluate(
                 state, qualifying, ladder.rungs, now, policy.retention_days, held
             )
-            await member.save(using_db=connection, update_fields=_store(member, after))
+            await member.save(using_db=connection, update_fields=store_state(member, after))
             await _tier_changed(connection, member, state, after, ladder)
             done += 1
     return done

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from gamification.actions import ACTION_KEY, MAX_KEY_LENGTH, MAX_POINTS, Problem
 from gamification.goals import Goal, validate_goals
+from gamification.leaderboards import BoardKey, BoardPeriod
 
 BOARD_PREFIX = "challenge:"
 MAX_DURATION = timedelta(days=366)
@@ -58,6 +59,11 @@ def counts_for(
 def board_of(key: str) -> str:
     """The leaderboard of a challenge."""
     return f"{BOARD_PREFIX}{key}"
+
+
+def board_key(key: str) -> BoardKey:
+    """A challenge's board has one period: the challenge itself."""
+    return BoardKey(board_of(key), BoardPeriod.ALL_TIME, "lifetime")
 
 
 def challenge_of_board(board: str) -> str | None:

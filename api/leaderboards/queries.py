@@ -7,9 +7,9 @@ import strawberry
 from api.context import Info
 from api.errors import ClientError
 from api.leaderboards.types import Leaderboard, LeaderboardPeriod
-from domain import challenges, progress
+from domain import progress
 from domain.leaderboards import current_board
-from gamification.challenges import challenge_of_board
+from gamification.challenges import board_key, challenge_of_board
 from gamification.leaderboards import POINTS_BOARD, BoardPeriod
 
 KNOWN_BOARDS = {POINTS_BOARD}
@@ -33,7 +33,7 @@ class LeaderboardQueries:
                 raise ClientError(
                     "INVALID_INPUT", "a challenge's leaderboard has only the ALL_TIME period"
                 )
-            return Leaderboard(board=board, period=period, _key=challenges.board_key(challenge_key))
+            return Leaderboard(board=board, period=period, _key=board_key(challenge_key))
         if board not in KNOWN_BOARDS:
             raise ClientError("NOT_FOUND", f"no leaderboard named {board[:100]!r}")
         key = current_board(board, period, datetime.now(UTC), info.context.runtime.settings.tz)

@@ -1,0 +1,181 @@
+"""Claiming and awarding batches of PENDING interactions; draining the backlog.
+
+A batch is one transaction: claim up to `batch_size` PENDING interactions (`FOR UPDATE SKIP
+LOCKED` on PostgreSQL, so workers claim disjoint batches; SQLite's single writer serializes
+them), lock their members in id order (no deadlock between batches), load, decide each in
+(occurredAt, id) order, write, commit. A batch that fails is retried split in halves, so one
+bad interaction never blocks the others: alone, it is REJECTED with reason PROCESSING_FAILED
+and logged. An outage (the database or Redis gone) is not an item's fault: it propagates, the
+interactions stay PENDING and the next drain takes them.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import DBConnectionError
+
+from domain.db import transaction
+from domain.models import Interaction, InteractionStatus, Member
+from domain.pipeline.award import award_interaction
+from domain.pipeline.session import Clock, Session, load_program, utc_now
+from domain.pipeline.state import Demand
+from domain.pipeline.writes import ChallengeOverfilled
+from domain.queue import wake_workers
+from domain.runtime import Runtime
+
+log = logging.getLogger("plaudit.pipeline")
+
+PROCESSING_FAILED = "PROCESSING_FAILED"
+OVERFILL_RETRIES = 5
+
+
+@dataclass
+class _Drainer:
+    """One drain at a time per process: a wake-up that finds one running asks it to look once
+    more (`again`) rather than competing with it for the same rows."""
+
+    running: bool = False
+    again: bool = False
+    batches: int = 0
+    last_batch_at: datetime | None = None
+
+
+drainer = _Drainer()
+
+
+async def drain(runtime: Runtime, *, clock: Clock = utc_now) -> int:
+    """Award PENDING interactions, batch after batch, until none is left; returns how many."""
+    if drainer.running:
+        drainer.again = True
+        return 0
+    drainer.running = True
+    total = 0
+    try:
+        while True:
+            drainer.again = False
+            claimed, full = await process_next(runtime, clock=clock)
+            total += claimed
+            if full:
+                # More is waiting: let another worker join in.
+                await wake_workers(runtime.queue)
+            if not claimed and not drainer.again:
+                return total
+    finally:
+        drainer.running = False
+
+
+async def process_next(runtime: Runtime, *, clock: Clock = utc_now) -> tuple[int, bool]:
+    """One batch of the oldest PENDING interactions: (how many were decided, whether the batch
+    was full)."""
+    size = runtime.settings.worker_batch_size
+    ids = await _attempt(runtime, None, size, clock)
+    if ids is None:
+        return 0, False
+    return len(ids), len(ids) >= size
+
+
+async def process_ids(runtime: Runtime, ids: list[int], *, clock: Clock = utc_now) -> int:
+    """Award these interactions if they are still PENDING (others are left as they are)."""
+    done = await _attempt(runtime, ids, max(1, len(ids)), clock)
+    return len(done or [])
+
+
+async def _attempt(
+    runtime: Runtime, ids: list[int] | None, size: int, clock: Clock
+) -> list[int] | None:
+    """Run one batch; on an item's failure, retry it split. Returns the ids it claimed."""
+    claimed: list[int] = []
+    for _ in range(OVERFILL_RETRIES):
+        try:
+            async with transaction() as connection:
+                interactions = await _claim(connection, ids, size)
+                claimed = [i.id for i in interactions]
+                if not interactions:
+                    return None
+                await _award(connection, runtime, interactions, clock)
+            drainer.batches += 1
+            drainer.last_batch_at = clock()
+            return claimed
+        except ChallengeOverfilled:
+            continue  # places were taken meanwhile: read them again
+        except Exception as exc:
+            if _is_outage(exc) or not claimed:
+                raise
+            await _split(runtime, claimed, clock, exc)
+            return claimed
+    raise RuntimeError("a challenge's places kept changing under the batch")
+
+
+async def _split(runtime: Runtime, ids: list[int], clock: Clock, error: Exception) -> None:
+    if len(ids) == 1:
+        await _reject(ids[0], clock, error)
+        return
+    middle = len(ids) // 2
+    for half in (ids[:middle], ids[middle:]):
+        await _attempt(runtime, half, len(half), clock)
+
+
+async def _reject(interaction_id: int, clock: Clock, error: Exception) -> None:
+    log.warning(
+        "interaction %s could not be processed and is REJECTED (%s): %r",
+        interaction_id,
+        PROCESSING_FAILED,
+        error,
+    )
+    await Interaction.filter(id=interaction_id, status=InteractionStatus.PENDING).update(
+        status=InteractionStatus.REJECTED, reason=PROCESSING_FAILED, processed_at=clock()
+    )
+
+
+def _is_outage(exc: BaseException) -> bool:
+    """The database or Redis went away (as opposed to something wrong with an item)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError | ConnectionError | DBConnectionError):
+            return True
+        name = type(seen).__name__
+        if "Connection" in name or name in ("InterfaceError", "CannotConnectNowError"):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+async def _claim(
+    connection: BaseDBAsyncClient, ids: list[int] | None, size: int
+) -> list[Interaction]:
+    query = Interaction.filter(status=InteractionStatus.PENDING)
+    if ids is not None:
+        query = query.filter(id__in=ids)
+    return list(
+        await query.order_by("id")
+        .limit(size)
+        .select_for_update(skip_locked=True)
+        .using_db(connection)
+    )
+
+
+async def _award(
+    connection: BaseDBAsyncClient, runtime: Runtime, interactions: list[Interaction], clock: Clock
+) -> None:
+    settings = runtime.settings
+    member_ids = sorted({i.member_id for i in interactions})
+    members = list(
+        await Member.filter(id__in=member_ids)
+        .order_by("id")
+        .select_for_update()
+        .using_db(connection)
+    )
+    program = await load_program(connection, settings, {i.action_key for i in interactions})
+    demand = Demand()
+    for interaction in interactions:
+        demand.interaction(interaction, program.actions.get(interaction.action_key), settings.tz)
+    session = await Session.open(
+        connection, program, runtime.leaderboards, members, demand, clock=clock
+    )
+    for interaction in sorted(interactions, key=lambda i: (i.occurred_at, i.id)):
+        award_interaction(session.chain(interaction.member_id), interaction)
+    await session.write()

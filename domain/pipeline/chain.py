@@ -1,0 +1,393 @@
+"""The award chain of one member, decided in memory.
+
+An interaction (or an admin's credit, a hand-awarded badge) can set off a chain: its points
+complete a challenge, whose reward points and badge move a POINTS_EARNED badge, and so on. A
+`Chain` carries it for one member at one moment (`now`): credits go to the ledger buffer and
+move the member's balance, tier and boards; each earned credit becomes a POINTS fact, and
+`settle` evaluates the goals every pending fact can move until none adds another.
+
+Everything is read from the member's `MemberState` and written to the session's `Changes`;
+nothing here does I/O, which is what lets a batch decide hundreds of interactions between one
+set of reads and one set of writes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from domain import tiers
+from domain.activity import streak_of, totals_of
+from domain.definitions import BadgeRule, ChallengeRule
+from domain.errors import DomainError
+from domain.events import EventKind
+from domain.leaderboards import ScoreUpdate
+from domain.ledger import message as ledger_message
+from domain.models import (
+    ANY_ACTION,
+    Action,
+    ActivityStats,
+    ChallengeParticipant,
+    LedgerEntry,
+    LedgerReason,
+    MemberBadge,
+    MemberEvent,
+)
+from domain.pipeline.changes import Changes
+from domain.pipeline.state import MemberState, Program
+from gamification import tiers as tier_rules
+from gamification.challenges import board_key, counts_for
+from gamification.goals import (
+    NO_ACTION,
+    Fact,
+    FactKind,
+    Totals,
+    all_completed,
+    progress_from_states,
+    progress_from_totals,
+    score,
+    states_from_json,
+)
+from gamification.goals import advance as advance_state
+from gamification.leaderboards import POINTS_BOARD, boards_moved_by, expires_at
+from gamification.periods import local_date
+from gamification.points import counts_as_earned
+from gamification.streaks import Streak, extend, from_days
+
+log = logging.getLogger("plaudit.awards")
+
+# Badges and challenges are each earned once, so a chain ends; this only guards against a bug.
+MAX_ROUNDS = 100
+
+
+@dataclass(frozen=True)
+class StreakChange:
+    """How one streak (action_key "" = any action) moved with an interaction."""
+
+    action_key: str
+    before: Streak
+    after: Streak
+
+    @property
+    def extended(self) -> bool:
+        """The run grew to two days or more (a first day starts a streak, it extends none)."""
+        return self.after.run > self.before.run and self.after.run >= 2
+
+
+@dataclass
+class Chain:
+    program: Program
+    state: MemberState
+    changes: Changes
+    places: dict[str, int]  # places left in capped challenges, shared by the session
+    now: datetime
+    pending: list[Fact] = field(default_factory=list)
+
+    @property
+    def member_id(self) -> str:
+        return self.state.member.id
+
+    def fact(
+        self, kind: FactKind, at: datetime, action: str | None = None, amount: int = 1
+    ) -> Fact:
+        return Fact(kind, at, local_date(at, self.program.tz), action, amount)
+
+    # --- the ledger ------------------------------------------------------------------------
+
+    def credit(
+        self, amount: int, reason: LedgerReason, description: str, source_key: str, at: datetime
+    ) -> LedgerEntry | None:
+        """Post to the ledger; earned points become a POINTS fact for the goals engine."""
+        if amount == 0:
+            return None
+        entry = self.post(amount, reason, description, source_key, at)
+        if counts_as_earned(reason.value, amount):
+            self.pending.append(self.fact(FactKind.POINTS, at, amount=amount))
+        return entry
+
+    def post(
+        self, amount: int, reason: LedgerReason, description: str, source_key: str, at: datetime
+    ) -> LedgerEntry:
+        """Append one entry and move the balance (and, for earned points, lifetime and boards;
+        for qualifying ones, the tier). `source_key` is unique: a second posting of one source
+        fails the whole write rather than crediting twice."""
+        member = self.state.member
+        balance_after = member.balance + amount
+        if balance_after < 0:
+            raise DomainError("INSUFFICIENT_POINTS", "the balance cannot go below zero")
+        earned = counts_as_earned(reason.value, amount)
+        entry = LedgerEntry(
+            member_id=member.id,
+            amount=amount,
+            reason=reason,
+            description=description[:500],
+            balance_after=balance_after,
+            source_key=source_key,
+            effective_at=at,
+            created_at=self.now,
+        )
+        self.changes.entries.append(entry)
+        member.balance = balance_after
+        member.lifetime += amount if earned else 0
+        self.changes.members[member.id] = member
+        kind = EventKind.POINTS_CREDITED if amount >= 0 else EventKind.POINTS_DEBITED
+        self.event(kind, ledger_message(amount, description), points=amount)
+        if tier_rules.counts_as_qualifying(reason.value, amount):
+            self._upgrade_tier(amount, at)
+        if earned:
+            self._add_points(amount, at)
+        return entry
+
+    def event(
+        self,
+        kind: EventKind,
+        message: str,
+        *,
+        points: int | None = None,
+        subject: str | None = None,
+    ) -> None:
+        self.changes.events.append(
+            MemberEvent(
+                member_id=self.member_id,
+                kind=kind.value,
+                occurred_at=self.now,
+                message=message[:500],
+                points=points,
+                subject=subject[:200] if subject else None,
+                published=False,
+            )
+        )
+
+    def _upgrade_tier(self, amount: int, at: datetime) -> None:
+        """After a qualifying credit: move the member up if their points now meet a higher
+        tier (`gamification.tiers.on_credit`); a TIER_CHANGED event when the shown tier moves."""
+        ladder, policy = self.program.ladder, self.program.policy
+        if not ladder.defined:
+            return
+        if tier_rules.in_window(at, self.now, policy.window_days):
+            self.state.qualifying += amount
+        member = self.state.member
+        before = tiers.state_of(member)
+        held = ladder.held_threshold(before.key)
+        after = tier_rules.on_credit(
+            before, self.state.qualifying, ladder.rungs, self.now, policy.retention_days, held
+        )
+        if after == before:
+            return
+        tiers.store_state(member, after)
+        self.changes.members[member.id] = member
+        shown = ladder.shown(after.key)
+        if shown.key != ladder.shown(before.key).key:
+            self.event(EventKind.TIER_CHANGED, f"You are now {shown.name}", subject=shown.key)
+        log.info("member %s moved to tier %s", member.id, after.key)
+
+    def _add_points(self, amount: int, at: datetime) -> None:
+        """Add to the member's score in every period of the points board `at` falls in."""
+        for key, window in boards_moved_by(POINTS_BOARD, at, self.program.tz):
+            stored = (key.board, key.period.value, key.period_key)
+            total = self.state.scores.get(stored, 0) + amount
+            self.state.scores[stored] = total
+            expiry = expires_at(key, window)
+            self.changes.score(ScoreUpdate(key, self.member_id, total, self.now, expiry))
+
+    # --- activity counters -----------------------------------------------------------------
+
+    def count_activity(self, action_key: str, day: date) -> list[StreakChange]:
+        """Count one awarded interaction of `action_key` on local `day`: the day rows (for the
+        action and any action), then the running totals and streaks."""
+        keys = [action_key, ANY_ACTION]
+        iso = day.isoformat()
+        state, member_id = self.state, self.member_id
+        new_days = set()
+        for key in keys:
+            count = state.days.get((key, iso), 0) + 1
+            state.days[(key, iso)] = count
+            self.changes.days[(member_id, key, iso)] = count
+            if count == 1:
+                new_days.add(key)
+                if key in state.all_days:
+                    state.all_days[key].add(day)
+        moved = []
+        for key in keys:
+            row = state.stats.get(key) or ActivityStats(member_id=member_id, action_key=key)
+            before = streak_of(row)
+            after = before
+            if key in new_days:
+                after = extend(before, day) or self._rebuilt(key)
+            row.interactions = (row.interactions or 0) + 1
+            row.active_days = (row.active_days or 0) + (1 if key in new_days else 0)
+            row.streak_run, row.streak_longest = after.run, after.longest
+            row.last_active_on = after.last_active_on.isoformat() if after.last_active_on else None
+            state.stats[key] = row
+            self.changes.stats[(member_id, key)] = row
+            moved.append(StreakChange(key, before, after))
+        return moved
+
+    def _rebuilt(self, key: str) -> Streak:
+        """The streak from every active day (only for a day earlier than the last one)."""
+        if key not in self.state.all_days:
+            raise RuntimeError(f"the days of {self.member_id}/{key!r} were not loaded")
+        return from_days(self.state.all_days[key])
+
+    def announce_streaks(self, action: Action, changes: Iterable[StreakChange]) -> None:
+        """STREAK_EXTENDED for the any-action streak, and for the action's own streak when some
+        STREAK_DAYS goal names the action (the streaks a member is shown)."""
+        for change in changes:
+            if not change.extended:
+                continue
+            run = change.after.run
+            if change.action_key == ANY_ACTION:
+                message, subject = f"{run}-day streak!", None
+            elif action.key in self.program.definitions.streak_actions:
+                message, subject = f"{run}-day {action.name} streak!", action.key
+            else:
+                continue
+            self.event(EventKind.STREAK_EXTENDED, message, subject=subject)
+
+    # --- goals -----------------------------------------------------------------------------
+
+    def settle(self) -> None:
+        """Evaluate the goals every pending fact can move, until no award adds another fact."""
+        for _ in range(MAX_ROUNDS):
+            if not self.pending:
+                return
+            fact = self.pending.pop(0)
+            self.advance_challenges(fact)
+            self.check_badges(fact)
+        raise RuntimeError(f"awarding for member {self.member_id} did not settle")
+
+    def totals(self, actions: set[str]) -> Totals:
+        """The member's whole-history totals for `actions` (loaded with the session)."""
+        missing = actions - self.state.stats.keys()
+        if missing:
+            raise RuntimeError(f"activity totals of {sorted(missing)} were not loaded")
+        rows = [row for row in self.state.stats.values() if row is not None]
+        return totals_of(rows, self.state.member.lifetime)
+
+    def check_badges(self, fact: Fact) -> None:
+        """Award every badge whose goals `fact` can move and that the member now meets."""
+        definitions = self.program.definitions
+        moved = [rule for rule in definitions.badges_moved_by(fact) if rule.goals]
+        unearned = [rule for rule in moved if rule.key not in self.state.earned]
+        if not unearned:
+            return
+        totals = self.totals({g.action or NO_ACTION for r in unearned for g in r.goals})
+        for rule in unearned:
+            if all_completed(progress_from_totals(rule.goals, totals)):
+                self.earn(rule, "goals", fact.at)
+
+    def earn(self, badge: BadgeRule, source: str, at: datetime) -> bool:
+        """Award `badge` (and its reward points) unless already earned; returns whether it was.
+        The member's lock makes the check exact; the unique (member, badge) backs it up."""
+        if badge.key in self.state.earned:
+            return False
+        self.changes.badges.append(
+            MemberBadge(
+                member_id=self.member_id, badge_id=badge.key, earned_at=self.now, source=source
+            )
+        )
+        self.state.earned.add(badge.key)
+        self.credit(
+            badge.reward_points,
+            LedgerReason.BADGE,
+            f"Badge: {badge.name}",
+            f"badge:{badge.key}:{self.member_id}",
+            at,
+        )
+        self.event(
+            EventKind.BADGE_EARNED,
+            f"You earned the {badge.name} badge",
+            points=badge.reward_points or None,
+            subject=badge.key,
+        )
+        log.info("member %s earned badge %s (%s)", self.member_id, badge.key, source)
+        return True
+
+    def advance_challenges(self, fact: Fact) -> None:
+        """Move the member's progress in every open challenge `fact` counts for; complete those
+        whose goals are now all met."""
+        running = self.program.definitions.challenges_moved_by(fact)
+        if not running:
+            return
+        moved: list[tuple[ChallengeRule, ChallengeParticipant]] = []
+        for challenge in running:
+            row = self.state.participants.get(challenge.key)
+            if row is not None and row.completed_at is not None:
+                continue
+            enrolled_at = row.enrolled_at if row is not None else None
+            if not counts_for(
+                challenge.window, fact.at, challenge.requires_enrollment, enrolled_at
+            ):
+                continue
+            stored = row is not None
+            if row is None:
+                if not self._take_place(challenge.key):
+                    continue  # full: members beyond the cap do not take part
+                row = ChallengeParticipant(
+                    challenge_id=challenge.key, member_id=self.member_id, created_at=self.now
+                )
+            previous_score = row.score or 0
+            if not _advance_row(challenge, row, fact, self.now, stored):
+                continue
+            moved.append((challenge, row))
+            self.state.participants[challenge.key] = row
+            self.changes.participants[(challenge.key, self.member_id)] = row
+            if row.score != previous_score:
+                # A challenge board's reached_at moves only with the score: it breaks ties.
+                key = board_key(challenge.key)
+                self.changes.score(ScoreUpdate(key, self.member_id, row.score, self.now, None))
+        for challenge, row in moved:
+            if row.completed_at is not None:
+                self._complete(challenge, fact)
+
+    def _take_place(self, challenge_key: str) -> bool:
+        """Count one more participant if the cap allows (the write re-checks it)."""
+        if challenge_key in self.places:
+            if self.places[challenge_key] <= 0:
+                return False
+            self.places[challenge_key] -= 1
+        self.changes.places_taken[challenge_key] += 1
+        return True
+
+    def _complete(self, challenge: ChallengeRule, fact: Fact) -> None:
+        """Reward a completion once: the participant row's completed_at (under the member's
+        lock) and the ledger's unique source key both see to it."""
+        self.changes.completions[challenge.key] += 1
+        self.credit(
+            challenge.reward_points,
+            LedgerReason.CHALLENGE,
+            f"Challenge: {challenge.name}",
+            f"challenge:{challenge.key}:{self.member_id}",
+            fact.at,
+        )
+        self.event(
+            EventKind.CHALLENGE_COMPLETED,
+            f"You completed the {challenge.name} challenge",
+            points=challenge.reward_points or None,
+            subject=challenge.key,
+        )
+        if challenge.reward_badge_key:
+            badge = self.program.definitions.badges.get(challenge.reward_badge_key)
+            if badge is not None:
+                self.earn(badge, f"challenge:{challenge.key}", fact.at)
+        log.info("member %s completed challenge %s", self.member_id, challenge.key)
+
+
+def _advance_row(
+    challenge: ChallengeRule, row: ChallengeParticipant, fact: Fact, now: datetime, stored: bool
+) -> bool:
+    """Advance the row's goal states by `fact`; returns whether the row must be written (its
+    progress moved, or it is new)."""
+    goals = challenge.goals
+    before = states_from_json(goals, row.progress)
+    states = [advance_state(g, s, fact) for g, s in zip(goals, before, strict=True)]
+    if states == before and stored:
+        return False
+    progress = progress_from_states(goals, states)
+    row.progress = states
+    row.score = score(progress)
+    if all_completed(progress):
+        row.completed_at = now
+    return True

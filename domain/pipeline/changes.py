@@ -1,0 +1,41 @@
+"""What a session changed, kept until it is written: one buffer per table.
+
+The chain only appends here and updates the in-memory state; `writes.write` turns each buffer
+into one multi-row statement (a few, past the drivers' parameter caps).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from domain.leaderboards import ScoreUpdate
+from domain.models import (
+    ActivityStats,
+    ChallengeParticipant,
+    Interaction,
+    LedgerEntry,
+    Member,
+    MemberBadge,
+    MemberEvent,
+)
+from gamification.leaderboards import BoardKey
+
+
+@dataclass
+class Changes:
+    interactions: dict[int, Interaction] = field(default_factory=dict)  # decided
+    entries: list[LedgerEntry] = field(default_factory=list)  # new, ids set once written
+    members: dict[str, Member] = field(default_factory=dict)  # balance, lifetime or tier moved
+    events: list[MemberEvent] = field(default_factory=list)  # new, ids set once written
+    badges: list[MemberBadge] = field(default_factory=list)
+    participants: dict[tuple[str, str], ChallengeParticipant] = field(default_factory=dict)
+    places_taken: Counter[str] = field(default_factory=Counter)  # by challenge
+    completions: Counter[str] = field(default_factory=Counter)  # by challenge
+    days: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (member, action, day)
+    stats: dict[tuple[str, str], ActivityStats] = field(default_factory=dict)
+    # The latest absolute score per (board, member): written to the database, then to Redis.
+    scores: dict[tuple[BoardKey, str], ScoreUpdate] = field(default_factory=dict)
+
+    def score(self, update: ScoreUpdate) -> None:
+        self.scores[(update.key, update.member_id)] = update

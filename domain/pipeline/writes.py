@@ -1,0 +1,246 @@
+"""Writing a session's changes: one multi-row statement per table, in an order the foreign keys
+accept. The members' locks make every value exact, so rows are written as absolute values
+(upserts), never as increments, except the challenge counters other transactions move too.
+"""
+
+from __future__ import annotations
+
+import json
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from domain.db import insert_rows, param, raw_timestamp, update_rows
+from domain.pipeline.changes import Changes
+
+
+class ChallengeOverfilled(Exception):
+    """A concurrent enrolment took the places this batch counted on; the batch is redone."""
+
+
+async def write(connection: BaseDBAsyncClient, changes: Changes) -> None:
+    await _interactions(connection, changes)
+    await _ledger(connection, changes)
+    await _members(connection, changes)
+    await _events(connection, changes)
+    await _badges(connection, changes)
+    await _participants(connection, changes)
+    await _challenge_counters(connection, changes)
+    await _activity(connection, changes)
+    await _scores(connection, changes)
+
+
+async def _interactions(connection: BaseDBAsyncClient, changes: Changes) -> None:
+    rows: list[list[object]] = [
+        [i.id, i.status.value, i.reason, raw_timestamp(i.processed_at), i.points_awarded]
+        for i in changes.interactions.values()
+    ]
+    if rows:
+        columns = {
+            "id": "bigint",
+            "status": "varchar",
+            "reason": "varchar",
+            "processed_at": "timestamptz",
+            "points_awarded": "bigint",
+        }
+        await update_rows(connection, "interaction", "id", columns, rows)
+
+
+async def _ledger(connection: BaseDBAsyncClient, changes: Changes) -> None:
+    entries = changes.entries
+    if not entries:
+        return
+    columns = dict.fromkeys(
+        [
+            "member_id",
+            "amount",
+            "reason",
+            "description",
+            "balance_after",
+            "source_key",
+            "effective_at",
+            "created_at",
+        ],
+        "",
+    )
+    rows: list[list[object]] = [
+        [
+            e.member_id,
+            e.amount,
+            e.reason.value,
+            e.description,
+            e.balance_after,
+            e.source_key,
+            raw_timestamp(e.effective_at),
+            raw_timestamp(e.created_at),
+        ]
+        for e in entries
+    ]
+    ids = await insert_rows(connection, "ledger_entry", columns, rows, returning="id")
+    # Ids are drawn in the order of the VALUES; RETURNING need not keep that order.
+    for entry, row_id in zip(entries, sorted(int(r["id"]) for r in ids), strict=True):
+        entry.id = row_id
+
+
+async def _members(connection: BaseDBAsyncClient, changes: Changes) -> None:
+    rows: list[list[object]] = [
+        [
+            m.id,
+            m.balance,
+            m.lifetime,
+            m.tier_key,
+            raw_timestamp(m.tier_since),
+            raw_timestamp(m.tier_retain_until),
+        ]
+        for m in changes.members.values()
+    ]
+    if rows:
+        columns = {
+            "id": "varchar",
+            "balance": "bigint",
+            "lifetime": "bigint",
+            "tier_key": "varchar",
+            "tier_since": "timestamptz",
+            "tier_retain_until": "timestamptz",
+        }
+        await update_rows(connection, "member", "id", columns, rows)
+
+
+async def _events(connection: BaseDBAsyncClient, changes: Changes) -> None:
+    events = changes.events
+    if not events:
+        return
+    columns = dict.fromkeys(
+        ["member_id", "kind", "occurred_at", "message", "points", "subject", "published"], ""
+    )
+    rows: list[list[object]] = [
+        [
+            e.member_id,
+            e.kind,
+            raw_timestamp(e.occurred_at),
+            e.message,
+            e.points,
+            e.subject,
+            False,
+        ]
+        for e in events
+    ]
+    ids = await insert_rows(connection, "member_event", columns, rows, returning="id")
+    for event, row_id in zip(events, sorted(int(r["id"]) for r in ids), strict=True):
+        event.id = row_id
+
+
+async def _badges(connection: BaseDBAsyncClient, changes: Changes) -> None:
+    rows: list[list[object]] = [
+        [b.member_id, b.badge_id, raw_timestamp(b.earned_at), b.source] for b in changes.badges
+    ]
+    if rows:
+        columns = dict.fromkeys(["member_id", "badge_id", "earned_at", "source"], "")
+        await insert_rows(connection, "member_badge", columns, rows)
+
+
+async def _participants(connection: BaseDBAsyncClient, changes: Changes) -> None:
+    rows: list[list[object]] = [
+        [
+            row.challenge_id,
+            row.member_id,
+            raw_timestamp(row.enrolled_at),
+            row.score,
+            json.dumps(row.progress),
+            raw_timestamp(row.completed_at),
+            raw_timestamp(row.created_at),
+        ]
+        for row in changes.participants.values()
+    ]
+    if not rows:
+        return
+    columns = {
+        "challenge_id": "",
+        "member_id": "",
+        "enrolled_at": "",
+        "score": "",
+        "progress": "jsonb",
+        "completed_at": "",
+        "created_at": "",
+    }
+    conflict = (
+        "ON CONFLICT (challenge_id, member_id) DO UPDATE SET "
+        "score = excluded.score, progress = excluded.progress, "
+        "completed_at = excluded.completed_at"
+    )
+    await insert_rows(connection, "challenge_participant", columns, rows, on_conflict=conflict)
+
+
+async def _challenge_counters(connection: BaseDBAsyncClient, changes: Changes) -> None:
+    """Participants and completions move by increments: enrolments change them too. A place
+    is taken only while the cap allows, re-checked here in the same statement."""
+    for key in sorted(changes.places_taken.keys() | changes.completions.keys()):
+        taken, completed = changes.places_taken[key], changes.completions[key]
+        sql = (
+            f"UPDATE challenge SET participants = participants + {param(1)}, "
+            f"completions = completions + {param(2)} WHERE key = {param(3)} "
+            f"AND (max_participants IS NULL OR participants + {param(4)} <= max_participants) "
+            "RETURNING key"
+        )
+        if not await connection.execute_query_dict(sql, [taken, completed, key, taken]):
+            raise ChallengeOverfilled(key)
+
+
+async def _activity(connection: BaseDBAsyncClient, changes: Changes) -> None:
+    days: list[list[object]] = [
+        [member_id, action, day, count] for (member_id, action, day), count in changes.days.items()
+    ]
+    if days:
+        await insert_rows(
+            connection,
+            "activity_day",
+            dict.fromkeys(["member_id", "action_key", "day", "count"], ""),
+            days,
+            on_conflict="ON CONFLICT (member_id, action_key, day) "
+            "DO UPDATE SET count = excluded.count",
+        )
+    names = [
+        "member_id",
+        "action_key",
+        "interactions",
+        "active_days",
+        "streak_run",
+        "streak_longest",
+        "last_active_on",
+    ]
+    stats: list[list[object]] = [
+        [getattr(row, name) for name in names] for row in changes.stats.values()
+    ]
+    if stats:
+        updates = ", ".join(f"{name} = excluded.{name}" for name in names[2:])
+        await insert_rows(
+            connection,
+            "activity_stats",
+            dict.fromkeys(names, ""),
+            stats,
+            on_conflict=f"ON CONFLICT (member_id, action_key) DO UPDATE SET {updates}",
+        )
+
+
+async def _scores(connection: BaseDBAsyncClient, changes: Changes) -> None:
+    rows: list[list[object]] = [
+        [
+            u.key.board,
+            u.key.period.value,
+            u.key.period_key,
+            u.member_id,
+            u.score,
+            raw_timestamp(u.reached_at),
+        ]
+        for u in changes.scores.values()
+    ]
+    if rows:
+        await insert_rows(
+            connection,
+            "leaderboard_score",
+            dict.fromkeys(
+                ["board", "period", "period_key", "member_id", "score", "reached_at"], ""
+            ),
+            rows,
+            on_conflict="ON CONFLICT (board, period, period_key, member_id) DO UPDATE SET "
+            "score = excluded.score, reached_at = excluded.reached_at",
+        )
