@@ -57,9 +57,9 @@ async def drain(runtime: Runtime, *, clock: Clock = utc_now) -> int:
     try:
         while True:
             drainer.again = False
-            claimed, full = await process_next(runtime, clock=clock)
-            total += claimed
-            if full:
+            claimed = await process_next(runtime, clock=clock)
+            total += len(claimed)
+            if len(claimed) >= runtime.settings.worker_batch_size:
                 # More is waiting: let another worker join in.
                 await wake_workers(runtime.queue)
             if not claimed and not drainer.again:
@@ -68,14 +68,9 @@ async def drain(runtime: Runtime, *, clock: Clock = utc_now) -> int:
         drainer.running = False
 
 
-async def process_next(runtime: Runtime, *, clock: Clock = utc_now) -> tuple[int, bool]:
-    """One batch of the oldest PENDING interactions: (how many were decided, whether the batch
-    was full)."""
-    size = runtime.settings.worker_batch_size
-    ids = await _attempt(runtime, None, size, clock)
-    if ids is None:
-        return 0, False
-    return len(ids), len(ids) >= size
+async def process_next(runtime: Runtime, *, clock: Clock = utc_now) -> list[int]:
+    """Claim and award one batch of the oldest PENDING interactions; returns their ids."""
+    return await _attempt(runtime, None, runtime.settings.worker_batch_size, clock) or []
 
 
 async def process_ids(runtime: Runtime, ids: list[int], *, clock: Clock = utc_now) -> int:

@@ -1,0 +1,268 @@
+"""The batched award pipeline decides exactly as one-by-one processing does.
+
+Random streams of interactions (several members and actions with caps, cooldowns, a stepped
+schedule and tier multipliers, under badges, challenges and streak goals) are cut into batches
+of random size and awarded twice from the same start: each batch whole, and each batch one
+interaction at a time in the pipeline's order, (occurredAt, id), each committed and read back
+before the next. Ledgers, balances, tiers, activity
+counters, badges, challenge progress and completions, member events, board scores and the
+interactions' outcomes must come out identical.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import strategies as st
+from tortoise import connections
+
+from domain import actions, badges, challenges, definitions, interactions, pipeline, tiers
+from domain.members import recently_enrolled
+from domain.models import (
+    ActivityDay,
+    ActivityStats,
+    Challenge,
+    ChallengeParticipant,
+    Interaction,
+    LeaderboardScore,
+    LedgerEntry,
+    Member,
+    MemberBadge,
+    MemberEvent,
+)
+from domain.runtime import Runtime
+from gamification.badges import BadgeDefinition
+from gamification.challenges import ChallengeDefinition, Window
+from gamification.goals import Goal, Metric
+from gamification.limits import Limit
+from gamification.periods import Period
+from gamification.schedules import Schedule, Step
+from gamification.tiers import TierRule
+from tests.conftest import TABLES, Server
+
+ACTOR = "root"
+NOW = datetime.now(UTC).replace(microsecond=0)
+MEMBERS = ["ada", "bob", "cy"]
+ACTIONS = ["app.open", "review.posted", "quiz.done"]
+
+
+def at(offset_minutes: int) -> datetime:
+    """A moment within the last four days (the program's challenge runs the last three)."""
+    return NOW - timedelta(minutes=offset_minutes)
+
+
+async def reset() -> None:
+    connection = connections.get("default")
+    for table in TABLES:
+        await connection.execute_script(f'DELETE FROM "{table}"')
+    recently_enrolled.clear()
+    definitions.cache.clear()
+
+
+async def define_program() -> None:
+    await actions.upsert_action(
+        ACTOR,
+        actions.ActionDefinition(
+            "app.open", "Open the app", 5, limits=[Limit(Period.DAY, 2)], cooldown_seconds=3600
+        ),
+    )
+    await actions.upsert_action(
+        ACTOR,
+        actions.ActionDefinition(
+            "review.posted",
+            "Post a review",
+            0,
+            limits=[Limit(Period.WEEK, 4), Limit(Period.LIFETIME, 6)],
+            schedule=Schedule(Period.MONTH, (Step(1, 40), Step(3, 20), Step(None, 10))),
+        ),
+    )
+    await actions.upsert_action(ACTOR, actions.ActionDefinition("quiz.done", "Do a quiz", 15))
+    await tiers.upsert_tier(ACTOR, TierRule("bronze", "Bronze", 0, 1.0))
+    await tiers.upsert_tier(ACTOR, TierRule("silver", "Silver", 60, 1.5))
+    await tiers.upsert_tier(ACTOR, TierRule("gold", "Gold", 150, 2.0))
+    for key, goals, reward in [
+        ("first.open", (Goal(Metric.ACTION_COUNT, "app.open", 1),), 10),
+        ("critic", (Goal(Metric.ACTION_COUNT, "review.posted", 3),), 25),
+        ("regular", (Goal(Metric.ACTIVE_DAYS, None, 3),), 0),
+        ("streaker", (Goal(Metric.STREAK_DAYS, "app.open", 2),), 5),
+        ("earner", (Goal(Metric.POINTS_EARNED, None, 120),), 30),
+        ("champion", (), 50),  # only through the challenge
+    ]:
+        await badges.upsert_badge(
+            ACTOR, BadgeDefinition(key, key.title(), "", None, False, goals, reward)
+        )
+    window = Window(NOW - timedelta(days=3), NOW + timedelta(days=1))
+    await challenges.upsert_challenge(
+        ACTOR,
+        ChallengeDefinition(
+            "sprint",
+            "Sprint",
+            window,
+            (Goal(Metric.ACTION_COUNT, "quiz.done", 2), Goal(Metric.ACTIVE_DAYS, None, 2)),
+            60,
+            2,  # two places: who gets them depends on the order of the stream
+        ),
+        reward_badge_key="champion",
+        now=NOW - timedelta(days=4),
+    )
+    await challenges.upsert_challenge(
+        ACTOR,
+        ChallengeDefinition(
+            "points.rush", "Points rush", window, (Goal(Metric.POINTS_EARNED, None, 80),), 20, None
+        ),
+        now=NOW - timedelta(days=4),
+    )
+
+
+async def record(runtime: Runtime, stream: list[tuple[str, str, int]]) -> list[int]:
+    ids = []
+    for index, (member_id, action, offset) in enumerate(stream):
+        stored = await interactions.record_interaction(
+            runtime,
+            interactions.Recording(
+                member_id=member_id,
+                action_key=action,
+                idempotency_key=f"k{index}",
+                occurred_at=at(offset),
+                properties=None,
+                trusted=True,
+            ),
+        )
+        ids.append(stored.id)
+    return ids
+
+
+async def observe(ids: list[int]) -> dict[str, Any]:
+    """Everything the award chain writes, with database ids replaced by stream positions."""
+    position = {interaction_id: index for index, interaction_id in enumerate(ids)}
+
+    def source(key: str) -> str:
+        kind, _, rest = key.partition(":")
+        return f"interaction:#{position[int(rest)]}" if kind == "interaction" else key
+
+    entries = await LedgerEntry.all().order_by("id")
+    return {
+        "interactions": sorted(
+            (position[i.id], i.status.value, i.reason, i.points_awarded)
+            for i in await Interaction.all()
+        ),
+        "ledger": sorted(
+            (e.member_id, source(e.source_key), e.amount, e.reason.value, e.balance_after)
+            for e in entries
+        ),
+        # Per member, entries in the order they were posted.
+        "ledger order": {
+            m: [source(e.source_key) for e in entries if e.member_id == m] for m in MEMBERS
+        },
+        "members": sorted(await Member.all().values_list("id", "balance", "lifetime", "tier_key")),
+        "stats": sorted(
+            await ActivityStats.all().values_list(
+                "member_id",
+                "action_key",
+                "interactions",
+                "active_days",
+                "streak_run",
+                "streak_longest",
+                "last_active_on",
+            )
+        ),
+        "days": sorted(
+            await ActivityDay.all().values_list("member_id", "action_key", "day", "count")
+        ),
+        "badges": sorted(await MemberBadge.all().values_list("member_id", "badge_id", "source")),
+        "participants": sorted(
+            (p.challenge_id, p.member_id, str(p.progress), p.score, p.completed_at is not None)
+            for p in await ChallengeParticipant.all()
+        ),
+        "challenges": sorted(
+            await Challenge.all().values_list("key", "participants", "completions")
+        ),
+        "events": {
+            m: await MemberEvent.filter(member_id=m)
+            .order_by("id")
+            .values_list("kind", "message", "points", "subject")
+            for m in MEMBERS
+        },
+        "scores": sorted(
+            await LeaderboardScore.all().values_list(
+                "board", "period", "period_key", "member_id", "score"
+            )
+        ),
+    }
+
+
+def batches_of(ids: list[int], sizes: list[int]) -> list[list[int]]:
+    """The stream cut as a worker would claim it: in id order, in batches of `sizes` (then one
+    batch of the rest)."""
+    batches, remaining = [], list(ids)
+    for size in sizes:
+        batches.append(remaining[:size])
+        remaining = remaining[size:]
+    return [batch for batch in [*batches, remaining] if batch]
+
+
+async def awarded(
+    runtime: Runtime, stream: list[tuple[str, str, int]], sizes: list[int], *, one_by_one: bool
+) -> Any:
+    """Award the stream in its batches: whole, or each batch's interactions one at a time in
+    the order the pipeline takes them, (occurredAt, id), each committed before the next."""
+    await reset()
+    await define_program()
+    ids = await record(runtime, stream)
+    for batch in batches_of(ids, sizes):
+        if not one_by_one:
+            await pipeline.process_ids(runtime, batch, clock=lambda: NOW)
+            continue
+        rows = await Interaction.filter(id__in=batch)
+        for interaction in sorted(rows, key=lambda i: (i.occurred_at, i.id)):
+            await pipeline.process_ids(runtime, [interaction.id], clock=lambda: NOW)
+    return await observe(ids)
+
+
+streams = st.lists(
+    st.tuples(
+        st.sampled_from(MEMBERS),
+        st.sampled_from(ACTIONS),
+        # Minutes back from now over four days; clustered so that caps and cooldowns bite.
+        st.one_of(st.integers(0, 4 * 24 * 60), st.sampled_from([0, 30, 90, 1440, 1500, 2900])),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(stream=streams, sizes=st.lists(st.integers(1, 30), max_size=4))
+@example(
+    stream=[
+        ("ada", "app.open", 2900),
+        ("ada", "app.open", 1500),
+        ("ada", "app.open", 1440),  # inside the cooldown of the one before
+        ("ada", "app.open", 0),
+        ("ada", "app.open", 30),  # the same day again: LIMIT_REACHED after the cooldown
+        ("ada", "review.posted", 0),
+        ("ada", "review.posted", 1),
+        ("ada", "review.posted", 2),  # critic, at the schedule's third step
+        ("bob", "quiz.done", 1500),
+        ("bob", "quiz.done", 0),  # sprint complete: champion
+        ("cy", "quiz.done", 3),
+        ("ada", "quiz.done", 4),  # the cap of two: ada or cy, by order
+        ("ada", "app.open", 4000),  # backdated into a gap: the streak is rebuilt
+    ],
+    sizes=[],
+)
+async def test_batches_award_exactly_what_one_by_one_processing_does(
+    server: Server, runtime: Runtime, stream: list[tuple[str, str, int]], sizes: list[int]
+) -> None:
+    reference = await awarded(runtime, stream, sizes, one_by_one=True)
+    batched = await awarded(runtime, stream, sizes, one_by_one=False)
+    for part in reference:
+        assert batched[part] == reference[part], part
+    event(f"awarded: {sum(1 for i in reference['interactions'] if i[1] == 'AWARDED') // 5 * 5}+")
+    event(f"badges: {len(reference['badges'])}")
