@@ -9,7 +9,7 @@ from api.auth import Role
 from api.context import Info
 from api.errors import UserError
 from api.interactions.types import Interaction
-from domain import interactions
+from domain import ingest, interactions
 from domain.errors import DomainError
 
 
@@ -26,6 +26,35 @@ class RecordInteractionInput:
 class RecordInteractionPayload:
     interaction: Interaction | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="One item of a bulk call, in the order it was sent.")
+class RecordInteractionResult:
+    index: int = strawberry.field(description="The item's position in the request, from 0.")
+    interaction: Interaction | None = strawberry.field(
+        default=None,
+        description="The stored interaction (new, or the earlier one with the same member and "
+        "idempotency key).",
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Why this item was refused; empty when it was stored. Other items are "
+        "unaffected.",
+    )
+
+
+@strawberry.type
+class RecordInteractionsPayload:
+    results: list[RecordInteractionResult] = strawberry.field(
+        default_factory=list, description="One result per item, same order as the request."
+    )
+    accepted: int = strawberry.field(default=0, description="Items stored (new or replayed).")
+    refused: int = strawberry.field(default=0, description="Items refused.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Request-level errors (e.g. more items than allowed); when present, no "
+        "item was stored.",
+    )
 
 
 @strawberry.type
@@ -54,6 +83,69 @@ class InteractionMutations:
         except DomainError as error:
             return RecordInteractionPayload(errors=[UserError.from_domain(error)])
         return RecordInteractionPayload(interaction=Interaction.from_model(interaction))
+
+    @strawberry.mutation(
+        description="SERVICE token. Up to 1,000 interactions in one call (imports, offline "
+        "batches, partner feeds), each naming its memberId. Each item has exactly the semantics "
+        "of recordInteraction (idempotency per member, timestamps, limits decided by the "
+        "worker) and succeeds or fails on its own."
+    )
+    async def record_interactions(
+        self, info: Info, inputs: list[RecordInteractionInput]
+    ) -> RecordInteractionsPayload:
+        info.context.require(Role.SERVICE)
+        try:
+            ingest.check_count(len(inputs))
+        except DomainError as error:
+            return RecordInteractionsPayload(errors=[UserError.from_domain(error)])
+        refused: dict[int, DomainError] = {}
+        recorded: list[int] = []  # the indexes sent to the domain, in order
+        recordings = []
+        for index, item in enumerate(inputs):
+            if item.member_id is None:
+                refused[index] = DomainError(
+                    "INVALID_INPUT", "memberId is required", ("input", "memberId")
+                )
+                continue
+            recorded.append(index)
+            recordings.append(
+                interactions.Recording(
+                    member_id=str(item.member_id),
+                    action_key=item.action,
+                    idempotency_key=item.idempotency_key,
+                    occurred_at=item.occurred_at,
+                    properties=item.properties,
+                    trusted=True,
+                )
+            )
+        try:
+            outcomes = await ingest.record_interactions(info.context.runtime, recordings)
+        except DomainError as error:
+            return RecordInteractionsPayload(errors=[UserError.from_domain(error)])
+        stored: dict[int, ingest.ItemResult] = dict(zip(recorded, outcomes, strict=True))
+        results = []
+        for index in range(len(inputs)):
+            outcome = stored.get(index)
+            if outcome is not None and outcome.interaction is not None:
+                interaction = Interaction.from_model(outcome.interaction)
+                results.append(RecordInteractionResult(index=index, interaction=interaction))
+                continue
+            problem = outcome.error if outcome is not None else refused[index]
+            assert problem is not None
+            user_error = UserError.from_domain(_for_item(problem, index))
+            results.append(RecordInteractionResult(index=index, errors=[user_error]))
+        accepted = sum(1 for result in results if result.interaction is not None)
+        return RecordInteractionsPayload(
+            results=results, accepted=accepted, refused=len(results) - accepted
+        )
+
+
+def _for_item(error: DomainError, index: int) -> DomainError:
+    """The item's error with its field under `inputs.<index>` (the checks name `input.…`)."""
+    field = error.field or []
+    if field[:1] == ["input"]:
+        field = field[1:]
+    return DomainError(error.code, error.message, ["inputs", str(index), *field])
 
 
 def _member_for(role: Role, subject: str, requested: strawberry.ID | None) -> str:

@@ -1,0 +1,208 @@
+"""`plaudit import FILE`: a JSON Lines or CSV file recorded in bulk, as a user runs it (a
+subprocess on the test database and Redis), safe to run again, malformed lines reported."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from domain.models import Interaction, LedgerEntry, Member
+from domain.settings import Settings
+from tests.api.test_bulk_ingest import balances
+from tests.conftest import SECRET
+from tests.helpers import ago, define
+
+PLAUDIT = str(Path(sys.executable).with_name("plaudit"))
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def refused_lines(self) -> list[str]:
+        lines = self.stdout.splitlines()
+        return [line.strip() for line in lines if line.startswith("  line ")]
+
+
+@pytest.fixture
+def plaudit_import(settings: Settings, server):
+    """Runs `plaudit import ARGS` against the test server's database and Redis."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAUDIT_")}
+    env |= {
+        key: value
+        for key, value in os.environ.items()
+        if key in ("PLAUDIT_DATABASE_URL", "PLAUDIT_REDIS_URL")
+    }
+    env |= {
+        "PLAUDIT_DATA_DIR": str(settings.data_dir),
+        "PLAUDIT_JWT_SECRET": SECRET,
+        "PLAUDIT_LOG_LEVEL": "WARNING",
+        "PLAUDIT_TIMEZONE": "UTC",
+    }
+
+    async def run(*args: str) -> Run:
+        process = await asyncio.create_subprocess_exec(
+            PLAUDIT,
+            "import",
+            *args,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
+        assert process.returncode is not None
+        return Run(process.returncode, stdout.decode(), stderr.decode())
+
+    return run
+
+
+def line(who: str, key: str, action: str = "app.daily_open", **extra) -> str:
+    return json.dumps({"action": action, "memberId": who, "idempotencyKey": key, **extra})
+
+
+async def test_a_jsonl_file_is_imported_then_replayed_whole_on_a_second_run(
+    gql, drain, plaudit_import, tmp_path
+):
+    await define(gql, points=10)
+    file = tmp_path / "visits.jsonl"
+    file.write_text(
+        "\n".join(
+            [
+                line("ada", "v1", occurredAt=ago(days=2), properties={"store": 7}),
+                line("grace", "v1"),
+                '{"action": "app.daily_open", "memberId": "ada", ',  # cut short
+                line("ada", "v2", action="no.such.action"),
+                "",
+                json.dumps({"action": "app.daily_open", "idempotencyKey": "v3"}),
+                line("ada", "v4", occurredAt="2026-11-20T10:00:00"),
+                line("ada", "v5", occurredAt="last tuesday"),
+                "[1, 2, 3]",
+                line("ada", "v1"),  # the same key again in the file: the same interaction
+                line("linus", "v1"),
+            ]
+        )
+        + "\n"
+    )
+
+    first = await plaudit_import(str(file))
+
+    assert first.code == 0, first.stderr
+    assert first.stdout.splitlines()[0] == (
+        "10 item(s): 4 accepted (3 new, 1 replayed), 6 refused (1 rejected at once, 5 invalid)"
+    )
+    assert first.refused_lines[0].startswith("line 3: INVALID_INPUT: not valid JSON (")
+    assert first.refused_lines[1:] == [
+        "line 4: REJECTED: UNKNOWN_ACTION",
+        "line 6: INVALID_INPUT: memberId is required",
+        "line 7: INVALID_INPUT: occurredAt needs a UTC offset",
+        "line 8: INVALID_INPUT: occurredAt must be an ISO 8601 date-time, e.g. "
+        "2026-11-23T10:00:00Z",
+        "line 9: INVALID_INPUT: a line must be a JSON object",
+    ]
+    assert "100%" in first.stderr  # the progress bar
+    assert await Interaction.all().count() == 4  # three new, the rejected one
+    assert await drain() == 3
+    assert await balances(gql, ["ada", "grace", "linus"]) == {"ada": 10, "grace": 10, "linus": 10}
+    stored = await Interaction.get(member_id="ada", idempotency_key="v1")
+    assert stored.properties == {"store": 7}
+
+    second = await plaudit_import(str(file))
+
+    assert second.code == 0, second.stderr
+    assert second.stdout.splitlines()[0] == (
+        "10 item(s): 4 accepted (0 new, 4 replayed), 6 refused (1 rejected at once, 5 invalid)"
+    )
+    assert second.refused_lines == first.refused_lines
+    assert await drain() == 0
+    assert await Interaction.all().count() == 4
+    assert await LedgerEntry.all().count() == 3
+    assert await balances(gql, ["ada", "grace", "linus"]) == {"ada": 10, "grace": 10, "linus": 10}
+
+
+async def test_a_csv_file_is_imported_in_batches_and_replayed(gql, drain, plaudit_import, tmp_path):
+    await define(gql, points=2)
+    file = tmp_path / "export.csv"
+    rows = ["memberId,action,idempotencyKey,occurredAt,properties"]
+    rows += [
+        f'm{n % 10},app.daily_open,order-{n},{ago(hours=n % 30)},"{{""total"": {n}, ""tags"": '
+        f'""a,b""}}"'
+        for n in range(95)
+    ]
+    rows += [
+        "m1,app.daily_open,order-bad-1,,{not json",
+        "m1,app.daily_open",
+        ",app.daily_open,order-bad-3,,",
+        "m1,app.daily_open,order-ok,,",
+    ]
+    file.write_text("\r\n".join(rows) + "\r\n")
+
+    first = await plaudit_import(str(file), "--batch", "20")
+
+    assert first.code == 0, first.stderr
+    assert first.stdout.splitlines()[0] == (
+        "99 item(s): 96 accepted (96 new, 0 replayed), 3 refused (0 rejected at once, 3 invalid)"
+    )
+    assert first.refused_lines == [
+        "line 97: INVALID_INPUT: properties is not valid JSON (Expecting property name enclosed "
+        "in double quotes: line 1 column 2 (char 1))",
+        "line 98: INVALID_INPUT: expected 5 cells, found 2",
+        "line 99: INVALID_INPUT: memberId is required",
+    ]
+    assert await drain() == 96
+    stored = await Interaction.get(member_id="m3", idempotency_key="order-13")
+    assert stored.properties == {"total": 13, "tags": "a,b"}
+    expected = {f"m{n}": 2 * (10 if n != 1 else 11) - (2 if n >= 5 else 0) for n in range(10)}
+    assert await balances(gql, [f"m{n}" for n in range(10)]) == expected
+
+    second = await plaudit_import(str(file), "--format", "csv")
+
+    assert second.code == 0, second.stderr
+    assert "96 accepted (0 new, 96 replayed)" in second.stdout
+    assert await drain() == 0
+    assert await balances(gql, [f"m{n}" for n in range(10)]) == expected
+
+
+async def test_only_the_first_ten_refused_lines_are_listed(gql, plaudit_import, tmp_path):
+    await define(gql, points=1)
+    file = tmp_path / "feed.ndjson"
+    lines = [line("ada", f"k{n}") if n % 3 == 0 else f"garbage {n}" for n in range(40)]
+    file.write_text("\n".join(lines) + "\n")
+
+    run = await plaudit_import(str(file), "--batch", "4")
+
+    assert run.code == 0, run.stderr
+    assert "14 accepted (14 new, 0 replayed), 26 refused (0 rejected at once, 26 invalid)" in (
+        run.stdout
+    )
+    numbers = [int(entry.split(":")[0].removeprefix("line ")) for entry in run.refused_lines]
+    assert numbers == [2, 3, 5, 6, 8, 9, 11, 12, 14, 15]
+
+
+async def test_a_file_that_cannot_be_read_exits_1_and_usage_errors_exit_2(
+    gql, plaudit_import, tmp_path
+):
+    missing = await plaudit_import(str(tmp_path / "nowhere.jsonl"))
+    assert missing.code == 1
+    assert "cannot read" in missing.stderr
+
+    header = tmp_path / "wrong.csv"
+    header.write_text("member,action,key\nada,app.daily_open,k1\n")
+    wrong = await plaudit_import(str(header))
+    assert wrong.code == 1
+    assert "the CSV header must name the columns" in wrong.stderr
+
+    unknown = tmp_path / "data.txt"
+    unknown.write_text(line("ada", "k1") + "\n")
+    assert (await plaudit_import(str(unknown))).code == 2
+    assert (await plaudit_import(str(unknown), "--batch", "5000", "--format", "jsonl")).code == 2
+    assert await Member.all().count() == 0
+    assert await Interaction.all().count() == 0
