@@ -13,6 +13,7 @@ from api.badges.loaders import BadgeLoaders
 from api.challenges.loaders import ChallengeLoaders
 from api.errors import forbidden, unauthenticated
 from api.events.hub import EventHub
+from api.leaderboards.loaders import BoardLoaders
 from api.members.loaders import MemberLoaders
 from api.rewards.loaders import RewardLoaders
 from api.streaks.loaders import StreakLoaders
@@ -35,6 +36,7 @@ class Context:
     challenges: ChallengeLoaders = field(default_factory=ChallengeLoaders)
     streaks: StreakLoaders = field(default_factory=StreakLoaders)
     tiers: TierLoaders = field(init=False)
+    boards: BoardLoaders = field(init=False)
     # Per member: (when, how many) of the next points expiry, computed once per request.
     next_expiry: dict[str, tuple[datetime, int] | None] = field(default_factory=dict)
     _viewer: Viewer | None = None
@@ -43,6 +45,8 @@ class Context:
 
     def __post_init__(self) -> None:
         self.tiers = TierLoaders(TierPolicy.of(self.runtime.settings))
+        runtime = self.runtime
+        self.boards = BoardLoaders(lambda: runtime.leaderboards)
 
     def viewer(self) -> Viewer | None:
         """The caller, or None when anonymous; bad credentials fail whatever the operation."""

@@ -19,10 +19,20 @@ a socket runs at most `MAX_OPERATIONS_PER_SOCKET` operations at a time.
 
 from __future__ import annotations
 
+import functools
+import json
 from datetime import timedelta
 from typing import Any
 
 from cross_web import HTTPException
+from graphql import (
+    FieldNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    parse,
+)
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -42,6 +52,7 @@ from strawberry.types.unset import UnsetType
 from api.auth import AuthenticationFailed, TokenVerifier
 from api.context import Context
 from api.events.hub import EventHub
+from api.schema import MAX_TOKENS
 from domain.runtime import Runtime
 
 JSON = "application/json"
@@ -139,7 +150,18 @@ class GraphQLView(GraphQL[Context, None]):
                 request_data.operation_name or _first_operation_name(request_data.query)
             )
         try:
-            return await super().execute_single(request, request_adapter, *args, **kwargs)
+            key = _public_board_key(request_data)
+            if key is None:
+                return await super().execute_single(request, request_adapter, *args, **kwargs)
+            # A document that reads only public leaderboard pages answers the same to everybody:
+            # shared for up to a second, computed once per burst (see `MicroCache`).
+            return await self.runtime.leaderboards.pages.get(
+                key,
+                lambda: super(GraphQLView, self).execute_single(
+                    request, request_adapter, *args, **kwargs
+                ),
+                keep=_without_errors,
+            )
         except HTTPException as exc:
             if request_adapter.method == "GET" and isinstance(
                 exc.__cause__, InvalidOperationTypeError
@@ -216,6 +238,92 @@ def _request_failure(exc: HTTPException, request: Request) -> Response:
     )
 
 
+# The fields a document may select, besides `leaderboard` at the root, for its response to be
+# shared between callers: a board's public page and size, nothing that depends on the viewer
+# (`around` defaults to the viewer) and nothing that needs a token.
+PUBLIC_BOARD_FIELDS = frozenset(
+    {
+        "__typename",
+        "board",
+        "period",
+        "size",
+        "entries",
+        "edges",
+        "cursor",
+        "node",
+        "rank",
+        "score",
+        "member",
+        "id",
+        "displayName",
+        "avatarUrl",
+        "pageInfo",
+        "hasNextPage",
+        "hasPreviousPage",
+        "startCursor",
+        "endCursor",
+    }
+)
+
+
+def _public_board_key(request_data: Any) -> tuple[Any, ...] | None:
+    """The shared-response cache key of a request that only reads public leaderboard pages, or
+    None (the request runs as usual)."""
+    if request_data is None or request_data.extensions:
+        return None
+    query = request_data.query
+    if not isinstance(query, str) or "leaderboard" not in query or not _reads_public_boards(query):
+        return None
+    try:
+        variables = json.dumps(request_data.variables or {}, sort_keys=True)
+    except (TypeError, ValueError):
+        return None
+    return ("response", query, request_data.operation_name, variables)
+
+
+@functools.lru_cache(maxsize=512)
+def _reads_public_boards(query: str) -> bool:
+    """Whether every operation of `query` is a query selecting only `leaderboard` (and
+    `__typename`) at its root and PUBLIC_BOARD_FIELDS below. Conservative: fragments, and
+    documents that do not parse, are never shared."""
+    try:
+        document = parse(query, no_location=True, max_tokens=MAX_TOKENS)
+    except GraphQLError:
+        return False
+    if not document.definitions:
+        return False
+    for definition in document.definitions:
+        if not isinstance(definition, OperationDefinitionNode):
+            return False  # a fragment definition
+        if definition.operation is not OperationType.QUERY:
+            return False
+        for selection in definition.selection_set.selections:
+            if not isinstance(selection, FieldNode):
+                return False
+            if selection.name.value == "leaderboard":
+                if not _only_public_fields(selection.selection_set):
+                    return False
+            elif selection.name.value != "__typename":
+                return False
+    return True
+
+
+def _only_public_fields(selection_set: SelectionSetNode | None) -> bool:
+    if selection_set is None:
+        return True
+    for selection in selection_set.selections:
+        if not isinstance(selection, FieldNode) or selection.name.value not in PUBLIC_BOARD_FIELDS:
+            return False
+        if not _only_public_fields(selection.selection_set):
+            return False
+    return True
+
+
+def _without_errors(result: Any) -> bool:
+    return isinstance(result, ExecutionResult) and not result.errors
+
+
+@functools.lru_cache(maxsize=512)
 def _first_operation_name(query: str | None) -> str | None:
     if not query:
         return None

@@ -6,8 +6,16 @@ from api.context import Info
 from api.errors import ClientError
 from api.members.types import PublicMember
 from api.pagination import PageInfo, clamp_first, clamp_radius
+from domain.leaderboard_store import AroundRead, PageRead, SizeRead
 from domain.members import default_display_name
-from gamification.leaderboards import BoardKey, BoardPeriod, Standing, decode_cursor, encode_cursor
+from gamification.leaderboards import (
+    BoardKey,
+    BoardPeriod,
+    Page,
+    Standing,
+    decode_cursor,
+    encode_cursor,
+)
 
 LeaderboardPeriod = strawberry.enum(BoardPeriod, name="LeaderboardPeriod")
 
@@ -61,31 +69,25 @@ class Leaderboard:
 
     @strawberry.field(description="Members with a score in this board and period.")
     async def size(self, info: Info) -> int:
-        return await info.context.runtime.leaderboards.size(self._key)
+        size: int = await info.context.boards.reads.load((self._key, SizeRead()))
+        return size
 
-    @strawberry.field
+    @strawberry.field(
+        description="A page of the board: public, so the same page may be served to everybody "
+        "for up to a second (it is at most that stale)."
+    )
     async def entries(
         self, info: Info, first: int | None = 10, after: str | None = None
     ) -> LeaderboardEntryConnection:
         if after is not None and decode_cursor(after) is None:
             raise ClientError("INVALID_CURSOR", "the cursor is not valid for this list")
-        page = await info.context.runtime.leaderboards.page(
-            self._key, clamp_first(first, 10), after
+        read = PageRead(clamp_first(first, 10), after)
+        key = self._key
+        pages = info.context.runtime.leaderboards.pages
+        connection: LeaderboardEntryConnection = await pages.get(
+            (key, read), lambda: _connection(info, key, read)
         )
-        entries = await _entries(info, page.standings)
-        edges = [
-            LeaderboardEntryEdge(cursor=encode_cursor(standing), node=entry)
-            for standing, entry in zip(page.standings, entries, strict=True)
-        ]
-        return LeaderboardEntryConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=page.has_previous,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-        )
+        return connection
 
     @strawberry.field(
         description="The entry of `memberId` (default: the viewer) with up to `radius` entries "
@@ -99,7 +101,25 @@ class Leaderboard:
             if viewer is None:
                 return []
             member_id = strawberry.ID(viewer.subject)
-        standings = await info.context.runtime.leaderboards.around(
-            self._key, str(member_id), clamp_radius(radius)
-        )
+        read = AroundRead(str(member_id), clamp_radius(radius))
+        standings: list[Standing] = await info.context.boards.reads.load((self._key, read))
         return await _entries(info, standings)
+
+
+async def _connection(info: Info, key: BoardKey, read: PageRead) -> LeaderboardEntryConnection:
+    """A page as the API renders it (profiles included): what the page cache shares."""
+    page: Page = await info.context.boards.reads.load((key, read))
+    entries = await _entries(info, page.standings)
+    edges = [
+        LeaderboardEntryEdge(cursor=encode_cursor(standing), node=entry)
+        for standing, entry in zip(page.standings, entries, strict=True)
+    ]
+    return LeaderboardEntryConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )

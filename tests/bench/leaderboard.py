@@ -1,15 +1,17 @@
 """Leaderboard reads at scale: seed N members with scores in the database, rebuild the Redis
-boards with `plaudit leaderboards rebuild`, then measure top-10 and `around` with wrk."""
+boards with `plaudit leaderboards rebuild`, then measure top-10, `around(radius: 5)` and the
+mobile app's `me` progress screen with wrk, each beside a bare Strawberry `{ hello }` app served
+the same way and measured in the same run (`ratio_to_hello`; see `tests.bench.reads`)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from tests.bench import cpu, wrk
+from tests.bench import cpu, reads, wrk
 from tests.bench.db import SEED_PREFIX, Database
 from tests.bench.graphql import call, token
+from tests.bench.hello import HELLO
 from tests.bench.stack import Stack, log
 
 ENTRY = "rank score member { id displayName avatarUrl }"
@@ -45,23 +47,43 @@ def run(
         raise RuntimeError(f"the rebuilt board holds {size} members, expected {members}")
     _check_samples(stack, viewer, members)
 
+    reader = reads.prepare_reader(stack, database)
+
     lua = wrk.script(stack.data_dir, "leaderboard")
-    classify = cpu.classifier(stack.pids(), database_name, stack.redis_marker())
     report: dict[str, Any] = {
         "members": members,
         "seed_s": round(seed_s, 1),
         "rebuild_s": round(rebuild_s, 1),
     }
-    for mode, query in (("top10", TOP), ("around", AROUND)):
-        args = [viewer, "top" if mode == "top10" else "around", str(members), SEED_PREFIX]
-        args.append(json.dumps(query))
-        warm = wrk.Load(options.load.threads, options.load.connections, WARMUP_S)
-        wrk.run(stack.url, lua, args, warm)
-        before = cpu.snapshot(classify)
-        result = wrk.run(stack.url, lua, args, options.load)
-        usage = cpu.usage(before, cpu.snapshot(classify), {"wrk": result.cpu_s})
-        report[mode] = result.report() | {"cpu": usage}
-        log(f"{mode}: {report[mode]['req_per_s']} req/s, p99 {report[mode]['p99_ms']} ms")
+    with reads.HelloServer(stack.data_dir) as hello:
+        pids = stack.pids() | {hello.pid: "hello"}
+        classify = cpu.classifier(pids, database_name, stack.redis_marker())
+
+        def measure(url: str, mode: str, bearer: str, query: str) -> dict[str, Any]:
+            args = [bearer, mode, str(members), SEED_PREFIX, reads.compact(query)]
+            warm = wrk.Load(options.load.threads, options.load.connections, WARMUP_S)
+            wrk.run(url, lua, args, warm)
+            before = cpu.snapshot(classify)
+            result = wrk.run(url, lua, args, options.load)
+            usage = cpu.usage(before, cpu.snapshot(classify), {"wrk": result.cpu_s})
+            return result.report() | {"cpu": usage}
+
+        hello_runs = [measure(hello.url, "top", viewer, HELLO)]
+        log(f"hello: {hello_runs[0]['req_per_s']} req/s, p99 {hello_runs[0]['p99_ms']} ms")
+        for mode, wrk_mode, bearer, query in (
+            ("top10", "top", viewer, TOP),
+            ("around", "around", viewer, AROUND),
+            ("me", "top", reader, reads.ME),
+        ):
+            report[mode] = measure(stack.url, wrk_mode, bearer, query)
+            log(f"{mode}: {report[mode]['req_per_s']} req/s, p99 {report[mode]['p99_ms']} ms")
+        hello_runs.append(measure(hello.url, "top", viewer, HELLO))
+        log(f"hello again: {hello_runs[1]['req_per_s']} req/s")
+    hello_req_s = sum(float(run["req_per_s"]) for run in hello_runs) / len(hello_runs)
+    report["hello"] = {"req_per_s": round(hello_req_s, 1), "runs": hello_runs}
+    for mode in ("top10", "around", "me"):
+        report[mode] = reads.with_ratio(report[mode], hello_req_s)
+    report["ratios"] = {mode: report[mode]["ratio_to_hello"] for mode in ("top10", "around", "me")}
     return report
 
 
