@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import signal
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -45,15 +47,18 @@ def create_app(settings: Settings, *, with_worker: bool = False) -> Starlette:
             multipart_uploads_enabled=False,
         )
         worker_task = None
+        app.state.worker = None
         if with_worker:
-            from workers.settings import build_worker
+            from workers.supervisor import Supervisor
 
-            worker = build_worker(runtime)
-            worker_task = asyncio.create_task(worker.async_run(), name="plaudit-worker")
+            app.state.worker = supervisor = Supervisor(runtime, kind="in-process")
+            worker_task = asyncio.create_task(supervisor.run(), name="plaudit-worker")
+            worker_task.add_done_callback(_worker_ended)
         try:
             yield
         finally:
             if worker_task is not None:
+                worker_task.remove_done_callback(_worker_ended)
                 worker_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await worker_task
@@ -71,6 +76,20 @@ def create_app(settings: Settings, *, with_worker: bool = False) -> Starlette:
         lifespan=lifespan,
         max_body_size=settings.max_body_bytes,
     )
+
+
+def _worker_ended(task: asyncio.Task[None]) -> None:
+    """The in-process worker's supervisor only ends on a fatal error (a Redis namespace owned by
+    another database, a bug in the supervisor itself): take the process down, so that its
+    supervisor (systemd, Kubernetes...) restarts it, rather than serve without a worker."""
+    error = None if task.cancelled() else task.exception()
+    log.critical("the in-process worker stopped (%s); shutting the API down", error or "no error")
+    fatal.append(error or RuntimeError("the in-process worker stopped"))
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+# Why the process is shutting down on its own, for `plaudit serve`'s exit code.
+fatal: list[BaseException] = []
 
 
 class _ViewSlot:

@@ -1,12 +1,15 @@
-"""`plaudit`: the command line of the platform (serve, worker, migrate, token, schema, demo...)."""
+"""`plaudit`: the command line of the platform (serve, worker, migrate, token, schema, demo,
+import...)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from domain.settings import Settings, SettingsError
@@ -46,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run an arq worker")
     worker.set_defaults(handler=_worker)
 
+    status = commands.add_parser(
+        "status", help="print the program's Redis namespace and its live workers' heartbeats"
+    )
+    status.set_defaults(handler=_status)
+
     migrate = commands.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(handler=_migrate)
 
@@ -82,7 +90,33 @@ def _parser() -> argparse.ArgumentParser:
     backfill.add_argument("key", help="the badge's key")
     backfill.add_argument("--batch", type=int, default=500, help="members read per batch")
     backfill.set_defaults(handler=_badges_backfill)
+
+    ingest = commands.add_parser(
+        "import",
+        help="record the interactions of a JSON Lines or CSV file (safe to run again)",
+        description="Record every line of FILE (fields: action, memberId, idempotencyKey, "
+        "occurredAt, properties) as a SERVICE token would, in batches. Malformed lines are "
+        "refused and reported; running it again replays every stored line and credits nothing.",
+    )
+    ingest.add_argument("file", metavar="FILE", type=Path)
+    ingest.add_argument(
+        "--format", choices=["jsonl", "csv"], help="default: by extension (.jsonl, .ndjson, .csv)"
+    )
+    ingest.add_argument(
+        "--batch", type=_batch_size, default=1000, help="items per transaction, 1..1000"
+    )
+    ingest.set_defaults(handler=_import)
     return parser
+
+
+def _batch_size(text: str) -> int:
+    try:
+        size = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 1 <= size <= 1000:
+        raise argparse.ArgumentTypeError("must be 1 to 1000")
+    return size
 
 
 def _run(coroutine: Awaitable[Any]) -> Any:
@@ -92,10 +126,12 @@ def _run(coroutine: Awaitable[Any]) -> Any:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.app import create_app
+    from api import app as application
     from api.auth import Role, mint_token
     from domain import migrations
 
+    if not settings.embedded_redis:
+        _run(_check_namespace(settings))  # refuse before serving, in one line (exit 2)
     if settings.uses_sqlite:
         applied = _run(migrations.apply(settings))
         if applied:
@@ -106,30 +142,93 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         print("dev admin token (7 days; secret generated in the data dir):")
         print(f"  Authorization: Bearer {admin}")
     uvicorn.run(
-        create_app(settings, with_worker=args.with_worker),
+        application.create_app(settings, with_worker=args.with_worker),
         host=settings.host,
         port=settings.port,
         log_config=None,
         access_log=False,
         proxy_headers=True,
     )
-    return 0
+    for error in application.fatal:
+        if isinstance(error, SettingsError):
+            raise error
+    return 1 if application.fatal else 0
+
+
+async def _check_namespace(settings: Settings) -> None:
+    from domain.runtime import Runtime
+
+    runtime = await Runtime.open(settings, database=False)  # raises NamespaceClaimed
+    await runtime.close(database=False)
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    import signal
+
     from domain.runtime import Runtime
-    from workers.settings import build_worker
+    from workers.supervisor import Supervisor
 
     async def run() -> None:
         runtime = await Runtime.open(settings)
         try:
-            worker = build_worker(runtime, handle_signals=True)
-            await worker.async_run()
+            supervised = asyncio.create_task(Supervisor(runtime, kind="standalone").run())
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, supervised.cancel)
+            with contextlib.suppress(asyncio.CancelledError):
+                await supervised
         finally:
             await runtime.close()
 
     _run(run())
     return 0
+
+
+def _status(settings: Settings, args: argparse.Namespace) -> int:
+    from domain.namespace import owner_key
+    from domain.runtime import Runtime
+    from workers.supervisor import heartbeats
+
+    async def run() -> tuple[str | None, list[dict[str, Any]]]:
+        runtime = await Runtime.open(settings, database=False)
+        try:
+            owner = await runtime.redis.get(owner_key(settings.redis_namespace))
+            return (owner.decode() if owner else None), await heartbeats(runtime)
+        finally:
+            await runtime.close(database=False)
+
+    print(f"namespace {settings.redis_namespace} (database {settings.database_identity})")
+    try:
+        owner, beats = _run(run())
+    except (OSError, ConnectionError) as exc:
+        print(f"redis unreachable: {exc}")
+        return 1
+    except Exception as exc:
+        if type(exc).__module__.startswith("redis"):
+            print(f"redis unreachable: {exc}")
+            return 1
+        raise
+    print(f"claimed by {owner}" if owner else "not claimed yet (no process has started)")
+    now = datetime.now(UTC)
+    for beat in beats:
+        print(
+            f"worker {beat['id']} ({beat['kind']}, pid {beat['pid']}): {beat['state']}, "
+            f"heartbeat {_ago(beat['heartbeat_at'], now)}, started {_ago(beat['started_at'], now)}"
+            f", restarts {beat['restarts']}, batches {beat['batches']} (last "
+            f"{_ago(beat['last_batch_at'], now)}), sweeps {beat['sweeps']} (last "
+            f"{_ago(beat['last_sweep_at'], now)}), database {beat['database']}"
+        )
+    if not beats:
+        print("no live worker")
+        return 1
+    return 0
+
+
+def _ago(stamp: str | None, now: datetime) -> str:
+    if not stamp:
+        return "never"
+    seconds = (now - datetime.fromisoformat(stamp)).total_seconds()
+    return f"{max(0.0, seconds):.0f}s ago"
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
@@ -248,6 +347,67 @@ def _badges_backfill(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     sys.stderr.write("\n")
     print(f"{awarded} member(s) earned {args.key}")
+    return 0
+
+
+def _import(settings: Settings, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from domain import ingest, migrations
+    from domain.runtime import Runtime
+
+    path: Path = args.file
+    fmt = args.format or ingest.format_of(path)
+    if fmt is None:
+        print(
+            f"plaudit import: cannot tell the format of {path} by its extension; "
+            "pass --format jsonl or --format csv",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise IsADirectoryError(f"{path} is not a file")
+    except OSError as exc:
+        print(f"plaudit import: cannot read {path}: {exc}", file=sys.stderr)
+        return 1
+
+    bar = tqdm(total=size, unit="B", unit_scale=True, desc="import", file=sys.stderr)
+
+    def show(position: int, summary: ingest.ImportSummary) -> None:
+        bar.update(position - bar.n)
+        bar.set_postfix(accepted=summary.accepted, refused=summary.refused, refresh=False)
+
+    async def run() -> ingest.ImportSummary:
+        if settings.uses_sqlite:
+            await migrations.apply(settings)
+        runtime = await Runtime.open(settings)
+        try:
+            return await ingest.import_file(runtime, path, fmt, batch=args.batch, progress=show)
+        finally:
+            await runtime.close()
+
+    try:
+        summary = _run(run())
+    except OSError as exc:
+        bar.close()
+        print(f"plaudit import: cannot read {path}: {exc}", file=sys.stderr)
+        return 1
+    except ingest.UnreadableFile as exc:
+        bar.close()
+        print(f"plaudit import: cannot import {path}: {exc}", file=sys.stderr)
+        return 1
+    bar.close()
+    print(
+        f"{summary.items:,} item(s): {summary.accepted:,} accepted ({summary.new:,} new, "
+        f"{summary.replays:,} replayed), {summary.refused:,} refused "
+        f"({summary.rejected:,} rejected at once, {summary.invalid:,} invalid)"
+    )
+    if summary.refusals:
+        print(f"first {len(summary.refusals)} refused line(s):")
+        for refusal in summary.refusals:
+            print(f"  line {refusal.line}: {refusal.reason}")
     return 0
 
 

@@ -4,6 +4,8 @@
   queries raise them as GraphQL errors carrying the same code in `extensions.code`.
 - Authentication and authorization failures are GraphQL errors with code UNAUTHENTICATED or
   FORBIDDEN.
+- The database or Redis being unreachable is UNAVAILABLE: the client may retry; the server logs
+  one WARNING per outage (`domain.outages`), no traceback.
 - Anything else is masked: the client sees a generic message and a reference; the server log has
   the traceback under the same reference.
 """
@@ -17,6 +19,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from domain import outages
 from domain.errors import DomainError
 
 log = logging.getLogger("plaudit.errors")
@@ -59,6 +62,17 @@ class MaskUnexpectedErrors(MaskErrors):
         super().__init__(should_mask_error=_is_unexpected)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if original is not None and outages.is_outage(original):
+            outages.of(original).failed(original)
+            return GraphQLError(
+                message="The service is temporarily unavailable; try again shortly.",
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                extensions={"code": "UNAVAILABLE"},
+            )
         reference = uuid.uuid4().hex[:16]
         log.error(
             "unexpected error %s in %s",

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from tortoise import connections
 
+from domain import outages
 from domain.runtime import Runtime
 
 
@@ -17,10 +18,18 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Database and Redis both answer; 503 naming what failed otherwise."""
+    """Database and Redis both answer, and the in-process worker (if any) is running; 503
+    naming what failed otherwise."""
     runtime: Runtime = request.app.state.runtime
     checks = {"database": _database(), "redis": _redis(runtime)}
     results = dict(zip(checks, await asyncio.gather(*checks.values()), strict=True))
+    worker = getattr(request.app.state, "worker", None)
+    if worker is not None:  # `serve --with-worker`: the in-process worker must be polling
+        results["worker"] = worker.running
+    if results["database"]:
+        outages.database.ok()
+    if results["redis"]:
+        outages.redis.ok()
     failed = [name for name, ok in results.items() if not ok]
     body = {
         "status": "ready" if not failed else "unavailable",

@@ -35,6 +35,9 @@ def configure_logging(level: str) -> None:
     root.setLevel(level)
     for noisy in ("uvicorn.access", "tortoise", "aiosqlite", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # asyncpg logs a traceback per reconnection attempt while the database is down; Plaudit
+    # logs the outage once (`domain.outages`).
+    logging.getLogger("asyncpg.pool").setLevel(logging.ERROR)
 
 
 class RequestLogMiddleware:

@@ -16,6 +16,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from domain import outages
 from domain.settings import Settings
 from gamification.actions import MAX_KEY_LENGTH
 
@@ -112,9 +113,12 @@ async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
     for hook in commit.hooks:
         try:
             await hook()
-        except Exception:
+        except Exception as exc:
             # Committed is committed: what a hook failed to do is left for the sweeps.
-            log.exception("after-commit hook %r failed", hook)
+            if outages.is_outage(exc):
+                outages.of(exc).failed(exc)  # one warning per outage, not a traceback per hook
+            else:
+                log.exception("after-commit hook %r failed", hook)
 
 
 def after_commit(hook: AfterCommit) -> None:

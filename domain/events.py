@@ -1,9 +1,9 @@
 """Members' events: stored with the change that caused them, published after commit.
 
 `record` writes the event in the caller's transaction and arranges for it to be published on
-Redis pub/sub (channel `member-events:<member id>`) once that transaction commits, so any API
-process can push it to the member's open subscriptions. A publish lost to a crash or a Redis
-outage is repaired by `publish_pending`, which the worker's sweep runs.
+Redis pub/sub (channel `<namespace>:member-events:<member id>`) once that transaction commits,
+so any API process can push it to the member's open subscriptions. A publish lost to a crash or
+a Redis outage is repaired by `publish_pending`, which the worker's sweep runs.
 """
 
 from __future__ import annotations
@@ -38,16 +38,19 @@ class EventKind(StrEnum):
 
 class _Publisher:
     """The Redis client this process publishes with (set by `Runtime.open`). Without one (a
-    bare script), events wait for the worker's sweep."""
+    bare script), events wait for the worker's sweep. `namespace` is the program's Redis
+    namespace, which every channel name starts with."""
 
     redis: Redis | None = None
+    namespace: str = ""
 
 
 publisher = _Publisher()
 
 
 def channel(member_id: str) -> str:
-    return f"{CHANNEL_PREFIX}{member_id}"
+    prefix = f"{publisher.namespace}:" if publisher.namespace else ""
+    return f"{prefix}{CHANNEL_PREFIX}{member_id}"
 
 
 async def record(

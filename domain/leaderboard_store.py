@@ -6,9 +6,13 @@ this module is the I/O over them. See that module's docstring for why writes are
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+import time
+import weakref
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
 from redis.asyncio import Redis
 
@@ -63,19 +67,97 @@ return {start, redis.call('ZREVRANGE', KEYS[1], start, start + tonumber(ARGV[3])
 """
 
 
+# Every read a GraphQL request makes of one board, in one script: one round trip whatever the
+# mix of `size`, `entries` pages and `around` neighbourhoods (aliases included). ARGV is a list
+# of operations: `size`; `page <score> <element> <first>` (fetches one extra to see a next
+# page); `around <member> <radius>`. One result per operation, in order.
+_READ = """
+local out = {}
+local i = 1
+while i <= #ARGV do
+  local op = ARGV[i]
+  if op == 'size' then
+    out[#out + 1] = redis.call('ZCARD', KEYS[1])
+    i = i + 1
+  elseif op == 'page' then
+    local start = 0
+    if ARGV[i + 2] ~= '' then
+      local current = redis.call('ZSCORE', KEYS[1], ARGV[i + 2])
+      if current and tonumber(current) == tonumber(ARGV[i + 1]) then
+        start = redis.call('ZREVRANK', KEYS[1], ARGV[i + 2]) + 1
+      else
+        start = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[i + 1], '+inf')
+      end
+    end
+    local last = start + tonumber(ARGV[i + 3])
+    out[#out + 1] = {start, redis.call('ZREVRANGE', KEYS[1], start, last, 'WITHSCORES')}
+    i = i + 4
+  elseif op == 'around' then
+    local found = {}
+    local element = redis.call('HGET', KEYS[2], ARGV[i + 1])
+    if element then
+      local rank = redis.call('ZREVRANK', KEYS[1], element)
+      if rank then
+        local radius = tonumber(ARGV[i + 2])
+        local first = rank - radius
+        if first < 0 then first = 0 end
+        found = {first, redis.call('ZREVRANGE', KEYS[1], first, rank + radius, 'WITHSCORES')}
+      end
+    end
+    out[#out + 1] = found
+    i = i + 3
+  else
+    return redis.error_reply('unknown read ' .. tostring(op))
+  end
+end
+return out
+"""
+
+
+@dataclass(frozen=True)
+class SizeRead:
+    """How many members the board holds."""
+
+
+@dataclass(frozen=True)
+class PageRead:
+    """Up to `first` standings after the cursor `after` (None: from the top)."""
+
+    first: int
+    after: str | None
+
+
+@dataclass(frozen=True)
+class AroundRead:
+    """`member_id`'s standing and up to `radius` standings either side."""
+
+    member_id: str
+    radius: int
+
+
+BoardRead = SizeRead | PageRead | AroundRead
+
+
 class LeaderboardStore:
     """The Redis side of leaderboards: absolute writes, ranked reads, atomic rebuilds."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, *, namespace: str = "") -> None:
         self.redis = redis
+        # The program's Redis namespace: every board key is taken into it (`BoardKey.namespace`).
+        self.namespace = namespace
         self._set_score = redis.register_script(_SET_SCORE)
         self._around = redis.register_script(_AROUND)
         self._page_after = redis.register_script(_PAGE_AFTER)
+        self._read = redis.register_script(_READ)
+        # Public pages as the API renders them, shared by this process's requests for at most
+        # a second (see `MicroCache`). Dropped whenever this store writes.
+        self.pages: MicroCache[Any] = MicroCache(ttl_s=PAGE_TTL_S)
 
     async def set_scores(
         self, updates: Iterable[tuple[BoardKey, str, int, datetime, datetime | None]]
     ) -> None:
         """Apply (board, member, score, reached_at, expires_at) writes in one round trip."""
+        self.pages.invalidate()
         now = datetime.now(UTC)
         async with self.redis.pipeline(transaction=False) as pipe:
             queued = 0
@@ -85,6 +167,7 @@ class LeaderboardStore:
                     # in the database only.
                     continue
                 expire = "" if expiry is None else str(int(expiry.timestamp()))
+                key = key.in_namespace(self.namespace)
                 await self._set_score(
                     keys=[key.scores, key.elements],
                     args=[member_id, score, element_for(member_id, reached_at), expire],
@@ -95,11 +178,13 @@ class LeaderboardStore:
                 await pipe.execute()
 
     async def size(self, key: BoardKey) -> int:
+        key = key.in_namespace(self.namespace)
         return int(await self.redis.zcard(key.scores))
 
     async def page(self, key: BoardKey, first: int, after: str | None) -> Page:
         """Up to `first` standings after the cursor (keyset: a moving board neither skips nor
         repeats members whose score did not change)."""
+        key = key.in_namespace(self.namespace)
         position = decode_cursor(after) if after else None
         score, element = position if position else (0, "")
         result = await self._page_after(
@@ -111,10 +196,40 @@ class LeaderboardStore:
         return Page(standings[:first], len(standings) > first, start > 0)
 
     async def around(self, key: BoardKey, member_id: str, radius: int) -> list[Standing]:
+        key = key.in_namespace(self.namespace)
         result = await self._around(keys=[key.scores, key.elements], args=[member_id, radius])
         if not result:
             return []
         return _standings(int(result[0]), cast(list[Any], result[1]))
+
+    async def read(self, key: BoardKey, reads: Sequence[BoardRead]) -> list[Any]:
+        """Several reads of one board in one round trip: an int for a `SizeRead`, a `Page` for
+        a `PageRead`, a list of standings for an `AroundRead`, in the order asked."""
+        key = key.in_namespace(self.namespace)
+        args: list[str | int] = []
+        for read in reads:
+            if isinstance(read, SizeRead):
+                args.append("size")
+            elif isinstance(read, PageRead):
+                position = decode_cursor(read.after) if read.after else None
+                score, element = position if position else (0, "")
+                args += ["page", score, element, read.first]
+            else:
+                args += ["around", read.member_id, read.radius]
+        results = cast(list[Any], await self._read(keys=[key.scores, key.elements], args=args))
+        answers: list[Any] = []
+        for read, result in zip(reads, results, strict=True):
+            if isinstance(read, SizeRead):
+                answers.append(int(result))
+            elif isinstance(read, PageRead):
+                start = int(result[0])
+                standings = _standings(start, cast(list[Any], result[1]))
+                answers.append(
+                    Page(standings[: read.first], len(standings) > read.first, start > 0)
+                )
+            else:
+                answers.append(_standings(int(result[0]), result[1]) if result else [])
+        return answers
 
     async def replace(
         self,
@@ -125,6 +240,7 @@ class LeaderboardStore:
     ) -> int:
         """Rebuild a board from (member, score, reached_at) rows into temporary keys, then swap
         them in atomically, so readers never see a half-built board."""
+        key = key.in_namespace(self.namespace)
         tmp = key.staging()
         await self.redis.delete(tmp.scores, tmp.elements)
         count = 0
@@ -146,6 +262,7 @@ class LeaderboardStore:
             else:
                 pipe.delete(key.scores, key.elements)
             await pipe.execute()
+        self.pages.invalidate()
         return count
 
     async def _write_batch(self, key: BoardKey, batch: Sequence[tuple[str, int, datetime]]) -> int:
@@ -178,3 +295,86 @@ def _standings(start: int, flat: list[Any]) -> list[Standing]:
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+PAGE_TTL_S = 1.0
+T = TypeVar("T")
+_caches: weakref.WeakSet[MicroCache[Any]] = weakref.WeakSet()
+
+
+class MicroCache(Generic[T]):
+    """A per-process cache of values at most `ttl_s` old, computed once per burst.
+
+    Single flight: concurrent calls for a key that is not cached await one computation (run as
+    its own task, so a caller that goes away does not cancel it for the others). An entry
+    expires `ttl_s` after its computation *started*, so what it serves was read from Redis at
+    most `ttl_s` ago. A failed computation is not cached. `invalidate()` drops every entry and
+    detaches computations under way (their callers still get their result; later ones
+    compute afresh). `clock` is injectable for tests.
+    """
+
+    def __init__(
+        self,
+        ttl_s: float,
+        max_entries: int = 4096,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self.clock = clock
+        self._entries: dict[Hashable, tuple[float, T]] = {}
+        self._flights: dict[Hashable, asyncio.Task[T]] = {}
+        self._generation = 0
+        _caches.add(self)
+
+    async def get(
+        self,
+        key: Hashable,
+        compute: Callable[[], Awaitable[T]],
+        keep: Callable[[T], bool] | None = None,
+    ) -> T:
+        """The cached value of `key`, or the one computation under way, or a new one; with
+        `keep`, a computed value that fails it is returned but not cached."""
+        entry = self._entries.get(key)
+        if entry is not None:
+            if entry[0] > self.clock():
+                return entry[1]
+            del self._entries[key]
+        flight = self._flights.get(key)
+        if flight is None:
+            flight = asyncio.ensure_future(self._compute(key, compute, keep, self._generation))
+            self._flights[key] = flight
+        return await asyncio.shield(flight)
+
+    async def _compute(
+        self,
+        key: Hashable,
+        compute: Callable[[], Awaitable[T]],
+        keep: Callable[[T], bool] | None,
+        generation: int,
+    ) -> T:
+        expires = self.clock() + self.ttl_s
+        try:
+            value = await compute()
+        finally:
+            if self._generation == generation:
+                self._flights.pop(key, None)
+        if self._generation == generation and (keep is None or keep(value)):
+            if len(self._entries) >= self.max_entries:
+                now = self.clock()
+                self._entries = {k: e for k, e in self._entries.items() if e[0] > now}
+                if len(self._entries) >= self.max_entries:
+                    self._entries.clear()
+            self._entries[key] = (expires, value)
+        return value
+
+    def invalidate(self) -> None:
+        self._generation += 1
+        self._entries.clear()
+        self._flights.clear()
+
+
+def invalidate_read_caches() -> None:
+    """Drop every micro-cached page of this process (a profile changed, a test reset state)."""
+    for cache in list(_caches):
+        cache.invalidate()

@@ -40,9 +40,10 @@ class RedisEndpoint:
     def client(self, **kwargs: Any) -> Redis:
         return Redis.from_pool(self.pool(**kwargs))  # the client owns, and closes, its pool
 
-    def arq_client(self, **serializers: Any) -> ArqRedis:
-        """arq's client; its serializers are its own arguments, not the connection's."""
-        queue = ArqRedis(self.pool(), **serializers)
+    def arq_client(self, **options: Any) -> ArqRedis:
+        """arq's client; its options (serializers, default queue name) are its own arguments,
+        not the connection's."""
+        queue = ArqRedis(self.pool(), **options)
         queue.auto_close_connection_pool = True
         return queue
 

@@ -1,22 +1,27 @@
 """What a running process holds open: settings, Redis clients, the queue and leaderboards.
 
+Everything it opens on Redis lives in the program's namespace (`domain.namespace`).
+
 The API and the worker each build one `Runtime` at start-up and close it at shutdown; services
 receive it rather than reaching for globals.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
-from domain import events
+from domain import events, namespace
 from domain.db import close_db, init_db
 from domain.leaderboard_store import LeaderboardStore
-from domain.queue import deserialize, serialize
+from domain.queue import deserialize, queue_name, serialize
 from domain.redis import RedisEndpoint, open_endpoint
 from domain.settings import Settings
+
+log = logging.getLogger("plaudit.runtime")
 
 
 @dataclass
@@ -29,13 +34,26 @@ class Runtime:
 
     @classmethod
     async def open(cls, settings: Settings, *, database: bool = True) -> Runtime:
+        """Raises `NamespaceClaimed` when the Redis namespace belongs to another database."""
         if database:
             await init_db(settings)
         endpoint = open_endpoint(settings)
         redis = endpoint.client(decode_responses=False)
-        queue = endpoint.arq_client(job_serializer=serialize, job_deserializer=deserialize)
+        prefix = settings.redis_namespace
+        queue = endpoint.arq_client(
+            job_serializer=serialize,
+            job_deserializer=deserialize,
+            default_queue_name=queue_name(prefix),
+        )
         events.publisher.redis = redis
-        return cls(settings, endpoint, redis, queue, LeaderboardStore(redis))
+        events.publisher.namespace = prefix
+        runtime = cls(settings, endpoint, redis, queue, LeaderboardStore(redis, namespace=prefix))
+        try:
+            await namespace_claim(runtime)
+        except BaseException:
+            await runtime.close(database=database)
+            raise
+        return runtime
 
     async def close(self, *, database: bool = True) -> None:
         if events.publisher.redis is self.redis:
@@ -45,3 +63,14 @@ class Runtime:
         self.endpoint.close()
         if database:
             await close_db()
+
+
+async def namespace_claim(runtime: Runtime) -> None:
+    """Claim the program's Redis namespace; when Redis cannot answer now, a worker claims it
+    once Redis is back (`workers.supervisor`)."""
+    try:
+        await namespace.claim(runtime.redis, runtime.settings)
+    except namespace.NamespaceClaimed:
+        raise
+    except Exception as exc:
+        log.warning("could not check the Redis namespace now (%s); the worker will", exc)

@@ -6,14 +6,18 @@ Every process (API, worker, CLI) builds it once with `Settings.from_env()`. An i
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 JWT_SECRET_FILE = "dev-jwt-secret"
+_PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 
 
 class SettingsError(ValueError):
@@ -47,6 +51,8 @@ class Settings:
     tier_window_days: int = 365
     tier_retention_days: int = 365
     points_expire_days: int | None = None
+    # Every Redis key, queue and channel this program writes starts with it (None: derived).
+    redis_prefix: str | None = None
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -86,6 +92,7 @@ class Settings:
                 if reader.text("PLAUDIT_POINTS_EXPIRE_DAYS")
                 else None
             ),
+            redis_prefix=reader.redis_prefix("PLAUDIT_REDIS_PREFIX"),
             environ=env,
         )
         if settings.jwt_secret and settings.jwt_public_key:
@@ -113,6 +120,27 @@ class Settings:
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "plaudit.sqlite3"
+
+    @property
+    def database_identity(self) -> str:
+        """Which database this is, without credentials: `postgres://host:port/name` or the
+        SQLite file's absolute path."""
+        if self.uses_sqlite:
+            path = self.database_url.removeprefix("sqlite://") if self.database_url else None
+            return str(Path(path or self.sqlite_path).resolve())
+        assert self.database_url is not None
+        url = urlsplit(self.database_url)
+        name = url.path.lstrip("/") or "plaudit"
+        return f"postgres://{url.hostname or '127.0.0.1'}:{url.port or 5432}/{name}"
+
+    @property
+    def redis_namespace(self) -> str:
+        """The program's Redis namespace: `PLAUDIT_REDIS_PREFIX`, or `plaudit:` and a short
+        hash of the database identity, so two programs never share keys by accident."""
+        if self.redis_prefix:
+            return self.redis_prefix
+        digest = hashlib.sha256(self.database_identity.encode()).hexdigest()[:10]
+        return f"plaudit:{digest}"
 
     @property
     def embedded_redis(self) -> bool:
@@ -213,6 +241,16 @@ class _Reader:
         if not raw.startswith(("postgres://", "sqlite://")):
             raise SettingsError(name, "expected a postgres:// or sqlite:// URL")
         return raw
+
+    def redis_prefix(self, name: str) -> str | None:
+        raw = self.text(name)
+        if raw is None:
+            return None
+        if not _PREFIX.fullmatch(raw):
+            raise SettingsError(
+                name, "expected 1 to 64 letters, digits and . _ - : (no braces, no spaces)"
+            )
+        return raw.rstrip(":")
 
     def redis_url(self, name: str) -> str | None:
         raw = self.text(name)

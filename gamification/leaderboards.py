@@ -13,7 +13,7 @@ element, and `ZREVRANGE` returns the larger element first. An element is
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -54,11 +54,17 @@ class BoardKey:
     board: str
     period: BoardPeriod
     period_key: str
+    # The program's Redis namespace, which the key names start with (set by the store).
+    namespace: str = ""
 
     @property
     def _tag(self) -> str:
         # One hash tag for every key of a board, so scripts and RENAME work in Redis Cluster.
-        return f"lb:{{{self.board}:{self.period.value}:{self.period_key}}}"
+        prefix = f"{self.namespace}:" if self.namespace else ""
+        return f"{prefix}lb:{{{self.board}:{self.period.value}:{self.period_key}}}"
+
+    def in_namespace(self, namespace: str) -> BoardKey:
+        return self if namespace == self.namespace else replace(self, namespace=namespace)
 
     @property
     def scores(self) -> str:
@@ -70,7 +76,7 @@ class BoardKey:
 
     def staging(self) -> BoardKey:
         """Where a rebuild writes before swapping in: same hash tag, so RENAME stays in-slot."""
-        return _StagingKey(self.board, self.period, self.period_key)
+        return _StagingKey(self.board, self.period, self.period_key, self.namespace)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
 """The arq worker: its tasks, cron jobs and JSON job serialization.
 
 `build_worker` serves both the `plaudit worker` process and the worker that `plaudit serve
---with-worker` runs inside the API process (and tests, in burst mode).
+--with-worker` runs inside the API process (and tests, in burst mode); `workers.supervisor`
+keeps either running through outages. The worker reads the program's own queue, and its cron
+jobs are named in the program's namespace: a unique cron job's id is its name and tick, and arq
+keeps job ids in one key space shared by everyone on the Redis server.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from arq import cron
+from arq.cron import CronJob
 from arq.worker import Worker, func
 
 from domain.queue import deserialize, serialize
@@ -16,26 +20,26 @@ from domain.runtime import Runtime
 from workers import tasks
 
 FUNCTIONS = [func(tasks.drain_interactions, keep_result=0)]
-# Every 10 seconds: cheap (an indexed query) and bounds how long an outage's backlog waits.
-CRON_JOBS = [
-    cron(
-        tasks.sweep_pending,
-        second={0, 10, 20, 30, 40, 50},
-        unique=True,
-        run_at_startup=True,
-    ),
-    # Daily, at night (UTC): tier downgrades once retention has run out.
-    cron(tasks.reevaluate_tiers, hour={2}, minute={30}, second={0}, unique=True),
-]
-# Daily, added only when the program configures expiry (PLAUDIT_POINTS_EXPIRE_DAYS).
-EXPIRY_CRON = cron(tasks.expire_points, hour={3}, minute={0}, second={0}, unique=True)
 
 
-def cron_jobs(runtime: Runtime) -> list[Any]:
+def cron_jobs(runtime: Runtime) -> list[CronJob]:
     """The worker's cron jobs for this runtime's settings (none in burst mode; see below)."""
-    jobs = list(CRON_JOBS)
+    namespace = runtime.settings.redis_namespace
+
+    def named(coroutine: Any, **when: Any) -> CronJob:
+        name = f"{namespace}:cron:{coroutine.__name__}"
+        return cron(coroutine, name=name, unique=True, **when)
+
+    jobs = [
+        # Every 10 seconds: cheap (an indexed query) and bounds how long an outage's backlog
+        # waits.
+        named(tasks.sweep_pending, second={0, 10, 20, 30, 40, 50}, run_at_startup=True),
+        # Daily, at night (UTC): tier downgrades once retention has run out.
+        named(tasks.reevaluate_tiers, hour={2}, minute={30}, second={0}),
+    ]
     if runtime.settings.points_expire_days is not None:
-        jobs.append(EXPIRY_CRON)
+        # Daily, only when the program configures expiry (PLAUDIT_POINTS_EXPIRE_DAYS).
+        jobs.append(named(tasks.expire_points, hour={3}, minute={0}, second={0}))
     return jobs
 
 
@@ -47,6 +51,7 @@ def build_worker(runtime: Runtime, *, burst: bool = False, **overrides: Any) -> 
         "functions": FUNCTIONS,
         "cron_jobs": [] if burst else cron_jobs(runtime),
         "redis_pool": runtime.queue,
+        "queue_name": runtime.queue.default_queue_name,
         "on_startup": on_startup,
         "burst": burst,
         "job_serializer": serialize,

@@ -1,12 +1,33 @@
-"""arq tasks: each one a thin call into a domain service."""
+"""arq tasks: each one a thin call into a domain service.
+
+The wake-up and the sweep ride out outages: when the database or Redis is gone they note it
+(one WARNING per outage, `domain.outages`) and return; the PENDING rows wait, and the next sweep
+after the outage queues them again.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from domain import events, expiry, interactions, queue
+from domain import events, expiry, interactions, outages, queue
 from domain.runtime import Runtime
+
+log = logging.getLogger("plaudit.worker")
+
+
+@dataclass
+class _Activity:
+    """When this process's worker last swept (its batches: `domain.pipeline.batch.drainer`)."""
+
+    sweeps: int = 0
+    last_sweep_at: datetime | None = None
+
+
+activity = _Activity()
 
 
 def _runtime(ctx: dict[str, Any]) -> Runtime:
@@ -17,8 +38,12 @@ def _runtime(ctx: dict[str, Any]) -> Runtime:
 async def drain_interactions(ctx: dict[str, Any]) -> int:
     """A wake-up call: award PENDING interactions until none is left."""
     runtime = _runtime(ctx)
-    await queue.woken(runtime.queue)
-    return await interactions.drain(runtime)
+
+    async def run() -> int:
+        await queue.woken(runtime.queue)
+        return await interactions.drain(runtime)
+
+    return await _riding_out_outages(run)
 
 
 async def sweep_pending(ctx: dict[str, Any]) -> int:
@@ -26,8 +51,28 @@ async def sweep_pending(ctx: dict[str, Any]) -> int:
     (their after-commit publish was lost to a crash or a Redis outage)."""
     runtime = _runtime(ctx)
     older_than = timedelta(seconds=runtime.settings.sweep_after_seconds)
-    requeued = await interactions.sweep_pending(runtime, older_than)
-    return requeued + await events.publish_pending(runtime.redis, older_than)
+
+    async def run() -> int:
+        requeued = await interactions.sweep_pending(runtime, older_than)
+        published = await events.publish_pending(runtime.redis, older_than)
+        activity.sweeps += 1
+        activity.last_sweep_at = datetime.now(UTC)
+        return requeued + published
+
+    return await _riding_out_outages(run)
+
+
+async def _riding_out_outages(run: Callable[[], Awaitable[int]]) -> int:
+    """Run a task; an outage is noted once and the task returns 0 (the sweep repairs it)."""
+    try:
+        done = await run()
+    except Exception as exc:
+        if not outages.is_outage(exc):
+            raise
+        outages.of(exc).failed(exc)
+        return 0
+    outages.database.ok()  # the task read the database: it is back
+    return done
 
 
 async def expire_points(ctx: dict[str, Any]) -> int:

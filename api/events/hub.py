@@ -1,10 +1,10 @@
 """Process-wide fan-out of members' events: one Redis pub/sub connection per API process.
 
-Every API process receives only the channels (`member-events:<member id>`) of the members who
-have a subscription open on it: the hub subscribes to a member's channel when the first local
-listener for that member arrives and unsubscribes when the last one leaves. Each listener gets a
-bounded queue; a listener that falls behind loses its oldest events (logged), never blocks the
-others.
+Every API process receives only the channels (`<namespace>:member-events:<member id>`) of the
+members who have a subscription open on it: the hub subscribes to a member's channel when the
+first local listener for that member arrives and unsubscribes when the last one leaves. Each
+listener gets a bounded queue; a listener that falls behind loses its oldest events (logged),
+never blocks the others.
 
 One reader task owns the reads. On any Redis failure it logs, backs off (0.1 s doubling to 5 s),
 opens a fresh pub/sub connection and subscribes again to every channel still wanted. Events
@@ -25,7 +25,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
-from domain.events import CHANNEL_PREFIX, channel
+from domain.events import channel
 
 log = logging.getLogger("plaudit.events.hub")
 
@@ -184,7 +184,7 @@ class EventHub:
 
     async def _dispatch(self, raw_channel: bytes | str, data: bytes | str) -> None:
         name = raw_channel.decode() if isinstance(raw_channel, bytes) else raw_channel
-        member_id = name.removeprefix(CHANNEL_PREFIX)
+        member_id = name.removeprefix(channel(""))
         listeners = self._listeners.get(member_id)
         if not listeners:
             await self._sync(member_id)  # nobody listens here any more: a missed unsubscribe

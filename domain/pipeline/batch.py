@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.exceptions import DBConnectionError
 
 from domain.db import transaction
 from domain.models import Interaction, InteractionStatus, Member
+from domain.outages import is_outage
 from domain.pipeline.award import award_interaction
 from domain.pipeline.session import Clock, Session, load_program, utc_now
 from domain.pipeline.state import Demand
@@ -128,15 +128,7 @@ async def _reject(interaction_id: int, clock: Clock, error: Exception) -> None:
 
 def _is_outage(exc: BaseException) -> bool:
     """The database or Redis went away (as opposed to something wrong with an item)."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, OSError | ConnectionError | DBConnectionError):
-            return True
-        name = type(seen).__name__
-        if "Connection" in name or name in ("InterfaceError", "CannotConnectNowError"):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+    return is_outage(exc)
 
 
 async def _claim(

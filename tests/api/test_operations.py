@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from api.schema import MAX_ALIASES, build_schema
-from domain.leaderboard_store import LeaderboardStore
+from domain import outages
+from domain.leaderboard_store import LeaderboardStore, invalidate_read_caches
 from domain.redis import RedisEndpoint
+from gamification.leaderboards import POINTS_BOARD, BoardKey, BoardPeriod, board_window
 from tests.conftest import member
 from tests.helpers import LEADERBOARD, codes
 
@@ -39,22 +42,47 @@ async def test_readyz_is_503_and_names_redis_when_it_is_unreachable(client, runt
 
 
 async def test_an_unexpected_failure_is_masked_with_a_reference_that_the_log_carries(
-    gql, runtime, spare_redis, caplog
+    gql, runtime, caplog
 ):
-    dead = RedisEndpoint(url=spare_redis.url, unix_socket_path=None).client()
-    healthy, runtime.leaderboards = runtime.leaderboards, LeaderboardStore(dead)
-    try:
-        with caplog.at_level(logging.ERROR, logger="plaudit.errors"):
-            body = await gql(LEADERBOARD, {"period": "ALL_TIME"}, as_=member("ada"))
-    finally:
-        runtime.leaderboards = healthy
-        await dead.aclose()
+    # A board key holding the wrong type: Redis answers WRONGTYPE, which no client can act on.
+    now = datetime.now(UTC)
+    window = board_window(BoardPeriod.ALL_TIME, now, runtime.settings.tz)
+    key = BoardKey(POINTS_BOARD, BoardPeriod.ALL_TIME, window.key)
+    await runtime.redis.set(key.in_namespace(runtime.settings.redis_namespace).scores, b"x")
+    invalidate_read_caches()
+    with caplog.at_level(logging.ERROR, logger="plaudit.errors"):
+        body = await gql(LEADERBOARD, {"period": "ALL_TIME"}, as_=member("ada"))
     [error] = body["errors"]
     reference = error["extensions"]["reference"]
     assert error["message"] == f"Unexpected error. Reference: {reference}"
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
-    assert "Connection" not in str(body) and "Traceback" not in str(body)
+    assert "WRONGTYPE" not in str(body) and "Traceback" not in str(body)
     assert any(reference in record.getMessage() and record.exc_info for record in caplog.records)
+
+
+async def test_an_outage_is_unavailable_and_logged_once_without_a_traceback(
+    gql, runtime, spare_redis, caplog
+):
+    dead = RedisEndpoint(url=spare_redis.url, unix_socket_path=None).client()  # never started
+    healthy = runtime.leaderboards
+    runtime.leaderboards = LeaderboardStore(dead, namespace=healthy.namespace)
+    outages.redis.ok()  # whatever an earlier test left behind
+    try:
+        with caplog.at_level(logging.INFO):
+            bodies = [
+                await gql(LEADERBOARD, {"period": "ALL_TIME"}, as_=member("ada")) for _ in range(2)
+            ]
+    finally:
+        runtime.leaderboards = healthy
+        await dead.aclose()
+    for body in bodies:
+        [error] = body["errors"]
+        assert error["extensions"] == {"code": "UNAVAILABLE"}
+        assert "Connection" not in str(body)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    [warning] = [r for r in caplog.records if r.name == "plaudit.outage"]  # one per outage
+    assert warning.levelno == logging.WARNING and "redis unavailable" in warning.getMessage()
+    outages.redis.ok()
 
 
 async def test_each_request_is_logged_once_with_its_operation_and_duration(gql, caplog):
