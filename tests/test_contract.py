@@ -16,6 +16,7 @@ DONE_PARTS = [
     "core",
     "points",
     "gamification",
+    "ingest",
 ]  # each part joins this list when its issue is resolved
 
 
