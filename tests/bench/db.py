@@ -11,6 +11,7 @@ import hashlib
 import sqlite3
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,6 +22,32 @@ import redis
 SEED_PREFIX = "lm"  # seeded member ids: lm1 .. lmN
 SEED_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 STATUSES = ("PENDING", "AWARDED", "CAPPED", "REJECTED")
+# Two index lookups, cheap enough to poll at 10 Hz while the table grows (a GROUP BY over every
+# interaction is not). Ids are sequential and the bench sends no conflicting keys, so the highest
+# id counts what was stored.
+PROGRESS_SQL = (
+    "SELECT (SELECT coalesce(max(id), 0) FROM interaction) AS stored, "
+    "(SELECT count(*) FROM interaction WHERE status = 'PENDING') AS pending"
+)
+# What the database did, from PostgreSQL's cumulative statistics (no extension needed).
+DATABASE_STATS_SQL = """
+    SELECT xact_commit, xact_rollback, tup_inserted, tup_updated, tup_deleted
+    FROM pg_stat_database WHERE datname = current_database()"""
+TABLE_STATS_SQL = """
+    SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del
+    FROM pg_stat_user_tables WHERE schemaname = 'public'"""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far ingestion got: interactions stored (highest id) and still PENDING."""
+
+    stored: int
+    pending: int
+
+    @property
+    def decided(self) -> int:
+        return self.stored - self.pending
 
 
 def seed_score(index: int, members: int) -> int:
@@ -30,6 +57,8 @@ def seed_score(index: int, members: int) -> int:
 
 class Database(Protocol):
     def counts(self) -> dict[str, int]: ...
+    def progress(self) -> Progress: ...
+    def activity(self) -> dict[str, Any]: ...
     def seed(self, members: int) -> float: ...
     def close(self) -> None: ...
 
@@ -38,6 +67,7 @@ class Postgres:
     def __init__(self, url: str) -> None:
         self.runner = asyncio.Runner()
         self.connection: Any = self.runner.run(asyncpg.connect(url))
+        self.queries = 0  # statements this connection ran, each its own transaction
 
     def wipe(self) -> None:
         """Drop every table of the (dedicated) bench database; `plaudit migrate` rebuilds them."""
@@ -53,10 +83,34 @@ class Postgres:
         self.runner.run(run())
 
     def counts(self) -> dict[str, int]:
+        self.queries += 1
         rows = self.runner.run(
             self.connection.fetch("SELECT status, count(*) AS n FROM interaction GROUP BY status")
         )
         return _counts((row["status"], row["n"]) for row in rows)
+
+    def progress(self) -> Progress:
+        self.queries += 1
+        row = self.runner.run(self.connection.fetchrow(PROGRESS_SQL))
+        return Progress(int(row["stored"]), int(row["pending"]))
+
+    def activity(self) -> dict[str, Any]:
+        """PostgreSQL's cumulative counters for this database and its tables, and how many
+        transactions this connection ran itself (to subtract them). Backends flush their
+        counters at most once a second, and an idle backend only after 10 s: read them a good
+        10 s after the load stopped."""
+
+        async def run() -> dict[str, Any]:
+            await self.connection.execute("SELECT pg_stat_clear_snapshot()")
+            database = dict(await self.connection.fetchrow(DATABASE_STATS_SQL))
+            tables = {
+                row["relname"]: {key: int(row[key]) for key in list(row.keys())[1:]}
+                for row in await self.connection.fetch(TABLE_STATS_SQL)
+            }
+            return {"database": database, "tables": tables, "own_transactions": self.queries}
+
+        self.queries += 3
+        return self.runner.run(run())
 
     def seed(self, members: int) -> float:
         """Two INSERT … SELECT over generate_series, then ANALYZE: all server-side."""
@@ -97,6 +151,13 @@ class Sqlite:
     def counts(self) -> dict[str, int]:
         rows = self.connection.execute("SELECT status, count(*) FROM interaction GROUP BY status")
         return _counts(rows)
+
+    def progress(self) -> Progress:
+        stored, pending = self.connection.execute(PROGRESS_SQL).fetchone()
+        return Progress(int(stored), int(pending))
+
+    def activity(self) -> dict[str, Any]:
+        return {}  # SQLite keeps no such statistics
 
     def seed(self, members: int, batch: int = 100_000) -> float:
         """executemany in transactions of `batch` members; timestamps as Tortoise stores them."""
@@ -144,6 +205,47 @@ def _counts(rows: Any) -> dict[str, int]:
         counts[str(status)] = int(count)
     counts["total"] = sum(counts[status] for status in STATUSES)
     return counts
+
+
+def activity_delta(
+    before: dict[str, Any], after: dict[str, Any], interactions: int
+) -> dict[str, Any]:
+    """Transactions and rows written between two `activity()` readings, per interaction; the
+    tables that received rows, most written first."""
+    if not before or not after or interactions <= 0:
+        return {}
+    database = {key: after["database"][key] - before["database"][key] for key in before["database"]}
+    # The readings' own transactions: the bench's polls between them, and the first reading.
+    own = after["own_transactions"] - before["own_transactions"]
+    commits = database["xact_commit"] - own
+    tables: dict[str, dict[str, float]] = {}
+    for name, counters in after["tables"].items():
+        earlier = before["tables"].get(name, dict.fromkeys(counters, 0))
+        moved = {key: value - earlier[key] for key, value in counters.items()}
+        written = moved["n_tup_ins"] + moved["n_tup_upd"] + moved["n_tup_del"]
+        if written:
+            tables[name] = {
+                "inserted": round(moved["n_tup_ins"] / interactions, 3),
+                "updated": round(moved["n_tup_upd"] / interactions, 3),
+                "hot_updated": round(moved["n_tup_hot_upd"] / interactions, 3),
+                "deleted": round(moved["n_tup_del"] / interactions, 3),
+                "_written": written,
+            }
+    ordered = sorted(tables.items(), key=lambda item: -item[1]["_written"])
+    return {
+        "transactions_committed": commits,
+        "transactions_rolled_back": database["xact_rollback"],
+        "commits_per_interaction": round(commits / interactions, 4),
+        "rows_inserted_per_interaction": round(database["tup_inserted"] / interactions, 2),
+        "rows_updated_per_interaction": round(database["tup_updated"] / interactions, 2),
+        "rows_deleted_per_interaction": round(database["tup_deleted"] / interactions, 2),
+        "per_table_per_interaction": {
+            name: {key: value for key, value in row.items() if not key.startswith("_")}
+            for name, row in ordered
+        },
+        "note": "pg_stat_database / pg_stat_user_tables deltas, API and workers together; "
+        "commits count every autocommit statement as a transaction",
+    }
 
 
 def flush_redis(url: str) -> None:

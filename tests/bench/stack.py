@@ -15,12 +15,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import redis
 
+from tests.bench import sqlcount
+
 PLAUDIT = str(Path(sys.executable).with_name("plaudit"))
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def log(message: str) -> None:
@@ -105,6 +109,8 @@ class Stack:
     backend: Backend
     log_level: str = "INFO"
     keep: bool = False
+    count_sql: bool = False  # serve and worker through tests.bench.sqlcount
+    batch_size: int | None = None  # PLAUDIT_WORKER_BATCH_SIZE of the children
     data_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="plaudit-bench-")))
     port: int = field(default_factory=free_port)
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))
@@ -120,13 +126,17 @@ class Stack:
 
     @property
     def env(self) -> dict[str, str]:
-        return os.environ | {
-            "PLAUDIT_DATA_DIR": str(self.data_dir),
-            "PLAUDIT_HOST": "127.0.0.1",
-            "PLAUDIT_PORT": str(self.port),
-            "PLAUDIT_JWT_SECRET": self.secret,
-            "PLAUDIT_LOG_LEVEL": self.log_level,
-        }
+        return (
+            os.environ
+            | {
+                "PLAUDIT_DATA_DIR": str(self.data_dir),
+                "PLAUDIT_HOST": "127.0.0.1",
+                "PLAUDIT_PORT": str(self.port),
+                "PLAUDIT_JWT_SECRET": self.secret,
+                "PLAUDIT_LOG_LEVEL": self.log_level,
+            }
+            | ({"PLAUDIT_WORKER_BATCH_SIZE": str(self.batch_size)} if self.batch_size else {})
+        )
 
     def cli(self, *args: str) -> float:
         """Run `plaudit ARGS` to completion; returns its wall time in seconds."""
@@ -140,12 +150,18 @@ class Stack:
         log(f"plaudit {' '.join(args)}: {elapsed:.1f}s {done.stdout.strip()[-200:]}")
         return elapsed
 
-    def spawn(self, name: str, *args: str) -> None:
-        """Start `plaudit ARGS` in its own session, its output in a log file of the data dir."""
+    def spawn(self, name: str, *args: str, count_sql: bool = False) -> None:
+        """Start `plaudit ARGS` in its own session, its output in a log file of the data dir;
+        with `count_sql`, through `tests.bench.sqlcount` (statement counts in NAME.sql.json)."""
         output = (self.data_dir / f"{name}.log").open("wb")
+        command = [PLAUDIT, *args]
+        if count_sql:
+            command = [sys.executable, "-m", "tests.bench.sqlcount", str(self.sql_file(name))]
+            command += args
         self.processes[name] = subprocess.Popen(
-            [PLAUDIT, *args],
+            command,
             env=self.env,
+            cwd=ROOT,
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -153,9 +169,10 @@ class Stack:
         output.close()
 
     def start(self, *, workers: int, embedded_worker: bool) -> None:
-        self.spawn("api", "serve", *(["--with-worker"] if embedded_worker else []))
+        serve = ["serve", *(["--with-worker"] if embedded_worker else [])]
+        self.spawn("api", *serve, count_sql=self.count_sql)
         for index in range(workers):
-            self.spawn(f"worker{index + 1}", "worker")
+            self.spawn(f"worker{index + 1}", "worker", count_sql=self.count_sql)
         self.wait_ready()
         where = " + embedded worker" if embedded_worker else ""
         log(f"API on {self.url}{where}, {workers} worker process(es), data in {self.data_dir}")
@@ -174,6 +191,16 @@ class Stack:
                 pass
             time.sleep(0.2)
         raise RuntimeError(f"the API was not ready within {timeout:.0f}s")
+
+    def sql_file(self, name: str) -> Path:
+        return self.data_dir / f"{name}.sql.json"
+
+    def sql_readings(self, role: str) -> list[dict[str, Any]]:
+        """The latest statement counts of the children named ROLE, ROLE1, ROLE2…"""
+        if not self.count_sql:
+            return []
+        names = [name for name in self.processes if name.rstrip("0123456789") == role]
+        return [sqlcount.read(self.sql_file(name)) for name in names]
 
     def pids(self) -> dict[int, str]:
         return {process.pid: name for name, process in self.processes.items()}
