@@ -1,5 +1,6 @@
-"""`python -m tests.bench`: end-to-end ingestion, leaderboard and redemption benchmarks on real
-processes.
+"""`python -m tests.bench`: end-to-end ingestion (single and bulk), leaderboard and redemption
+benchmarks on real processes; `ingest-matrix` (the program's cost) and `workers-matrix` (one
+worker process against two) compare fresh runs of one scenario.
 
 The backend follows the environment, as `plaudit` does: PLAUDIT_DATABASE_URL / PLAUDIT_REDIS_URL
 select PostgreSQL and redis-server (a dedicated database whose name contains "bench", and a Redis db
@@ -15,82 +16,239 @@ import os
 import sys
 from typing import Any
 
-from tests.bench import ingest, leaderboard, redeem, wrk
+from tests.bench import bulk, ingest, leaderboard, redeem, wrk
 from tests.bench.db import Database, Postgres, Sqlite, flush_redis
 from tests.bench.stack import Backend, Stack, log
 
-DEFAULT_MEMBERS = {"ingest": 5_000, "leaderboard": 1_000_000, "redeem": 2_000}
-SCENARIOS = ["ingest", "leaderboard", "redeem"]
+DEFAULT_MEMBERS = {"ingest": 5_000, "bulk": 10_000, "leaderboard": 1_000_000, "redeem": 2_000}
+DEFAULT_DURATION = {"ingest": 30.0, "leaderboard": 15.0, "redeem": 15.0}
+SCENARIOS = ["ingest", "bulk", "leaderboard", "redeem"]
+# Several runs of one scenario, each on a fresh stack, and a summary of how they compare.
+MATRICES = ["ingest-matrix", "workers-matrix"]
+PROGRAMS = {  # ingest-matrix: (gamification, award_heavy)
+    "none": (False, False),
+    "default": (True, False),
+    "award_heavy": (True, True),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     backend = Backend.from_env()
     backend.check()
-    workers = args.workers if args.workers is not None else (1 if backend.postgres else 0)
     scenarios = SCENARIOS if args.scenario == "all" else [args.scenario]
-    load = wrk.Load(args.threads, args.connections, args.duration)
     report: dict[str, Any] = {
         "backend": backend.label,
         "cpus": os.cpu_count(),
-        "client": f"wrk -t{args.threads} -c{args.connections} (keep-alive) on the same host",
+        "client": f"wrk -t{args.threads} -c{args.connections} (keep-alive) on the same host; "
+        f"bulk: wrk -t1 -c{args.clients}",
         "log_level": args.log_level,
+        "load_average_at_start": _load_average(),
     }
     for scenario in scenarios:
-        members = args.members or DEFAULT_MEMBERS[scenario]
-        with Stack(backend, log_level=args.log_level, keep=args.keep) as stack:
-            if backend.postgres:
-                _fresh_postgres(backend, stack)
-            embedded = scenario == "ingest" and workers == 0
-            stack.start(workers=workers if scenario == "ingest" else 0, embedded_worker=embedded)
-            database = _database(backend, stack)
-            try:
-                if scenario == "ingest":
-                    options = ingest.Options(
-                        args.interactions,
-                        members,
-                        load,
-                        gamification=not args.no_gamification,
-                        award_heavy=args.award_heavy,
-                    )
-                    result = ingest.run(stack, database, options, _pg_name(backend))
-                    where = "API + embedded worker" if embedded else f"API + {workers} worker(s)"
-                    result["processes"] = where
-                elif scenario == "redeem":
-                    redeem_options = redeem.Options(members, load, args.burst_connections)
-                    result = redeem.run(stack, database, redeem_options, _pg_name(backend))
-                    result["processes"] = "1 API process"
-                else:
-                    board_options = leaderboard.Options(members, load)
-                    result = leaderboard.run(stack, database, board_options, _pg_name(backend))
-                    result["processes"] = "1 API process"
-            finally:
-                database.close()
+        if scenario == "ingest-matrix":
+            result = _ingest_matrix(backend, args)
+        elif scenario == "workers-matrix":
+            result = _workers_matrix(backend, args)
+        else:
+            result = _run(scenario, backend, args)
         report[scenario] = result
         log(f"{scenario}: {json.dumps(result)}")
+    report["load_average_at_end"] = _load_average()
     print(json.dumps(report), flush=True)
     return 0
 
 
+def _run(
+    scenario: str,
+    backend: Backend,
+    args: argparse.Namespace,
+    *,
+    workers: int | None = None,
+    gamification: bool | None = None,
+    award_heavy: bool | None = None,
+) -> dict[str, Any]:
+    """One scenario on a fresh stack (a wiped database and Redis db on PostgreSQL)."""
+    if workers is None:
+        workers = args.workers if args.workers is not None else (1 if backend.postgres else 0)
+    gamification = not args.no_gamification if gamification is None else gamification
+    award_heavy = args.award_heavy if award_heavy is None else award_heavy
+    ingesting = scenario in ("ingest", "bulk")
+    members = args.members or DEFAULT_MEMBERS[scenario]
+    duration = args.duration or DEFAULT_DURATION.get(scenario, 15.0)
+    load = wrk.Load(args.threads, args.connections, duration)
+    with Stack(
+        backend,
+        log_level=args.log_level,
+        keep=args.keep,
+        count_sql=ingesting and not args.no_sql_count,
+        batch_size=args.batch_size,
+    ) as stack:
+        if backend.postgres:
+            _fresh_postgres(backend, stack)
+        embedded = ingesting and workers == 0
+        stack.start(workers=workers if ingesting else 0, embedded_worker=embedded)
+        database = _database(backend, stack)
+        try:
+            if scenario == "ingest":
+                options = ingest.Options(
+                    duration,
+                    members,
+                    load,
+                    hello_duration_s=args.hello_duration,
+                    gamification=gamification,
+                    award_heavy=award_heavy,
+                )
+                result = ingest.run(stack, database, options, _pg_name(backend))
+            elif scenario == "bulk":
+                hello_load = wrk.Load(args.threads, args.connections, args.hello_duration)
+                bulk_options = bulk.Options(
+                    args.interactions,
+                    members,
+                    args.clients,
+                    hello_load,
+                    per_call=args.per_call,
+                    selection=args.selection,
+                    gamification=gamification,
+                    award_heavy=award_heavy,
+                )
+                result = bulk.run(stack, database, bulk_options, _pg_name(backend))
+            elif scenario == "redeem":
+                redeem_options = redeem.Options(members, load, args.burst_connections)
+                result = redeem.run(stack, database, redeem_options, _pg_name(backend))
+            else:
+                board_options = leaderboard.Options(members, load)
+                result = leaderboard.run(stack, database, board_options, _pg_name(backend))
+        finally:
+            database.close()
+    if ingesting:
+        where = "API + embedded worker" if embedded else f"API + {workers} worker process(es)"
+        batch = args.batch_size or "default (250)"
+        result = {"processes": where, "worker_batch_size": batch, **result}
+    else:
+        result["processes"] = "1 API process"
+    return result
+
+
+def _ingest_matrix(backend: Backend, args: argparse.Namespace) -> dict[str, Any]:
+    """The program's cost: the same ingestion with no definitions, the bench program (50
+    badges, 10 challenges, climbing targets) and its award-heavy shape."""
+    runs = {
+        name: _run(args.matrix_via, backend, args, gamification=on, award_heavy=heavy)
+        for name, (on, heavy) in PROGRAMS.items()
+    }
+    worker = {name: _worker_ms(run) for name, run in runs.items()}
+    rate_key = "end_to_end_per_s" if args.matrix_via == "bulk" else "awarded_per_s_during_run"
+    summary: dict[str, Any] = {
+        "via": args.matrix_via,
+        "worker_cpu_ms_per_interaction": worker,
+        "default_to_none": _ratio(worker["default"], worker["none"]),
+        "award_heavy_to_none": _ratio(worker["award_heavy"], worker["none"]),
+        "target_default_to_none_at_most": 1.3,
+        rate_key: {name: run[rate_key] for name, run in runs.items()},
+        "ratio_to_hello": {name: run["ratio_to_hello"] for name, run in runs.items()},
+        "statements_per_batch": {name: _per_batch(run) for name, run in runs.items()},
+    }
+    log(f"ingest-matrix: {json.dumps(summary)}")
+    return {"summary": summary, **runs}
+
+
+def _workers_matrix(backend: Backend, args: argparse.Namespace) -> dict[str, Any]:
+    """Bulk ingestion with one worker process, then two."""
+    runs = {f"workers_{n}": _run("bulk", backend, args, workers=n) for n in (1, 2)}
+    one, two = runs["workers_1"], runs["workers_2"]
+    summary = {
+        "end_to_end_per_s": {name: run["end_to_end_per_s"] for name, run in runs.items()},
+        "two_to_one": _ratio(two["end_to_end_per_s"], one["end_to_end_per_s"]),
+        "ratio_to_hello": {name: run["ratio_to_hello"] for name, run in runs.items()},
+        "worker_cpu_ms_per_interaction": {name: _worker_ms(run) for name, run in runs.items()},
+        "statements_per_batch": {name: _per_batch(run) for name, run in runs.items()},
+    }
+    log(f"workers-matrix: {json.dumps(summary)}")
+    return {"summary": summary, **runs}
+
+
+def _worker_ms(run: dict[str, Any]) -> float:
+    """Worker CPU per interaction (the API's with it when the worker runs inside the API)."""
+    per = run["cpu_ms_per_interaction"]
+    return float(per.get("worker", per.get("api+worker", 0.0)))
+
+
+def _per_batch(run: dict[str, Any]) -> float | None:
+    sql = run.get("sql", {})
+    side = sql.get("worker", sql.get("api+worker", {}))
+    value = side.get("statements_per_batch")
+    return float(value) if value is not None else None
+
+
+def _ratio(value: float, baseline: float) -> float:
+    return round(value / baseline, 3) if baseline else 0.0
+
+
+def _load_average() -> str:
+    try:
+        with open("/proc/loadavg") as loadavg:
+            return " ".join(loadavg.read().split()[:3])
+    except OSError:
+        return "?"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
-    parser.add_argument("--scenario", choices=[*SCENARIOS, "all"], default="all")
+    parser.add_argument("--scenario", choices=[*SCENARIOS, *MATRICES, "all"], default="all")
     parser.add_argument(
         "--members",
         type=int,
-        help="distinct members (default: ingest 5000, leaderboard 1000000, redeem 2000)",
+        help="distinct members (default: ingest 5000, bulk 10000, leaderboard 1000000, "
+        "redeem 2000)",
     )
-    parser.add_argument("--interactions", type=int, default=20_000, help="ingest: how many")
+    parser.add_argument(
+        "--interactions", type=int, default=50_000, help="bulk: how many (default 50000)"
+    )
     parser.add_argument(
         "--duration",
         type=float,
-        default=15,
-        help="leaderboard: seconds per query; redeem: seconds of wrk",
+        help="ingest: seconds of recordInteraction (default 30); leaderboard: seconds per "
+        "query; redeem: seconds of wrk (default 15)",
+    )
+    parser.add_argument(
+        "--hello-duration",
+        type=float,
+        default=10,
+        help="ingest, bulk: seconds of each `{ hello }` yardstick run (one before, one after)",
     )
     parser.add_argument(
         "--workers",
         type=int,
-        help="ingest: worker processes (default 1 on PostgreSQL, 0 on SQLite: serve --with-worker)",
+        help="ingest, bulk: worker processes (default 1 on PostgreSQL, 0 on SQLite: "
+        "serve --with-worker)",
+    )
+    parser.add_argument(
+        "--batch-size", type=int, help="ingest, bulk: PLAUDIT_WORKER_BATCH_SIZE of the children"
+    )
+    parser.add_argument(
+        "--clients", type=int, default=4, help="bulk: recordInteractions calls in flight"
+    )
+    parser.add_argument(
+        "--per-call", type=int, default=bulk.PER_CALL, help="bulk: items per recordInteractions"
+    )
+    parser.add_argument(
+        "--selection",
+        choices=sorted(bulk.SELECTIONS),
+        default="results",
+        help="bulk: what each call reads back (results: every item's id, status and errors)",
+    )
+    parser.add_argument(
+        "--matrix-via",
+        choices=["bulk", "ingest"],
+        default="bulk",
+        help="ingest-matrix: which scenario to run under each program (default bulk: the "
+        "worker's batches full)",
+    )
+    parser.add_argument(
+        "--no-sql-count",
+        action="store_true",
+        help="ingest, bulk: run plain `plaudit` children, without tests.bench.sqlcount",
     )
     parser.add_argument(
         "--burst-connections",
@@ -109,12 +267,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-gamification",
         action="store_true",
-        help="ingest: without the 50 badges and 10 challenges (the baseline)",
+        help="ingest, bulk: without the 50 badges and 10 challenges (the baseline)",
     )
     parser.add_argument(
         "--award-heavy",
         action="store_true",
-        help="ingest: badge and challenge targets that every few interactions reach",
+        help="ingest, bulk: badge and challenge targets that every few interactions reach",
     )
     return parser
 

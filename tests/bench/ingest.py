@@ -1,5 +1,9 @@
-"""Ingestion: recordInteraction over HTTP until N interactions are stored, then until all are
-AWARDED by the worker(s). The clock runs from wrk's start to the last award (DB counts, 10 Hz)."""
+"""Ingestion, one `recordInteraction` per request: wrk sends them for a fixed duration (30 s by
+default) over 32 keep-alive connections while the worker(s) award them. Reported: accepted/s
+(stored during the run), decided/s and awarded/s during the same run, the backlog (PENDING)
+sampled every second and whether it kept growing, how long the rest took to drain after the
+run, the ratio of accepted/s to the `{ hello }` yardstick measured in the same run, and the CPU
+and SQL cost per interaction (over the run and the drain)."""
 
 from __future__ import annotations
 
@@ -9,136 +13,197 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.bench import cpu, program, wrk
-from tests.bench.db import Database
-from tests.bench.graphql import call, token
+from tests.bench import drive, program, wrk
+from tests.bench.db import Database, Progress
+from tests.bench.graphql import call
+from tests.bench.meter import Meter
 from tests.bench.stack import Stack, log
-from tests.helpers import RECORD, UPSERT_ACTION, action_input
+from tests.bench.yardstick import Yardstick, ratio
+from tests.helpers import RECORD
 
 ACTION = "bench.ingest"
 SIZE = 'query Size { leaderboard(board: "points", period: ALL_TIME) { size } }'
-POLL_S = 0.1
-STALL_S = 60
+UNBOUNDED = 1_000_000_000  # keys for a run of any length: wrk stops on the clock
+KEEP_UP = 0.9  # awarded/s at least this share of accepted/s
+DRAIN_TIMEOUT_S = 600
 
 
 @dataclass(frozen=True)
 class Options:
-    interactions: int
+    duration_s: float
     members: int
     load: wrk.Load
+    hello_duration_s: float = 10.0
+    warm_up: int = 1_000
     gamification: bool = True
     award_heavy: bool = False
-
-
-@dataclass
-class Drive:
-    """One wrk run of `count` new interactions, timed to stored and to processed."""
-
-    result: wrk.Result
-    recorded_s: float
-    processed_s: float
-    counts: dict[str, int]
-    max_pending: int
 
 
 def run(
     stack: Stack, database: Database, options: Options, database_name: str | None
 ) -> dict[str, Any]:
-    admin = token(stack.secret, "bench-admin", "admin")
-    definition = action_input(ACTION, 10, limits=[], cooldownSeconds=0, memberReportable=False)
-    call(stack.url, UPSERT_ACTION, {"input": definition}, admin)
-    defined: dict[str, Any] = {}
-    if options.gamification:
-        defined = program.define(stack.url, admin, ACTION, award_heavy=options.award_heavy)
-    service = token(stack.secret, "bench-service", "service")
-    lua = wrk.script(stack.data_dir, "record")
-
-    warm = max(100, min(1_000, options.interactions // 50))
-    log(f"ingest warm-up: {warm} interactions (separate members and keys)")
-    _drive(stack, database, service, lua, warm, min(warm, options.members), "w", options.load)
-
-    log(f"ingest: {options.interactions} interactions over {options.members} members")
-    classify = cpu.classifier(stack.pids(), database_name, stack.redis_marker())
-    before = cpu.snapshot(classify)
-    drive = _drive(
-        stack, database, service, lua, options.interactions, options.members, "k", options.load
+    service, defined = program.prepare(
+        stack.url,
+        stack.secret,
+        ACTION,
+        gamification=options.gamification,
+        award_heavy=options.award_heavy,
     )
-    usage = cpu.usage(before, cpu.snapshot(classify), {"wrk": drive.result.cpu_s})
-    size = call(stack.url, SIZE, {}, service)["leaderboard"]["size"]
-    count = options.interactions
-    return {
-        "interactions": count,
-        "members": options.members,
-        "program": defined or "no badges or challenges",
-        "end_to_end_per_s": round(count / drive.processed_s, 1),
-        "end_to_end_s": round(drive.processed_s, 2),
-        "recorded_per_s": round(count / drive.recorded_s, 1),
-        "recorded_s": round(drive.recorded_s, 2),
-        "max_pending": drive.max_pending,
-        "statuses": drive.counts,
-        "board_size": size,
-        "mutation": drive.result.report(),
-        "cpu": usage,
-    }
-
-
-def _drive(
-    stack: Stack,
-    database: Database,
-    bearer: str,
-    lua: Path,
-    count: int,
-    members: int,
-    prefix: str,
-    load: wrk.Load,
-) -> Drive:
-    base = database.counts()
+    lua = wrk.script(stack.data_dir, "record")
     query = json.dumps(" ".join(RECORD.split()))
-    args = [bearer, str(count), str(members), str(load.threads), ACTION, f"{prefix}-"]
-    args += [f"{prefix}m", query]
-    long_load = wrk.Load(load.threads, load.connections, max(600.0, count / 10), load.timeout_s)
+
+    def args(total: int, members: int, prefix: str) -> list[str]:
+        threads = str(options.load.threads)
+        return [
+            service,
+            str(total),
+            str(members),
+            threads,
+            ACTION,
+            f"{prefix}-",
+            f"{prefix}m",
+            query,
+        ]
+
+    hello_load = wrk.Load(options.load.threads, options.load.connections, options.hello_duration_s)
+    with Yardstick(stack.data_dir, hello_load) as hello:
+        warm = options.warm_up
+        log(f"ingest warm-up: {warm} interactions (separate members and keys)")
+        base, base_counts = drive.settled(database)
+        warm_args = args(warm, min(warm, options.members), "w")
+        long_load = wrk.Load(options.load.threads, options.load.connections, 600.0)
+        started = time.monotonic()
+        running = wrk.start(stack.url, lua, warm_args, long_load)
+        warmed = drive.until_decided(stack, database, running, warm, started, base, base_counts)
+        hello.measure()
+
+        log(f"ingest: {options.duration_s:g} s of recordInteraction over {options.members} members")
+        meter = Meter(stack, database, database_name, {hello.pid: "hello"})
+        meter.start(idle_since=warmed.finished_at)
+        timed = _timed(stack, database, lua, args(UNBOUNDED, options.members, "k"), options.load)
+        meter.stop({"wrk": timed["wrk_cpu_s"]})
+        hello.measure()
+        meter.settle()
+    accepted = timed["accepted"]
+    size = _board_size(stack, service)
+    report = {
+        "duration_s": timed["run_s"],
+        "members": options.members,
+        "program": defined,
+        "accepted": accepted,
+        "accepted_per_s": timed["accepted_per_s"],
+        "decided_per_s_during_run": timed["decided_per_s"],
+        "awarded_per_s_during_run": timed["awarded_per_s"],
+        "awarded_to_accepted": timed["keep_up"],
+        "keeps_up": timed["keep_up"] >= KEEP_UP and not timed["backlog"]["growing"],
+        "ratio_to_hello": ratio(timed["accepted_per_s"], hello.req_per_s),
+        "hello": hello.report(),
+        "backlog": timed["backlog"],
+        "drain_after_run_s": timed["drain_s"],
+        "statuses": timed["statuses"],
+        "board_size": size,
+        "mutation": timed["wrk"],
+        # Every interaction stored by the end of the drain (a few answer after wrk stopped).
+        **meter.report(timed["statuses"]["total"], calls=timed["statuses"]["total"]),
+    }
+    log(
+        f"ingest: accepted {report['accepted_per_s']}/s, awarded "
+        f"{report['awarded_per_s_during_run']}/s during the run, backlog at the end "
+        f"{timed['backlog']['at_end']} (slope {timed['backlog']['slope_per_s']}/s), hello "
+        f"{hello.req_per_s:.0f} req/s"
+    )
+    return report
+
+
+def _timed(
+    stack: Stack, database: Database, lua: Path, args: list[str], load: wrk.Load
+) -> dict[str, Any]:
+    """wrk for `load.duration_s`; sample the backlog every second; then wait for the drain."""
+    base, base_counts = drive.settled(database)
     started = time.monotonic()
-    running = wrk.start(stack.url, lua, args, long_load)
+    running = wrk.start(stack.url, lua, args, load)
+    timeline = drive.Timeline(base, started)
     try:
-        recorded_at, finished_at, counts, max_pending = _await_awards(
-            stack, database, running, base, count, started
-        )
+        while running.process.poll() is None:
+            time.sleep(drive.POLL_S)
+            now = time.monotonic()
+            progress = database.progress()
+            timeline.add(now, progress)
+            if now - started > load.duration_s + load.timeout_s + 30:
+                raise RuntimeError("wrk outlived its duration")
     except BaseException:
         wrk.interrupt(running)
         running.process.wait(timeout=30)
         raise
+    ended = time.monotonic()
+    at_end = database.progress()
+    counts_at_end = drive.status_delta(database.counts(), base_counts)
+    timeline.add(ended, at_end, force=True)
     result = wrk.finish(running)
     if result.errors:
         log(f"ingest: {result.errors} failed requests, e.g. {result.sample_error}")
-    return Drive(result, recorded_at - started, finished_at - started, counts, max_pending)
+    run_s = ended - started
+    accepted = at_end.stored - base.stored
+    decided = accepted - (at_end.pending - base.pending)
+    drained_at = _drained(stack, database, ended)
+    final = drive.status_delta(database.counts(), base_counts)
+    awarded_in_run = counts_at_end["AWARDED"]
+    return {
+        "run_s": round(run_s, 2),
+        "accepted": accepted,
+        "accepted_per_s": round(accepted / run_s, 1),
+        "decided_per_s": round(decided / run_s, 1),
+        "awarded_per_s": round(awarded_in_run / run_s, 1),
+        "keep_up": round(awarded_in_run / accepted, 3) if accepted else 0.0,
+        "backlog": _backlog(timeline, accepted / run_s if run_s else 0.0, at_end, base),
+        "drain_s": round(drained_at - ended, 2),
+        "statuses": final,
+        "wrk": result.report(),
+        "wrk_cpu_s": result.cpu_s,
+    }
 
 
-def _await_awards(
-    stack: Stack,
-    database: Database,
-    running: wrk.Running,
-    base: dict[str, int],
-    count: int,
-    started: float,
-) -> tuple[float, float, dict[str, int], int]:
-    """Poll the database: stop wrk once `count` interactions are stored, return once none of
-    them is PENDING. Returns (stored at, all processed at, status counts, peak backlog)."""
-    recorded_at: float | None = None
-    max_pending, last_change, last_seen = 0, started, (-1, -1)
+def _drained(stack: Stack, database: Database, since: float) -> float:
     while True:
-        time.sleep(POLL_S)
         now = time.monotonic()
-        counts = {key: value - base.get(key, 0) for key, value in database.counts().items()}
-        stored, pending = counts["total"], counts["PENDING"]
-        max_pending = max(max_pending, pending)
-        if recorded_at is None and stored >= count:
-            recorded_at = now
-            wrk.interrupt(running)
-        if recorded_at is not None and pending <= 0:
-            return recorded_at, now, counts, max_pending
-        if (stored, pending) != last_seen:
-            last_seen, last_change = (stored, pending), now
-        elif now - last_change > STALL_S:
-            raise RuntimeError(f"no progress for {STALL_S}s: {counts}; logs in {stack.data_dir}")
-        if recorded_at is None and running.process.poll() is not None and now - last_change > 5:
-            raise RuntimeError(f"wrk ended with {stored}/{count} stored")
+        if database.progress().pending == 0:
+            return now
+        if now - since > DRAIN_TIMEOUT_S:
+            raise RuntimeError(f"the backlog did not drain in {DRAIN_TIMEOUT_S}s: {stack.data_dir}")
+        time.sleep(drive.POLL_S)
+
+
+def _backlog(
+    timeline: drive.Timeline, accepted_per_s: float, at_end: Progress, base: Progress
+) -> dict[str, Any]:
+    """PENDING over the run: samples, the peak, and the least-squares slope over the second
+    half of the run (what a steady state's would be: about 0). Growing: a slope above 2 % of
+    the accepted rate (and above 2/s), i.e. the worker falls behind by that much."""
+    samples = timeline.samples
+    half = [(t, pending) for t, _, pending in samples if t >= samples[-1][0] / 2]
+    slope = _slope(half)
+    threshold = max(2.0, 0.02 * accepted_per_s)
+    return {
+        "at_end": at_end.pending - base.pending,
+        "max": timeline.max_pending,
+        "slope_per_s": round(slope, 1),
+        "growing": slope > threshold,
+        "growing_if_slope_above": round(threshold, 1),
+        "pending_every_s": [pending for _, _, pending in samples],
+    }
+
+
+def _slope(points: list[tuple[float, int]]) -> float:
+    if len(points) < 3:
+        return 0.0
+    n = len(points)
+    mean_t = sum(t for t, _ in points) / n
+    mean_p = sum(p for _, p in points) / n
+    spread = sum((t - mean_t) ** 2 for t, _ in points)
+    if spread == 0:
+        return 0.0
+    return sum((t - mean_t) * (p - mean_p) for t, p in points) / spread
+
+
+def _board_size(stack: Stack, service: str) -> int:
+    return int(call(stack.url, SIZE, {}, service)["leaderboard"]["size"])

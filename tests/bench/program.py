@@ -13,7 +13,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.bench.graphql import call
+from tests.bench.graphql import call, token
+from tests.helpers import UPSERT_ACTION, action_input
 
 UPSERT_BADGE = """
 mutation B($input: UpsertBadgeInput!) { upsertBadge(input: $input) { errors { code message } } }
@@ -86,3 +87,17 @@ def define(url: str, admin: str, action: str, *, award_heavy: bool = False) -> d
 def _check(payload: dict[str, Any]) -> None:
     if payload["errors"]:
         raise RuntimeError(f"defining the bench program failed: {payload['errors']}")
+
+
+def prepare(
+    url: str, secret: str, action: str, *, gamification: bool, award_heavy: bool
+) -> tuple[str, dict[str, Any] | str]:
+    """Define the bench action (10 points, no limits or cooldown) and, unless `gamification`
+    is off, the program on it. Returns a SERVICE token and what was defined."""
+    admin = token(secret, "bench-admin", "admin")
+    definition = action_input(action, 10, limits=[], cooldownSeconds=0, memberReportable=False)
+    call(url, UPSERT_ACTION, {"input": definition}, admin)
+    defined: dict[str, Any] | str = "no badges or challenges"
+    if gamification:
+        defined = define(url, admin, action, award_heavy=award_heavy)
+    return token(secret, "bench-service", "service"), defined

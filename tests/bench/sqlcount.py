@@ -33,10 +33,10 @@ TARGET = {
     "UPDATE": re.compile(r"UPDATE\s+\"?(\w+)", re.I),
     "DELETE": re.compile(r"DELETE\s+FROM\s+\"?(\w+)", re.I),
     "SELECT": re.compile(r"\bFROM\s+\"?(\w+)", re.I),
-    "WITH": re.compile(
-        r"\)\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|SELECT.*?\bFROM)\s+\"?(\w+)", re.I | re.S
-    ),
 }
+
+# A CTE's statement follows its VALUES list, which can be long: searched in the whole text.
+WITH_BODY = re.compile(r"\)\s*(?:(UPDATE)|(INSERT)\s+INTO|(DELETE)\s+FROM)\s+\"?(\w+)", re.I)
 
 statements: Counter[str] = Counter()
 
@@ -47,6 +47,12 @@ def name(query: object) -> str:
     head = text[:HEAD]
     verb_match = VERB.match(head)
     verb = verb_match.group(1).upper() if verb_match else "?"
+    if verb == "WITH":
+        body = WITH_BODY.search(text)
+        if body is None:
+            return "WITH SELECT"
+        main = next(group for group in body.groups()[:3] if group)
+        return f"WITH {main.upper()} {body.group(4)}"
     pattern = TARGET.get(verb)
     if pattern is None:
         return verb
