@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,6 +24,7 @@ from gamification.actions import MAX_KEY_LENGTH
 log = logging.getLogger("plaudit.db")
 
 ModelT = TypeVar("ModelT", bound=Model)
+RowT = TypeVar("RowT")
 
 MODEL_MODULES = ["domain.models", "aerich.models"]
 
@@ -150,17 +152,6 @@ def dialect() -> str:
     return str(connections.get("default").capabilities.dialect)
 
 
-def placeholders(rows: int, columns: int) -> str:
-    """`(?, ?), (?, ?)` or `($1, $2), ($3, $4)`: the VALUES of a multi-row raw statement."""
-    if dialect() == "postgres":
-        groups = []
-        for row in range(rows):
-            first = row * columns
-            groups.append("(" + ", ".join(f"${first + c + 1}" for c in range(columns)) + ")")
-        return ", ".join(groups)
-    return ", ".join(["(" + ", ".join("?" * columns) + ")"] * rows)
-
-
 def param(position: int) -> str:
     """The placeholder of the 1-based `position`th parameter of a raw statement."""
     return f"${position}" if dialect() == "postgres" else "?"
@@ -192,21 +183,33 @@ async def find_by_key(
 MAX_PARAMETERS = 30_000
 
 
-def _chunks(rows: list[list[object]], columns: int) -> list[list[list[object]]]:
+def chunks(rows: list[RowT], columns: int) -> list[list[RowT]]:
+    """`rows` cut so that no statement binds more than MAX_PARAMETERS parameters."""
     size = max(1, MAX_PARAMETERS // max(1, columns))
     return [rows[start : start + size] for start in range(0, len(rows), size)]
 
 
-def _values(rows: int, casts: list[str]) -> str:
-    """VALUES groups with a cast per column on PostgreSQL (where a bare parameter in VALUES
-    has no type to infer); SQLite takes its parameters as they come."""
-    postgres = dialect() == "postgres"
+def values_list(rows: int, casts: Sequence[str]) -> str:
+    """The VALUES groups of `rows` rows, with a cast per column on PostgreSQL (where a bare
+    parameter in VALUES has no type to infer); SQLite takes its parameters as they come."""
+    return _values_list(dialect() == "postgres", rows, tuple(casts))
+
+
+@lru_cache(maxsize=256)
+def _values_list(postgres: bool, rows: int, casts: tuple[str, ...]) -> str:
+    # Built once per shape: a batch writes the same few shapes over and over, and building
+    # thousands of placeholders was a quarter of a worker's CPU.
+    if not postgres:
+        group = "(" + ", ".join("?" * len(casts)) + ")"
+        return ", ".join([group] * rows)
+    width = len(casts)
     groups = []
     for row in range(rows):
-        cells = []
-        for column, cast in enumerate(casts):
-            mark = param(row * len(casts) + column + 1)
-            cells.append(f"{mark}::{cast}" if postgres and cast else mark)
+        first = row * width
+        cells = (
+            f"${first + column + 1}::{cast}" if cast else f"${first + column + 1}"
+            for column, cast in enumerate(casts)
+        )
         groups.append("(" + ", ".join(cells) + ")")
     return ", ".join(groups)
 
@@ -228,8 +231,8 @@ async def insert_rows(
     found: list[dict[str, Any]] = []
     names = ", ".join(columns)
     casts = list(columns.values())
-    for chunk in _chunks(rows, len(columns)):
-        sql = f"INSERT INTO {table} ({names}) VALUES {_values(len(chunk), casts)} {on_conflict}"
+    for chunk in chunks(rows, len(columns)):
+        sql = f"INSERT INTO {table} ({names}) VALUES {values_list(len(chunk), casts)} {on_conflict}"
         values = [value for row in chunk for value in row]
         if returning is None:
             await connection.execute_query(sql, values)
@@ -250,8 +253,8 @@ async def update_rows(
     then the values of `columns` (column -> PostgreSQL cast, which the key's entry leads)."""
     names = list(columns)
     assignments = ", ".join(f"{name} = v.{name}" for name in names[1:])
-    for chunk in _chunks(rows, len(columns)):
-        values = _values(len(chunk), list(columns.values()))
+    for chunk in chunks(rows, len(columns)):
+        values = values_list(len(chunk), list(columns.values()))
         sql = (
             f"WITH v ({', '.join(names)}) AS (VALUES {values}) "
             f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{key} = v.{key}"

@@ -25,7 +25,7 @@ from typing import IO, Any, Literal
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain.db import MAX_PARAMETERS, dialect, insert_rows, param, raw_timestamp, transaction
+from domain.db import chunks, insert_rows, raw_timestamp, transaction, values_list
 from domain.errors import DomainError, invalid_input
 from domain.interactions import (
     Checked,
@@ -153,6 +153,7 @@ INTERACTION_COLUMNS = {
     "properties": "jsonb",
 }
 MEMBER_COLUMNS = {"id": "", "display_name": "", "joined_at": "", "balance": "", "lifetime": ""}
+PAIR_CASTS = ("text", "text")  # (member_id, idempotency_key) rows to compare with
 INTERACTION_CONFLICT = "ON CONFLICT (member_id, idempotency_key) DO NOTHING"
 MEMBER_CONFLICT = "ON CONFLICT (id) DO NOTHING"
 
@@ -175,21 +176,6 @@ def _row(
         0,
         properties,
     ]
-
-
-def _values(rows: int, columns: int) -> str:
-    """`(?, ?), (?, ?)` or `($1::text, $2::text), …`: text rows to compare with."""
-    postgres = dialect() == "postgres"
-    cells = [param(n + 1) + ("::text" if postgres else "") for n in range(rows * columns)]
-    return ", ".join(
-        "(" + ", ".join(cells[row * columns : (row + 1) * columns]) + ")" for row in range(rows)
-    )
-
-
-def _chunks(rows: list[Any], columns: int) -> Iterator[list[Any]]:
-    size = max(1, MAX_PARAMETERS // columns)
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
 
 
 async def _enrol(connection: BaseDBAsyncClient, member_ids: list[str], now: datetime) -> None:
@@ -218,10 +204,10 @@ async def _stored(connection: BaseDBAsyncClient, pairs: list[Pair]) -> dict[Pair
     """The stored interactions of these (member, idempotency key) pairs, in one query."""
     found: dict[Pair, Interaction] = {}
     executor = connection.executor_class(model=Interaction, db=connection)
-    for chunk in _chunks(pairs, 2):
+    for chunk in chunks(pairs, 2):
         sql = (
             "SELECT * FROM interaction WHERE (member_id, idempotency_key) IN "
-            f"(VALUES {_values(len(chunk), 2)})"
+            f"(VALUES {values_list(len(chunk), PAIR_CASTS)})"
         )
         rows = await executor.execute_select(sql, [value for pair in chunk for value in pair])
         for interaction in rows:

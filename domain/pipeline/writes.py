@@ -9,7 +9,7 @@ import json
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain.db import insert_rows, param, raw_timestamp, update_rows
+from domain.db import insert_rows, raw_timestamp, update_rows, values_list
 from domain.pipeline.changes import Changes
 
 
@@ -75,10 +75,19 @@ async def _ledger(connection: BaseDBAsyncClient, changes: Changes) -> None:
         ]
         for e in entries
     ]
-    ids = await insert_rows(connection, "ledger_entry", columns, rows, returning="id")
-    # Ids are drawn in the order of the VALUES; RETURNING need not keep that order.
-    for entry, row_id in zip(entries, sorted(int(r["id"]) for r in ids), strict=True):
+    for entry, row_id in zip(
+        entries, await _inserted_ids(connection, "ledger_entry", columns, rows), strict=True
+    ):
         entry.id = row_id
+
+
+async def _inserted_ids(
+    connection: BaseDBAsyncClient, table: str, columns: dict[str, str], rows: list[list[object]]
+) -> list[int]:
+    """Insert `rows` and return their new ids in the order of `rows`: ids are drawn in the
+    order of the VALUES, but RETURNING need not keep that order."""
+    found = await insert_rows(connection, table, columns, rows, returning="id")
+    return sorted(int(row["id"]) for row in found)
 
 
 async def _members(connection: BaseDBAsyncClient, changes: Changes) -> None:
@@ -124,8 +133,9 @@ async def _events(connection: BaseDBAsyncClient, changes: Changes) -> None:
         ]
         for e in events
     ]
-    ids = await insert_rows(connection, "member_event", columns, rows, returning="id")
-    for event, row_id in zip(events, sorted(int(r["id"]) for r in ids), strict=True):
+    for event, row_id in zip(
+        events, await _inserted_ids(connection, "member_event", columns, rows), strict=True
+    ):
         event.id = row_id
 
 
@@ -172,17 +182,27 @@ async def _participants(connection: BaseDBAsyncClient, changes: Changes) -> None
 
 async def _challenge_counters(connection: BaseDBAsyncClient, changes: Changes) -> None:
     """Participants and completions move by increments: enrolments change them too. A place
-    is taken only while the cap allows, re-checked here in the same statement."""
-    for key in sorted(changes.places_taken.keys() | changes.completions.keys()):
-        taken, completed = changes.places_taken[key], changes.completions[key]
-        sql = (
-            f"UPDATE challenge SET participants = participants + {param(1)}, "
-            f"completions = completions + {param(2)} WHERE key = {param(3)} "
-            f"AND (max_participants IS NULL OR participants + {param(4)} <= max_participants) "
-            "RETURNING key"
-        )
-        if not await connection.execute_query_dict(sql, [taken, completed, key, taken]):
-            raise ChallengeOverfilled(key)
+    is taken only while the cap allows, re-checked here in the same statement; a challenge
+    that is not updated had no place left."""
+    keys = sorted(changes.places_taken.keys() | changes.completions.keys())
+    if not keys:
+        return
+    rows = [[key, changes.places_taken[key], changes.completions[key]] for key in keys]
+    sql = (
+        f"WITH v (key, taken, completed) AS (VALUES {values_list(len(rows), COUNTER_CASTS)}) "
+        "UPDATE challenge SET participants = challenge.participants + v.taken, "
+        "completions = challenge.completions + v.completed FROM v WHERE challenge.key = v.key "
+        "AND (challenge.max_participants IS NULL "
+        "OR challenge.participants + v.taken <= challenge.max_participants) "
+        "RETURNING challenge.key"
+    )
+    updated = await connection.execute_query_dict(sql, [value for row in rows for value in row])
+    overfilled = set(keys) - {row["key"] for row in updated}
+    if overfilled:
+        raise ChallengeOverfilled(min(overfilled))
+
+
+COUNTER_CASTS = ("varchar", "bigint", "bigint")
 
 
 async def _activity(connection: BaseDBAsyncClient, changes: Changes) -> None:
