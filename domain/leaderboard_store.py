@@ -25,21 +25,41 @@ from gamification.leaderboards import (
     member_of,
 )
 
-_SET_SCORE = """
-local old = redis.call('HGET', KEYS[2], ARGV[1])
-if old then
-  local current = redis.call('ZSCORE', KEYS[1], old)
-  if current and tonumber(current) >= tonumber(ARGV[2]) then return 0 end
-  redis.call('ZREM', KEYS[1], old)
+# Many absolute writes in one script: KEYS come in (scores, elements) pairs and ARGV in
+# (member, score, element, expire-at or '') quadruples, one per write. A write lands only if it
+# raises the member's score, so the script is idempotent and order-insensitive, and it is
+# atomic across every board and period of the writes it carries.
+_SET_SCORES = """
+local written = 0
+for i = 1, #KEYS, 2 do
+  local a = (i - 1) * 2
+  local member, score, element, expire = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
+  local old = redis.call('HGET', KEYS[i + 1], member)
+  local stale = false
+  if old then
+    local current = redis.call('ZSCORE', KEYS[i], old)
+    if current and tonumber(current) >= tonumber(score) then
+      stale = true
+    else
+      redis.call('ZREM', KEYS[i], old)
+    end
+  end
+  if not stale then
+    redis.call('ZADD', KEYS[i], score, element)
+    redis.call('HSET', KEYS[i + 1], member, element)
+    if expire ~= '' then
+      redis.call('EXPIREAT', KEYS[i], expire)
+      redis.call('EXPIREAT', KEYS[i + 1], expire)
+    end
+    written = written + 1
+  end
 end
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-if ARGV[4] ~= '' then
-  redis.call('EXPIREAT', KEYS[1], ARGV[4])
-  redis.call('EXPIREAT', KEYS[2], ARGV[4])
-end
-return 1
+return written
 """
+
+# Writes per script: a batch's few thousand are a few scripts of about a millisecond each,
+# so no script holds Redis up for long.
+SCORES_PER_SCRIPT = 500
 
 _AROUND = """
 local element = redis.call('HGET', KEYS[2], ARGV[1])
@@ -145,7 +165,7 @@ class LeaderboardStore:
         self.redis = redis
         # The program's Redis namespace: every board key is taken into it (`BoardKey.namespace`).
         self.namespace = namespace
-        self._set_score = redis.register_script(_SET_SCORE)
+        self._set_scores = redis.register_script(_SET_SCORES)
         self._around = redis.register_script(_AROUND)
         self._page_after = redis.register_script(_PAGE_AFTER)
         self._read = redis.register_script(_READ)
@@ -156,25 +176,29 @@ class LeaderboardStore:
     async def set_scores(
         self, updates: Iterable[tuple[BoardKey, str, int, datetime, datetime | None]]
     ) -> None:
-        """Apply (board, member, score, reached_at, expires_at) writes in one round trip."""
+        """Apply (board, member, score, reached_at, expires_at) writes, a few hundred per
+        script, in one round trip."""
         self.pages.invalidate()
         now = datetime.now(UTC)
-        async with self.redis.pipeline(transaction=False) as pipe:
-            queued = 0
-            for key, member_id, score, reached_at, expiry in updates:
-                if score <= 0 or (expiry is not None and expiry <= now):
-                    # Boards list members with a score; a board past its retention lives on
-                    # in the database only.
-                    continue
-                expire = "" if expiry is None else str(int(expiry.timestamp()))
-                key = key.in_namespace(self.namespace)
-                await self._set_score(
-                    keys=[key.scores, key.elements],
-                    args=[member_id, score, element_for(member_id, reached_at), expire],
-                    client=pipe,
-                )
-                queued += 1
-            if queued:
+        scripts: list[tuple[list[str], list[object]]] = []
+        for key, member_id, score, reached_at, expiry in updates:
+            if score <= 0 or (expiry is not None and expiry <= now):
+                # Boards list members with a score; a board past its retention lives on in
+                # the database only.
+                continue
+            if not scripts or len(scripts[-1][0]) >= 2 * SCORES_PER_SCRIPT:
+                scripts.append(([], []))
+            keys, args = scripts[-1]
+            key = key.in_namespace(self.namespace)
+            expire = "" if expiry is None else str(int(expiry.timestamp()))
+            keys += (key.scores, key.elements)
+            args += (member_id, score, element_for(member_id, reached_at), expire)
+        if len(scripts) == 1:
+            await self._set_scores(keys=scripts[0][0], args=scripts[0][1])
+        elif scripts:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for keys, args in scripts:
+                    await self._set_scores(keys=keys, args=args, client=pipe)
                 await pipe.execute()
 
     async def size(self, key: BoardKey) -> int:
