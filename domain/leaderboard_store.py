@@ -180,7 +180,7 @@ class LeaderboardStore:
         script, in one round trip."""
         self.pages.invalidate()
         now = datetime.now(UTC)
-        scripts: list[tuple[list[str], list[object]]] = []
+        scripts: list[tuple[list[str], list[str | int]]] = []
         for key, member_id, score, reached_at, expiry in updates:
             if score <= 0 or (expiry is not None and expiry <= now):
                 # Boards list members with a score; a board past its retention lives on in

@@ -48,6 +48,9 @@ class Settings:
     sweep_after_seconds: int = 5
     # How many PENDING interactions a worker claims and awards in one transaction.
     worker_batch_size: int = 250
+    # Batches one worker process awards at once (None: 2 on PostgreSQL, 1 on SQLite's single
+    # writer): while one batch waits on the database, the next is decided.
+    worker_concurrency: int | None = None
     tier_window_days: int = 365
     tier_retention_days: int = 365
     points_expire_days: int | None = None
@@ -83,6 +86,11 @@ class Settings:
             ),
             sweep_after_seconds=reader.integer("PLAUDIT_SWEEP_AFTER_SECONDS", 5, low=1, high=3600),
             worker_batch_size=reader.integer("PLAUDIT_WORKER_BATCH_SIZE", 250, low=1, high=2000),
+            worker_concurrency=(
+                reader.integer("PLAUDIT_WORKER_CONCURRENCY", 1, low=1, high=16)
+                if reader.text("PLAUDIT_WORKER_CONCURRENCY")
+                else None
+            ),
             tier_window_days=reader.integer("PLAUDIT_TIER_WINDOW_DAYS", 365, low=1, high=3650),
             tier_retention_days=reader.integer(
                 "PLAUDIT_TIER_RETENTION_DAYS", 365, low=1, high=3650
@@ -116,6 +124,13 @@ class Settings:
     @property
     def uses_sqlite(self) -> bool:
         return self.database_url is None or self.database_url.startswith("sqlite")
+
+    @property
+    def batches_at_once(self) -> int:
+        """PLAUDIT_WORKER_CONCURRENCY, or its default: SQLite has a single writer."""
+        if self.worker_concurrency is not None:
+            return 1 if self.uses_sqlite else self.worker_concurrency
+        return 1 if self.uses_sqlite else 2
 
     @property
     def sqlite_path(self) -> Path:

@@ -11,6 +11,7 @@ interactions stay PENDING and the next drain takes them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +43,7 @@ class _Drainer:
     again: bool = False
     batches: int = 0
     last_batch_at: datetime | None = None
+    widest: int = 0  # the most lanes (batches at once) a drain has opened
 
 
 drainer = _Drainer()
@@ -57,15 +59,49 @@ async def drain(runtime: Runtime, *, clock: Clock = utc_now) -> int:
     try:
         while True:
             drainer.again = False
-            claimed = await process_next(runtime, clock=clock)
-            total += len(claimed)
-            if len(claimed) >= runtime.settings.worker_batch_size:
-                # More is waiting: let another worker join in.
-                await wake_workers(runtime.queue)
-            if not claimed and not drainer.again:
+            total += await _lanes(runtime, clock)
+            if not drainer.again:
                 return total
     finally:
         drainer.running = False
+
+
+async def _lanes(runtime: Runtime, clock: Clock) -> int:
+    """Drain with one lane of batches; each full batch opens one more lane, up to
+    `batches_at_once`. Lanes claim disjoint batches (SKIP LOCKED) and lock members in id
+    order, so they never deadlock; while one lane waits on the database, another decides."""
+    limit = runtime.settings.batches_at_once
+    full = runtime.settings.worker_batch_size
+    lanes: set[asyncio.Task[int]] = set()
+
+    async def lane() -> int:
+        total = 0
+        while True:
+            claimed = await process_next(runtime, clock=clock)
+            total += len(claimed)
+            if not claimed:
+                return total
+            if len(claimed) >= full:
+                # More is waiting: open another lane here, and let other workers join in.
+                running = sum(not task.done() for task in lanes)
+                if running < limit:
+                    lanes.add(asyncio.create_task(lane()))
+                    drainer.widest = max(drainer.widest, running + 1)
+                await wake_workers(runtime.queue)
+
+    lanes.add(asyncio.create_task(lane()))
+    drainer.widest = max(drainer.widest, 1)
+    try:
+        while running := {task for task in lanes if not task.done()}:
+            await asyncio.wait(running, return_when=asyncio.FIRST_EXCEPTION)
+            for task in lanes:
+                if task.done() and (error := task.exception()) is not None:
+                    raise error
+        return sum(task.result() for task in lanes)
+    finally:
+        for task in lanes:
+            task.cancel()
+        await asyncio.gather(*lanes, return_exceptions=True)
 
 
 async def process_next(runtime: Runtime, *, clock: Clock = utc_now) -> list[int]:

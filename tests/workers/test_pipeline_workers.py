@@ -71,6 +71,19 @@ async def test_two_workers_claim_disjoint_batches_and_award_each_interaction_onc
     await assert_awarded_once(600, 3)
 
 
+async def test_a_worker_awards_several_batches_at_once_and_each_interaction_once(gql, runtime):
+    await define(gql, "app.open", 3, memberReportable=False)
+    await backlog(runtime, 600, members=40)
+    settings = dataclasses.replace(runtime.settings, worker_batch_size=25, worker_concurrency=3)
+    batch.drainer.widest = 0
+
+    assert await batch.drain(dataclasses.replace(runtime, settings=settings)) == 600
+
+    await assert_awarded_once(600, 3)
+    # SQLite's single writer takes one batch at a time; PostgreSQL opens a lane per full batch.
+    assert batch.drainer.widest == (1 if settings.uses_sqlite else 3)
+
+
 async def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_nothing(gql, runtime, settings):
     await define(gql, "app.open", 2, memberReportable=False)
     await backlog(runtime, 3000, members=300)
