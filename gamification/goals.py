@@ -198,6 +198,13 @@ def all_completed(progress: Sequence[GoalProgress]) -> bool:
     return bool(progress) and all(p.completed for p in progress)
 
 
+def goals_met(goals: Sequence[Goal], totals: Totals) -> bool:
+    """`all_completed(progress_from_totals(goals, totals))` without building the progress: the
+    award chain asks it of every unearned badge a fact moves, so it stops at the first goal
+    short of its target."""
+    return bool(goals) and all(current_from_totals(goal, totals) >= goal.target for goal in goals)
+
+
 def score(progress: Sequence[GoalProgress]) -> int:
     """A challenge's leaderboard score: summed progress, each goal capped at its target."""
     return sum(p.capped for p in progress)

@@ -45,8 +45,8 @@ from gamification.goals import (
     FactKind,
     Totals,
     all_completed,
+    goals_met,
     progress_from_states,
-    progress_from_totals,
     score,
     states_from_json,
 )
@@ -275,7 +275,7 @@ class Chain:
             return
         totals = self.totals({g.action or NO_ACTION for r in unearned for g in r.goals})
         for rule in unearned:
-            if all_completed(progress_from_totals(rule.goals, totals)):
+            if goals_met(rule.goals, totals):
                 self.earn(rule, "goals", fact.at)
 
     def earn(self, badge: BadgeRule, source: str, at: datetime) -> bool:

@@ -39,6 +39,7 @@ from gamification.goals import (
     current_from_state,
     current_from_totals,
     goals_from_json,
+    goals_met,
     initial_state,
     moves,
     progress_from_states,
@@ -719,6 +720,22 @@ def test_progress_from_totals_keeps_the_goals_order() -> None:
     progress = progress_from_totals(EVERY_GOAL, TOTALS)
     assert [p.goal for p in progress] == EVERY_GOAL
     assert [p.current for p in progress] == [7, 4, 5, 3, 4, 250, 2, 1]
+
+
+@fast
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(EVERY_GOAL), st.integers(min_value=1, max_value=12)),
+        max_size=4,
+    ),
+    st.integers(min_value=0, max_value=300),
+)
+def test_goals_met_says_what_all_completed_says_of_the_progress_from_totals(
+    picked: list[tuple[Goal, int]], points: int
+) -> None:
+    goals = [Goal(goal.metric, goal.action, target) for goal, target in picked]
+    totals = Totals(actions=TOTALS.actions, points_earned=points)
+    assert goals_met(goals, totals) == all_completed(progress_from_totals(goals, totals))
 
 
 # --- completion and score -------------------------------------------------------------------------
