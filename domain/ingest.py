@@ -35,7 +35,7 @@ from domain.interactions import (
     stored_action_key,
     verdict_at_recording,
 )
-from domain.members import default_display_name, recently_enrolled
+from domain.members import enrol_all, recently_enrolled
 from domain.models import Action, Interaction, InteractionStatus
 from domain.queue import wake_workers
 from domain.runtime import Runtime
@@ -113,7 +113,7 @@ async def record_interactions(
     if not enrolling and not new:
         return _done(results)
     async with transaction() as connection:
-        await _enrol(connection, enrolling, now)
+        await enrol_all(connection, enrolling, now)
         inserted = await _insert(connection, list(new.values()))
         stored = await _stored(connection, list(new))
     for member_id in enrolling:
@@ -152,10 +152,8 @@ INTERACTION_COLUMNS = {
     "points_awarded": "",
     "properties": "jsonb",
 }
-MEMBER_COLUMNS = {"id": "", "display_name": "", "joined_at": "", "balance": "", "lifetime": ""}
 PAIR_CASTS = ("text", "text")  # (member_id, idempotency_key) rows to compare with
 INTERACTION_CONFLICT = "ON CONFLICT (member_id, idempotency_key) DO NOTHING"
-MEMBER_CONFLICT = "ON CONFLICT (id) DO NOTHING"
 
 
 def _row(
@@ -176,15 +174,6 @@ def _row(
         0,
         properties,
     ]
-
-
-async def _enrol(connection: BaseDBAsyncClient, member_ids: list[str], now: datetime) -> None:
-    """`domain.members.enrol` for many: one INSERT … ON CONFLICT DO NOTHING."""
-    joined = raw_timestamp(now)
-    rows: list[list[object]] = [
-        [member_id, default_display_name(member_id), joined, 0, 0] for member_id in member_ids
-    ]
-    await insert_rows(connection, "member", MEMBER_COLUMNS, rows, on_conflict=MEMBER_CONFLICT)
 
 
 async def _insert(connection: BaseDBAsyncClient, rows: list[list[object]]) -> set[int]:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from datetime import UTC, datetime
+
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain import profiles
-from domain.db import transaction
+from domain.db import insert_rows, raw_timestamp, transaction
 from domain.errors import DomainError, invalid_input
 from domain.models import Member
 
@@ -56,11 +60,24 @@ async def enrol(member_id: str) -> None:
     if member_id in recently_enrolled:
         return
     check_member_id(member_id)
-    await Member.bulk_create(
-        [Member(id=member_id, display_name=default_display_name(member_id))],
-        ignore_conflicts=True,
-    )
+    # One autocommit statement: the ORM's bulk_create wraps even one row in a transaction.
+    await enrol_all(connections.get("default"), [member_id], datetime.now(UTC))
     recently_enrolled.add(member_id)
+
+
+MEMBER_COLUMNS = {"id": "", "display_name": "", "joined_at": "", "balance": "", "lifetime": ""}
+
+
+async def enrol_all(connection: BaseDBAsyncClient, member_ids: list[str], now: datetime) -> None:
+    """Enrol every member not enrolled yet, in one INSERT … ON CONFLICT DO NOTHING (the caller
+    has checked the ids)."""
+    joined = raw_timestamp(now)
+    rows: list[list[object]] = [
+        [member_id, default_display_name(member_id), joined, 0, 0] for member_id in member_ids
+    ]
+    await insert_rows(
+        connection, "member", MEMBER_COLUMNS, rows, on_conflict="ON CONFLICT (id) DO NOTHING"
+    )
 
 
 def could_exist(member_id: str) -> bool:
