@@ -214,6 +214,28 @@ def _values_list(postgres: bool, rows: int, casts: tuple[str, ...]) -> str:
     return ", ".join(groups)
 
 
+def _sources(columns: dict[str, str], rows: list[list[object]]) -> list[tuple[str, list[object]]]:
+    """The rows as the sources of a few statements: (a `SELECT` of them, its parameters).
+
+    On PostgreSQL, when every column has its type, one `unnest` of one array per column: the
+    statement's text is the same whatever the number of rows, so it is parsed and planned once
+    per connection, and binding a few arrays is cheaper than binding thousands of parameters
+    (a batch's big VALUES lists were a fifth of PostgreSQL's time in parsing and binding).
+    Otherwise multi-row VALUES, cut below the drivers' parameter cap.
+    """
+    casts = list(columns.values())
+    if not rows:
+        return []
+    if dialect() == "postgres" and all(casts):
+        arrays = ", ".join(f"${n + 1}::{cast}[]" for n, cast in enumerate(casts))
+        params: list[object] = [list(column) for column in zip(*rows, strict=True)]
+        return [(f"SELECT * FROM unnest({arrays})", params)]
+    return [
+        (f"VALUES {values_list(len(chunk), casts)}", [value for row in chunk for value in row])
+        for chunk in chunks(rows, len(columns))
+    ]
+
+
 async def insert_rows(
     connection: BaseDBAsyncClient,
     table: str,
@@ -225,20 +247,19 @@ async def insert_rows(
 ) -> list[dict[str, Any]]:
     """One multi-row INSERT (a few, past the parameter cap) of `rows`, in order.
 
-    `columns` maps each column to its PostgreSQL cast ("" for none, e.g. "jsonb" for JSON
-    text). With `returning`, the returned rows come back in the order of `rows`.
+    `columns` maps each column to its PostgreSQL type or cast ("" for none, e.g. "jsonb" for
+    JSON text; with every type given, PostgreSQL gets one `unnest` statement). With
+    `returning`, the returned rows come back in the order of `rows`.
     """
     found: list[dict[str, Any]] = []
     names = ", ".join(columns)
-    casts = list(columns.values())
-    for chunk in chunks(rows, len(columns)):
-        sql = f"INSERT INTO {table} ({names}) VALUES {values_list(len(chunk), casts)} {on_conflict}"
-        values = [value for row in chunk for value in row]
+    for source, params in _sources(columns, rows):
+        sql = f"INSERT INTO {table} ({names}) {source} {on_conflict}"
         if returning is None:
-            await connection.execute_query(sql, values)
+            await connection.execute_query(sql, params)
         else:
             # execute_query_dict: Tortoise's asyncpg execute_query drops the rows of an INSERT.
-            found += await connection.execute_query_dict(f"{sql} RETURNING {returning}", values)
+            found += await connection.execute_query_dict(f"{sql} RETURNING {returning}", params)
     return found
 
 
@@ -250,13 +271,12 @@ async def update_rows(
     rows: list[list[object]],
 ) -> None:
     """Set each row's columns by its key, in one statement per chunk: `rows` hold the key first,
-    then the values of `columns` (column -> PostgreSQL cast, which the key's entry leads)."""
+    then the values of `columns` (column -> PostgreSQL type, which the key's entry leads)."""
     names = list(columns)
     assignments = ", ".join(f"{name} = v.{name}" for name in names[1:])
-    for chunk in chunks(rows, len(columns)):
-        values = values_list(len(chunk), list(columns.values()))
+    for source, params in _sources(columns, rows):
         sql = (
-            f"WITH v ({', '.join(names)}) AS (VALUES {values}) "
+            f"WITH v ({', '.join(names)}) AS ({source}) "
             f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{key} = v.{key}"
         )
-        await connection.execute_query(sql, [value for row in chunk for value in row])
+        await connection.execute_query(sql, params)

@@ -177,9 +177,12 @@ async def _load_scores(
         return
     rows = (
         await LeaderboardScore.filter(
+            # Every column of the unique (board, period, period_key, member_id) index: without
+            # the period, PostgreSQL scanned the whole board on every batch.
             board=POINTS_BOARD,
-            member_id__in=list(states),
+            period__in=sorted({period for period, _ in keys}),
             period_key__in=sorted({period_key for _, period_key in keys}),
+            member_id__in=list(states),
         )
         .using_db(connection)
         .values_list("member_id", "period", "period_key", "score")

@@ -49,19 +49,16 @@ async def _ledger(connection: BaseDBAsyncClient, changes: Changes) -> None:
     entries = changes.entries
     if not entries:
         return
-    columns = dict.fromkeys(
-        [
-            "member_id",
-            "amount",
-            "reason",
-            "description",
-            "balance_after",
-            "source_key",
-            "effective_at",
-            "created_at",
-        ],
-        "",
-    )
+    columns = {
+        "member_id": "varchar",
+        "amount": "bigint",
+        "reason": "varchar",
+        "description": "varchar",
+        "balance_after": "bigint",
+        "source_key": "varchar",
+        "effective_at": "timestamptz",
+        "created_at": "timestamptz",
+    }
     rows: list[list[object]] = [
         [
             e.member_id,
@@ -118,9 +115,15 @@ async def _events(connection: BaseDBAsyncClient, changes: Changes) -> None:
     events = changes.events
     if not events:
         return
-    columns = dict.fromkeys(
-        ["member_id", "kind", "occurred_at", "message", "points", "subject", "published"], ""
-    )
+    columns = {
+        "member_id": "varchar",
+        "kind": "varchar",
+        "occurred_at": "timestamptz",
+        "message": "varchar",
+        "points": "bigint",
+        "subject": "varchar",
+        "published": "boolean",
+    }
     rows: list[list[object]] = [
         [
             e.member_id,
@@ -144,7 +147,12 @@ async def _badges(connection: BaseDBAsyncClient, changes: Changes) -> None:
         [b.member_id, b.badge_id, raw_timestamp(b.earned_at), b.source] for b in changes.badges
     ]
     if rows:
-        columns = dict.fromkeys(["member_id", "badge_id", "earned_at", "source"], "")
+        columns = {
+            "member_id": "varchar",
+            "badge_id": "varchar",
+            "earned_at": "timestamptz",
+            "source": "varchar",
+        }
         await insert_rows(connection, "member_badge", columns, rows)
 
 
@@ -164,13 +172,13 @@ async def _participants(connection: BaseDBAsyncClient, changes: Changes) -> None
     if not rows:
         return
     columns = {
-        "challenge_id": "",
-        "member_id": "",
-        "enrolled_at": "",
-        "score": "",
+        "challenge_id": "varchar",
+        "member_id": "varchar",
+        "enrolled_at": "timestamptz",
+        "score": "integer",
         "progress": "jsonb",
-        "completed_at": "",
-        "created_at": "",
+        "completed_at": "timestamptz",
+        "created_at": "timestamptz",
     }
     conflict = (
         "ON CONFLICT (challenge_id, member_id) DO UPDATE SET "
@@ -203,6 +211,15 @@ async def _challenge_counters(connection: BaseDBAsyncClient, changes: Changes) -
 
 
 COUNTER_CASTS = ("varchar", "bigint", "bigint")
+STATS_COLUMNS = {
+    "member_id": "varchar",
+    "action_key": "varchar",
+    "interactions": "bigint",
+    "active_days": "integer",
+    "streak_run": "integer",
+    "streak_longest": "integer",
+    "last_active_on": "varchar",
+}
 
 
 async def _activity(connection: BaseDBAsyncClient, changes: Changes) -> None:
@@ -213,20 +230,12 @@ async def _activity(connection: BaseDBAsyncClient, changes: Changes) -> None:
         await insert_rows(
             connection,
             "activity_day",
-            dict.fromkeys(["member_id", "action_key", "day", "count"], ""),
+            {"member_id": "varchar", "action_key": "varchar", "day": "varchar", "count": "integer"},
             days,
             on_conflict="ON CONFLICT (member_id, action_key, day) "
             "DO UPDATE SET count = excluded.count",
         )
-    names = [
-        "member_id",
-        "action_key",
-        "interactions",
-        "active_days",
-        "streak_run",
-        "streak_longest",
-        "last_active_on",
-    ]
+    names = list(STATS_COLUMNS)
     stats: list[list[object]] = [
         [getattr(row, name) for name in names] for row in changes.stats.values()
     ]
@@ -235,7 +244,7 @@ async def _activity(connection: BaseDBAsyncClient, changes: Changes) -> None:
         await insert_rows(
             connection,
             "activity_stats",
-            dict.fromkeys(names, ""),
+            STATS_COLUMNS,
             stats,
             on_conflict=f"ON CONFLICT (member_id, action_key) DO UPDATE SET {updates}",
         )
@@ -257,9 +266,14 @@ async def _scores(connection: BaseDBAsyncClient, changes: Changes) -> None:
         await insert_rows(
             connection,
             "leaderboard_score",
-            dict.fromkeys(
-                ["board", "period", "period_key", "member_id", "score", "reached_at"], ""
-            ),
+            {
+                "board": "varchar",
+                "period": "varchar",
+                "period_key": "varchar",
+                "member_id": "varchar",
+                "score": "bigint",
+                "reached_at": "timestamptz",
+            },
             rows,
             on_conflict="ON CONFLICT (board, period, period_key, member_id) DO UPDATE SET "
             "score = excluded.score, reached_at = excluded.reached_at",
