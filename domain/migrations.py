@@ -7,6 +7,7 @@ same models with `plaudit migrations make NAME`, once per database.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from pathlib import Path
@@ -69,3 +70,36 @@ async def drift(settings: Settings) -> str | None:
         if not generated:
             return None
         return "\n".join(p.read_text() for p in (copy / APP).glob(f"*{generated}*"))
+
+
+def shipped(settings: Settings) -> frozenset[str]:
+    """The migration files shipped for this database's dialect (aerich records each by file
+    name in its `aerich` table once applied)."""
+    return _shipped(location_for(settings) / APP)
+
+
+@functools.lru_cache(maxsize=4)
+def _shipped(folder: Path) -> frozenset[str]:
+    return frozenset(path.name for path in folder.glob("*.py") if path.name[:1].isdigit())
+
+
+async def pending(settings: Settings) -> list[str]:
+    """The shipped migrations this database has not applied, oldest first: when any, the schema
+    is behind the code and `plaudit migrate` must run. A database aerich never touched has
+    them all pending. Raises when the database cannot be reached."""
+    from tortoise import connections
+    from tortoise.exceptions import OperationalError
+
+    try:
+        _, rows = await connections.get("default").execute_query(
+            "SELECT version FROM aerich WHERE app = $1"
+            if not settings.uses_sqlite
+            else "SELECT version FROM aerich WHERE app = ?",
+            [APP],
+        )
+    except OperationalError as exc:
+        if "aerich" not in str(exc):
+            raise
+        rows = []  # no aerich table: never migrated
+    applied = {row["version"] for row in rows}
+    return sorted(shipped(settings) - applied, key=lambda name: int(name.split("_", 1)[0]))

@@ -102,6 +102,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+# Rate limiting stays on, as in production, with limits above what one bench client sends from
+# one IP and one token: the bench pays the limiter's cost but is never refused.
+BENCH_RATE_LIMITS = {
+    f"PLAUDIT_RATE_LIMIT_{scope}_{kind}": "100000000/minute"
+    for scope in ("SUBJECT", "IP")
+    for kind in ("REQUESTS", "MUTATIONS")
+}
+
+
 @dataclass
 class Stack:
     """A temporary data dir, a port, a JWT secret, and the API and worker processes."""
@@ -135,6 +144,7 @@ class Stack:
                 "PLAUDIT_JWT_SECRET": self.secret,
                 "PLAUDIT_LOG_LEVEL": self.log_level,
             }
+            | BENCH_RATE_LIMITS
             | ({"PLAUDIT_WORKER_BATCH_SIZE": str(self.batch_size)} if self.batch_size else {})
         )
 
