@@ -10,6 +10,7 @@ finds nothing due (the EXPIRY debit consumed exactly the due lots).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from domain import ledger, tiers
@@ -74,9 +75,14 @@ async def expire_member(runtime: Runtime, member_id: str, now: datetime, days: i
 
 
 async def expire_points(
-    runtime: Runtime, now: datetime, *, settings: Settings | None = None
+    runtime: Runtime,
+    now: datetime,
+    *,
+    settings: Settings | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Expire every member's due points as of `now`; returns the number of members affected.
+    `progress(seen, candidates)` hears of each candidate (`plaudit jobs run`'s progress bar).
 
     `settings` defaults to the runtime's; expiry is off (nothing happens) when its
     `points_expire_days` is None.
@@ -85,7 +91,10 @@ async def expire_points(
     if days is None:
         return 0
     affected = 0
-    for member_id in await _candidates(now - timedelta(days=days)):
+    candidates = await _candidates(now - timedelta(days=days))
+    for seen, member_id in enumerate(candidates, start=1):
+        if progress is not None:
+            progress(seen, len(candidates))
         if await expire_member(runtime, member_id, now, days):
             affected += 1
     if affected:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -62,21 +63,29 @@ def current_board(board: str, period: BoardPeriod, now: datetime, tz: ZoneInfo) 
     return BoardKey(board, period, board_window(period, now, tz).key)
 
 
-async def rebuild(store: LeaderboardStore, now: datetime, tz: ZoneInfo) -> dict[str, int]:
-    """Recompute every board still kept in Redis exactly from the database."""
+async def rebuild(
+    store: LeaderboardStore,
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    """Recompute every board still kept in Redis exactly from the database. `progress(done,
+    total)` hears of each board considered (the CLI's progress bar)."""
     groups = (
         await LeaderboardScore.all()
         .distinct()
         .values_list("board", "period", "period_key", flat=False)
     )
     counts: dict[str, int] = {}
-    for board, period, period_key in groups:
+    for done, (board, period, period_key) in enumerate(groups, start=1):
         key = BoardKey(board, BoardPeriod(period), period_key)
         expiry = _expiry_of(key, tz)
-        if expiry is not None and expiry <= now:
-            continue
-        rows = await _scores_of(key)
-        counts[f"{board}:{period}:{period_key}"] = await store.replace(key, rows, expiry)
+        if expiry is None or expiry > now:
+            rows = await _scores_of(key)
+            counts[f"{board}:{period}:{period_key}"] = await store.replace(key, rows, expiry)
+        if progress is not None:
+            progress(done, len(groups))
     log.info("rebuilt %d leaderboards", len(counts))
     return counts
 

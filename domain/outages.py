@@ -86,6 +86,9 @@ class Outage:
         return self.since is not None
 
     def failed(self, exc: BaseException) -> None:
+        from domain import metrics  # every failed attempt counts, logged or not
+
+        metrics.observe_dependency_error(self.name)
         now = time.time()
         if self.since is not None and now - self.last_failure > self.QUIET_S:
             self.since = None

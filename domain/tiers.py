@@ -10,7 +10,7 @@ daily `reevaluate_due_tiers`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -206,10 +206,16 @@ async def _tier_changed(
     )
 
 
-async def reevaluate_due_tiers(runtime: Runtime, now: datetime | None = None) -> int:
+async def reevaluate_due_tiers(
+    runtime: Runtime,
+    now: datetime | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """The daily job: re-evaluate every member whose retention has passed or whose tier left the
     ladder. Each member in a transaction of their own, under their row lock. Returns how many
-    members were re-evaluated (whether or not their tier changed)."""
+    members were re-evaluated (whether or not their tier changed). `progress(seen, due)` hears
+    of each due member (`plaudit jobs run`'s progress bar)."""
     now = now or datetime.now(UTC)
     policy = TierPolicy.of(runtime.settings)
     ladder = await load_ladder()
@@ -221,7 +227,9 @@ async def reevaluate_due_tiers(runtime: Runtime, now: datetime | None = None) ->
         due = due | Q(tier_retain_until__isnull=True, tier_key__isnull=True)
     member_ids = await Member.filter(due).order_by("id").values_list("id", flat=True)
     done = 0
-    for member_id in member_ids:
+    for seen, member_id in enumerate(member_ids, start=1):
+        if progress is not None:
+            progress(seen, len(member_ids))
         async with transaction() as connection:
             member = await Member.select_for_update().using_db(connection).get(id=member_id)
             ladder = await load_ladder(connection)
@@ -264,7 +272,10 @@ async def upsert_tier(actor: str, definition: TierRule) -> Tier:
         archived=definition.archived,
     )
     async with transaction() as connection:
-        others = [rule_of(t) for t in await Tier.exclude(key=definition.key).using_db(connection)]
+        # Filtered here, not in SQL: a key longer than the column must reach validation (which
+        # names it) rather than fail the ORM's field check.
+        tiers = await Tier.all().using_db(connection)
+        others = [rule_of(t) for t in tiers if t.key != definition.key]
         reject_invalid(rules.validate_tier(definition, others))
         values = {
             "name": definition.name,

@@ -75,9 +75,20 @@ def test_badges_backfill_reports_progress_and_how_many_earned_it(tmp_path):
     result = plaudit("badges", "backfill", "regular", **env)
 
     assert result.returncode == 0, result.stderr
-    assert "4/4 members" in result.stderr
+    assert "backfill regular: 100%" in result.stderr and "4/4" in result.stderr  # tqdm's bar
     # The demo's members earned it as they went: nobody is owed it.
     assert result.stdout.strip() == "0 member(s) earned regular"
+
+
+def test_leaderboards_rebuild_reports_progress_and_every_board(tmp_path):
+    env = {"PLAUDIT_DATA_DIR": str(tmp_path), "PLAUDIT_JWT_SECRET": SECRET}
+    assert plaudit("demo", **env).returncode == 0
+
+    result = plaudit("leaderboards", "rebuild", **env)
+
+    assert result.returncode == 0, result.stderr
+    assert "rebuild: 100%" in result.stderr  # tqdm's bar, like every long command
+    assert result.stdout.splitlines()[-1].startswith("rebuilt ")
 
 
 def test_badges_backfill_of_an_unknown_badge_fails_with_a_message(tmp_path):

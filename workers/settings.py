@@ -18,29 +18,25 @@ from arq.worker import Worker, func
 from domain.queue import deserialize, serialize
 from domain.runtime import Runtime
 from workers import tasks
+from workers.schedule import scheduled_jobs
 
 FUNCTIONS = [func(tasks.drain_interactions, keep_result=0)]
 
 
 def cron_jobs(runtime: Runtime) -> list[CronJob]:
-    """The worker's cron jobs for this runtime's settings (none in burst mode; see below)."""
+    """The worker's cron jobs for this runtime's settings (none in burst mode; see below), from
+    the one table of scheduled jobs (`workers.schedule`), in the program's time zone."""
     namespace = runtime.settings.redis_namespace
-
-    def named(coroutine: Any, **when: Any) -> CronJob:
-        name = f"{namespace}:cron:{coroutine.__name__}"
-        return cron(coroutine, name=name, unique=True, **when)
-
-    jobs = [
-        # Every 10 seconds: cheap (an indexed query) and bounds how long an outage's backlog
-        # waits.
-        named(tasks.sweep_pending, second={0, 10, 20, 30, 40, 50}, run_at_startup=True),
-        # Daily, at night (UTC): tier downgrades once retention has run out.
-        named(tasks.reevaluate_tiers, hour={2}, minute={30}, second={0}),
+    return [
+        cron(
+            job.run,
+            name=f"{namespace}:cron:{job.name}",
+            unique=True,
+            run_at_startup=job.run_at_startup,
+            **job.when,
+        )
+        for job in scheduled_jobs(runtime.settings)
     ]
-    if runtime.settings.points_expire_days is not None:
-        # Daily, only when the program configures expiry (PLAUDIT_POINTS_EXPIRE_DAYS).
-        jobs.append(named(tasks.expire_points, hour={3}, minute={0}, second={0}))
-    return jobs
 
 
 def build_worker(runtime: Runtime, *, burst: bool = False, **overrides: Any) -> Worker:
@@ -61,6 +57,8 @@ def build_worker(runtime: Runtime, *, burst: bool = False, **overrides: Any) -> 
         "keep_result": 60,
         "poll_delay": 0.05,
         "handle_signals": False,
+        # Cron fields are read in the program's time zone, not the host's or UTC.
+        "timezone": runtime.settings.tz,
     }
     options.update(overrides)
     return Worker(**options)

@@ -75,13 +75,21 @@ async def _riding_out_outages(run: Callable[[], Awaitable[int]]) -> int:
     return done
 
 
+def _progress(ctx: dict[str, Any]) -> Callable[[int, int], None] | None:
+    """`plaudit jobs run` puts its progress bar's callback in the context; arq puts none."""
+    progress: Callable[[int, int], None] | None = ctx.get("progress")
+    return progress
+
+
 async def expire_points(ctx: dict[str, Any]) -> int:
     """Daily: expire unspent points (a no-op unless PLAUDIT_POINTS_EXPIRE_DAYS is set)."""
-    return await expiry.expire_points(_runtime(ctx), datetime.now(UTC))
+    return await expiry.expire_points(_runtime(ctx), datetime.now(UTC), progress=_progress(ctx))
 
 
 async def reevaluate_tiers(ctx: dict[str, Any]) -> int:
     """Daily: re-evaluate the members whose tier retention has run out."""
     from domain import tiers  # imported lazily: the tier service lives with the tiers feature
 
-    return int(await tiers.reevaluate_due_tiers(_runtime(ctx), datetime.now(UTC)))
+    return int(
+        await tiers.reevaluate_due_tiers(_runtime(ctx), datetime.now(UTC), progress=_progress(ctx))
+    )
