@@ -16,8 +16,14 @@ from gamification.periods import Period
 from gamification.tiers import TierRule
 
 ACTIONS = [
+    # Member-reportable, as in the README's examples: a member token can record it.
     ActionDefinition(
-        "review.posted", "Posted a review", 50, "A product review", [Limit(Period.DAY, 3)]
+        "review.posted",
+        "Posted a review",
+        50,
+        "A product review",
+        [Limit(Period.DAY, 3)],
+        member_reportable=True,
     ),
     ActionDefinition("survey.completed", "Completed a survey", 30, member_reportable=False),
     ActionDefinition(

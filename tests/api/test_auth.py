@@ -81,6 +81,7 @@ async def test_a_malformed_authorization_header_is_unauthenticated(client):
 async def test_a_member_token_on_an_admin_mutation_is_forbidden(gql):
     body = await gql(UPSERT_ACTION, {"input": action_input("a.b", 1)}, as_=("ada", "member"))
     assert codes(body) == ["FORBIDDEN"]
+    assert body["errors"][0]["message"] == "this needs an ADMIN token"  # "an", not "a"
 
 
 def _verifier(**env: str) -> tuple[Settings, TokenVerifier]:

@@ -1,0 +1,67 @@
+"""A new user's first steps work as the README tells them: its examples on the demo data, and a
+GraphiQL that opens on a Plaudit example saying where the token goes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from api.graphiql import EXAMPLE_QUERY
+from domain import demo
+from tests.conftest import member
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_graphql_block(containing: str) -> str:
+    """The README's ```graphql block that contains `containing`, as a reader would copy it."""
+    blocks = re.findall(r"```graphql\n(.*?)```", README.read_text(), flags=re.DOTALL)
+    [block] = [block for block in blocks if containing in block]
+    return block
+
+
+async def test_the_readme_member_example_records_on_the_demo_data(runtime, gql, drain):
+    await demo.load(runtime)
+    example = readme_graphql_block("recordInteraction(input: {action:")
+
+    body = await gql(example, as_=member("demo-ada"))
+
+    assert "errors" not in body, body
+    answer = body["data"]["recordInteraction"]
+    assert answer["errors"] == []
+    assert answer["interaction"]["status"] == "PENDING"
+    await drain()
+    replay = await gql(example, as_=member("demo-ada"))  # the same key: the first interaction
+    assert replay["data"]["recordInteraction"]["interaction"]["status"] == "AWARDED"
+    assert replay["data"]["recordInteraction"]["interaction"]["pointsAwarded"] > 0
+
+
+async def test_the_readme_progress_screen_answers_on_the_demo_data(runtime, gql):
+    await demo.load(runtime)
+    example = readme_graphql_block("me {\n    points { balance }")
+
+    body = await gql(example, as_=member("demo-ada"))
+
+    assert "errors" not in body, body
+    assert body["data"]["me"]["badges"]
+    assert [c["challenge"]["key"] for c in body["data"]["me"]["challenges"]] == ["review.week"]
+
+
+async def test_graphiql_opens_on_the_progress_query_and_says_where_the_token_goes(
+    client, runtime, gql
+):
+    page = await client.get("/graphql", headers={"accept": "text/html"})
+
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"]
+    assert "defaultQuery:" in page.text
+    assert "query Progress" in page.text
+    assert "Authorization" in page.text and "Bearer" in page.text
+    # The example is the README's progress screen, and it runs as it stands.
+    await demo.load(runtime)
+    body = await gql(EXAMPLE_QUERY, as_=member("demo-ada"))
+    assert "errors" not in body, body
+    assert (
+        readme_graphql_block("me {\n    points { balance }").strip().removeprefix("query {").strip()
+        in EXAMPLE_QUERY
+    )
