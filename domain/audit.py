@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
+from domain import keyset
 from domain.models import AuditRecord
 
 ModelT = TypeVar("ModelT", bound=Model)
@@ -33,11 +34,8 @@ async def record(
 
 
 async def history(first: int, before_id: int | None) -> list[AuditRecord]:
-    """Newest first, keyset-paginated by id; fetches one extra to tell whether more follow."""
-    query = AuditRecord.all()
-    if before_id is not None:
-        query = query.filter(id__lt=before_id)
-    return await query.order_by("-id").limit(first + 1)
+    """Newest first, keyset-paginated by id (`domain.keyset.history`)."""
+    return await keyset.history(AuditRecord.all(), first, before_id)
 
 
 async def upsert_by_key(

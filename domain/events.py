@@ -17,6 +17,7 @@ from typing import Any
 from redis.asyncio import Redis
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from domain import keyset
 from domain.db import after_commit_batch
 from domain.models import MemberEvent
 
@@ -118,8 +119,5 @@ async def publish_pending(redis: Redis, older_than: timedelta, batch: int = 1000
 
 
 async def history(member_id: str, first: int, before_id: int | None) -> list[MemberEvent]:
-    """Newest first, keyset-paginated by id; fetches one extra to tell whether more follow."""
-    query = MemberEvent.filter(member_id=member_id)
-    if before_id is not None:
-        query = query.filter(id__lt=before_id)
-    return await query.order_by("-id").limit(first + 1)
+    """Newest first, keyset-paginated by id (`domain.keyset.history`)."""
+    return await keyset.history(MemberEvent.filter(member_id=member_id), first, before_id)

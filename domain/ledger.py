@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain import definitions, tiers
-from domain.errors import DomainError
+from domain import definitions, keyset, tiers
+from domain.errors import DomainError, ErrorCode
 from domain.leaderboards import ScoreUpdate
 from domain.members import could_exist
 from domain.models import LedgerEntry, LedgerReason, Member
@@ -30,10 +30,10 @@ class Posting:
 async def lock_member(connection: BaseDBAsyncClient, member_id: str) -> Member:
     """Load the member and lock their row until commit (SQLite: the transaction holds the lock)."""
     if not could_exist(member_id):
-        raise DomainError("NOT_FOUND", f"no member {member_id[:100]!r}")
+        raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_id[:100]!r}")
     member = await Member.select_for_update().using_db(connection).get_or_none(id=member_id)
     if member is None:
-        raise DomainError("NOT_FOUND", f"no member {member_id!r}")
+        raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_id!r}")
     return member
 
 
@@ -83,8 +83,5 @@ def message(amount: int, description: str) -> str:
 
 
 async def history(member_id: str, first: int, before_id: int | None) -> list[LedgerEntry]:
-    """Newest first, keyset-paginated by id; fetches one extra to tell whether more follow."""
-    query = LedgerEntry.filter(member_id=member_id)
-    if before_id is not None:
-        query = query.filter(id__lt=before_id)
-    return await query.order_by("-id").limit(first + 1)
+    """Newest first, keyset-paginated by id (`domain.keyset.history`)."""
+    return await keyset.history(LedgerEntry.filter(member_id=member_id), first, before_id)

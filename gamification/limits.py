@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from gamification.periods import Period
+from gamification.reasons import InteractionReason
 
 
 class Outcome(StrEnum):
@@ -38,8 +39,11 @@ class Decision:
 
 
 AWARD = Decision(Outcome.AWARDED)
-LIMIT_REACHED = Decision(Outcome.CAPPED, "LIMIT_REACHED")
-COOLDOWN = Decision(Outcome.CAPPED, "COOLDOWN")
+LIMIT_REACHED = Decision(Outcome.CAPPED, InteractionReason.LIMIT_REACHED)
+# Final at once, at recording or in the worker: the action is not (or no longer) defined.
+UNKNOWN_ACTION = Decision(Outcome.REJECTED, InteractionReason.UNKNOWN_ACTION)
+INACTIVE_ACTION = Decision(Outcome.REJECTED, InteractionReason.INACTIVE_ACTION)
+COOLDOWN = Decision(Outcome.CAPPED, InteractionReason.COOLDOWN)
 
 
 def check_limits(limits: Sequence[Limit], awarded_in_period: Mapping[Period, int]) -> Decision:

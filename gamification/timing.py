@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from gamification.limits import Decision, Outcome
+from gamification.reasons import InteractionReason
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
-FUTURE_TIMESTAMP = Decision(Outcome.REJECTED, "FUTURE_TIMESTAMP")
-BACKDATED = Decision(Outcome.REJECTED, "BACKDATED")
+FUTURE_TIMESTAMP = Decision(Outcome.REJECTED, InteractionReason.FUTURE_TIMESTAMP)
+BACKDATED = Decision(Outcome.REJECTED, InteractionReason.BACKDATED)
 
 
 def check_timing(

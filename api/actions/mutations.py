@@ -6,8 +6,8 @@ from api.actions.types import Action, LimitPeriod
 from api.auth import Role
 from api.context import Info
 from api.errors import UserError
+from api.mutation_errors import UserErrors
 from domain import actions
-from domain.errors import DomainError
 from gamification.limits import Limit
 from gamification.schedules import Schedule, Step
 
@@ -55,7 +55,8 @@ class ActionPayload:
 @strawberry.type
 class ActionMutations:
     @strawberry.mutation(
-        description="ADMIN token. Creates the action or replaces its definition; history is kept."
+        extensions=[UserErrors()],
+        description="ADMIN token. Creates the action or replaces its definition; history is kept.",
     )
     async def upsert_action(self, info: Info, input: UpsertActionInput) -> ActionPayload:
         viewer = info.context.require(Role.ADMIN)
@@ -70,10 +71,7 @@ class ActionMutations:
             active=True if input.active is None else input.active,
             schedule=_schedule(input.schedule),
         )
-        try:
-            action = await actions.upsert_action(viewer.subject, definition)
-        except DomainError as error:
-            return ActionPayload(errors=[UserError.from_domain(error)])
+        action = await actions.upsert_action(viewer.subject, definition)
         return ActionPayload(action=Action.from_model(action))
 
 

@@ -5,7 +5,6 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from api.pagination import PageInfo
 from domain.models import AuditRecord as AuditRecordModel
 
 
@@ -30,15 +29,3 @@ class AuditRecord:
             after=record.after,
             created_at=record.created_at,
         )
-
-
-@strawberry.type
-class AuditRecordEdge:
-    cursor: str
-    node: AuditRecord
-
-
-@strawberry.type
-class AuditRecordConnection:
-    edges: list[AuditRecordEdge]
-    page_info: PageInfo

@@ -7,8 +7,9 @@ from api.badges.types import Badge
 from api.context import Info
 from api.errors import UserError
 from api.goals.types import GoalInput, goals_from_input
+from api.mutation_errors import UserErrors
 from domain import badges, members
-from domain.errors import DomainError, not_found
+from domain.errors import not_found
 from gamification.badges import BadgeDefinition
 
 
@@ -32,8 +33,9 @@ class BadgePayload:
 @strawberry.type
 class BadgeMutations:
     @strawberry.mutation(
+        extensions=[UserErrors()],
         description="ADMIN token. Changing a badge's goals never takes it away from anybody; "
-        "members who meet the new goals earn it at their next evaluation."
+        "members who meet the new goals earn it at their next evaluation.",
     )
     async def upsert_badge(self, info: Info, input: UpsertBadgeInput) -> BadgePayload:
         viewer = info.context.require(Role.ADMIN)
@@ -46,26 +48,21 @@ class BadgeMutations:
             goals=goals_from_input(input.goals),
             reward_points=input.reward_points or 0,
         )
-        try:
-            badge = await badges.upsert_badge(viewer.subject, definition)
-        except DomainError as error:
-            return BadgePayload(errors=[UserError.from_domain(error)])
+        badge = await badges.upsert_badge(viewer.subject, definition)
         return BadgePayload(badge=Badge.from_model(badge))
 
     @strawberry.mutation(
-        description="ADMIN token. Awards a badge by hand (idempotent: a badge is earned once)."
+        extensions=[UserErrors()],
+        description="ADMIN token. Awards a badge by hand (idempotent: a badge is earned once).",
     )
     async def award_badge(
         self, info: Info, member_id: strawberry.ID, badge_key: str
     ) -> BadgePayload:
         viewer = info.context.require(Role.ADMIN)
-        try:
-            # Only existing members: an admin's typo must not enrol a phantom member.
-            if await members.get_member(str(member_id)) is None:
-                raise not_found(f"no member {str(member_id)[:100]!r}", "memberId")
-            badge = await badges.award_badge(
-                info.context.runtime, viewer.subject, str(member_id), badge_key
-            )
-        except DomainError as error:
-            return BadgePayload(errors=[UserError.from_domain(error)])
+        # Only existing members: an admin's typo must not enrol a phantom member.
+        if await members.get_member(str(member_id)) is None:
+            raise not_found(f"no member {str(member_id)[:100]!r}", "memberId")
+        badge = await badges.award_badge(
+            info.context.runtime, viewer.subject, str(member_id), badge_key
+        )
         return BadgePayload(badge=Badge.from_model(badge))

@@ -9,8 +9,9 @@ from api.challenges.types import Challenge, ChallengeProgress
 from api.context import Info
 from api.errors import UserError
 from api.goals.types import GoalInput, goals_from_input
+from api.mutation_errors import UserErrors
 from domain import challenges
-from domain.errors import DomainError, invalid_input
+from domain.errors import ErrorCode, invalid_input
 from domain.progress import participation_of
 from gamification.challenges import ChallengeDefinition, Window
 
@@ -59,48 +60,44 @@ def _utc(moment: datetime, name: str) -> datetime:
 @strawberry.type
 class ChallengeMutations:
     @strawberry.mutation(
+        extensions=[UserErrors()],
         description="ADMIN token. Goals of a challenge that has started may not be changed "
-        "(INVALID_INPUT)."
+        "(INVALID_INPUT).",
     )
     async def upsert_challenge(self, info: Info, input: UpsertChallengeInput) -> ChallengePayload:
         viewer = info.context.require(Role.ADMIN)
-        try:
-            definition = ChallengeDefinition(
-                key=input.key,
-                name=input.name,
-                window=Window(_utc(input.starts_at, "startsAt"), _utc(input.ends_at, "endsAt")),
-                goals=goals_from_input(input.goals),
-                reward_points=input.reward_points or 0,
-                max_participants=input.max_participants,
-            )
-            challenge = await challenges.upsert_challenge(
-                viewer.subject,
-                definition,
-                description=input.description or "",
-                reward_badge_key=input.reward_badge_key or None,
-                requires_enrollment=bool(input.requires_enrollment),
-                archived=bool(input.archived),
-            )
-        except DomainError as error:
-            return ChallengePayload(errors=[UserError.from_domain(error)])
+        definition = ChallengeDefinition(
+            key=input.key,
+            name=input.name,
+            window=Window(_utc(input.starts_at, "startsAt"), _utc(input.ends_at, "endsAt")),
+            goals=goals_from_input(input.goals),
+            reward_points=input.reward_points or 0,
+            max_participants=input.max_participants,
+        )
+        challenge = await challenges.upsert_challenge(
+            viewer.subject,
+            definition,
+            description=input.description or "",
+            reward_badge_key=input.reward_badge_key or None,
+            requires_enrollment=bool(input.requires_enrollment),
+            archived=bool(input.archived),
+        )
         return ChallengePayload(challenge=Challenge.from_model(challenge))
 
     @strawberry.mutation(
+        extensions=[UserErrors()],
         description="MEMBER token. Open while the challenge is SCHEDULED or ACTIVE; within "
-        "`maxParticipants` even under concurrent enrolments."
+        "`maxParticipants` even under concurrent enrolments.",
     )
     async def enroll_in_challenge(self, info: Info, challenge_key: str) -> EnrollPayload:
         viewer = info.context.require(Role.MEMBER)
-        try:
-            enrollment = await challenges.enroll(viewer.subject, challenge_key)
-        except DomainError as error:
-            return EnrollPayload(errors=[UserError.from_domain(error)])
+        enrollment = await challenges.enroll(viewer.subject, challenge_key)
         progress = ChallengeProgress.from_participation(
             participation_of(enrollment.challenge, enrollment.participant)
         )
         if enrollment.already:
             already = UserError(
-                code="ALREADY_ENROLLED",
+                code=ErrorCode.ALREADY_ENROLLED,
                 message="you are already enrolled in this challenge",
                 field=["challengeKey"],
             )

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from api.events.types import MemberEvent, MemberEventConnection, MemberEventEdge
-from api.pagination import clamp_first, decode_id_cursor, id_keyset_page
+from api.events.types import MemberEvent
+from api.pagination import Connection, id_keyset_connection
 from domain import events
+from domain.models import MemberEvent as MemberEventModel
 
 
 async def member_events(
     member_id: str, first: int | None, after: str | None
-) -> MemberEventConnection:
-    size = clamp_first(first, 20)
-    before_id = decode_id_cursor("event", after)
-    found = await events.history(member_id, size, before_id)
-    edges, page_info = id_keyset_page(
-        "event",
-        found,
-        size,
-        after,
-        lambda cursor, e: MemberEventEdge(cursor=cursor, node=MemberEvent.from_model(e)),
-    )
-    return MemberEventConnection(edges=edges, page_info=page_info)
+) -> Connection[MemberEvent]:
+    async def fetch(size: int, before_id: int | None) -> list[MemberEventModel]:
+        return await events.history(member_id, size, before_id)
+
+    return await id_keyset_connection("event", first, after, fetch, MemberEvent.from_model)

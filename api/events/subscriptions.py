@@ -10,6 +10,7 @@ from api.errors import ClientError
 from api.events.hub import EventHub
 from api.events.types import MemberEvent
 from domain import members
+from domain.errors import ErrorCode
 
 
 @strawberry.type
@@ -22,7 +23,7 @@ class EventSubscriptions:
         viewer = info.context.require(Role.MEMBER)
         hub = info.context.hub
         if hub is None:
-            raise ClientError("UNAVAILABLE", "live events are not available on this server")
+            raise ClientError(ErrorCode.UNAVAILABLE, "live events are not available on this server")
         await members.enrol(viewer.subject)
         return _stream(hub, viewer.subject)
 

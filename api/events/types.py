@@ -5,7 +5,6 @@ from typing import Any
 
 import strawberry
 
-from api.pagination import PageInfo
 from domain.events import EventKind
 from domain.models import MemberEvent as MemberEventModel
 
@@ -47,15 +46,3 @@ class MemberEvent:
             points=payload.get("points"),
             subject=payload.get("subject"),
         )
-
-
-@strawberry.type
-class MemberEventEdge:
-    cursor: str
-    node: MemberEvent
-
-
-@strawberry.type
-class MemberEventConnection:
-    edges: list[MemberEventEdge]
-    page_info: PageInfo

@@ -9,8 +9,9 @@ from api.auth import Role
 from api.context import Info
 from api.errors import UserError
 from api.interactions.types import Interaction
+from api.mutation_errors import UserErrors
 from domain import ingest, interactions
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 
 
 @strawberry.input
@@ -60,51 +61,47 @@ class RecordInteractionsPayload:
 @strawberry.type
 class InteractionMutations:
     @strawberry.mutation(
+        extensions=[UserErrors()],
         description="MEMBER (memberReportable actions only) or SERVICE token. Returns at once "
-        "with status PENDING or the final status; a worker awards the points."
+        "with status PENDING or the final status; a worker awards the points.",
     )
     async def record_interaction(
         self, info: Info, input: RecordInteractionInput
     ) -> RecordInteractionPayload:
         viewer = info.context.require(Role.MEMBER, Role.SERVICE)
-        try:
-            member_id = _member_for(viewer.role, viewer.subject, input.member_id)
-            interaction = await interactions.record_interaction(
-                info.context.runtime,
-                interactions.Recording(
-                    member_id=member_id,
-                    action_key=input.action,
-                    idempotency_key=input.idempotency_key,
-                    occurred_at=input.occurred_at,
-                    properties=input.properties,
-                    trusted=viewer.role is Role.SERVICE,
-                ),
-            )
-        except DomainError as error:
-            return RecordInteractionPayload(errors=[UserError.from_domain(error)])
+        member_id = _member_for(viewer.role, viewer.subject, input.member_id)
+        interaction = await interactions.record_interaction(
+            info.context.runtime,
+            interactions.Recording(
+                member_id=member_id,
+                action_key=input.action,
+                idempotency_key=input.idempotency_key,
+                occurred_at=input.occurred_at,
+                properties=input.properties,
+                trusted=viewer.role is Role.SERVICE,
+            ),
+        )
         return RecordInteractionPayload(interaction=Interaction.from_model(interaction))
 
     @strawberry.mutation(
+        extensions=[UserErrors()],
         description="SERVICE token. Up to 1,000 interactions in one call (imports, offline "
         "batches, partner feeds), each naming its memberId. Each item has exactly the semantics "
         "of recordInteraction (idempotency per member, timestamps, limits decided by the "
-        "worker) and succeeds or fails on its own."
+        "worker) and succeeds or fails on its own.",
     )
     async def record_interactions(
         self, info: Info, inputs: list[RecordInteractionInput]
     ) -> RecordInteractionsPayload:
         info.context.require(Role.SERVICE)
-        try:
-            ingest.check_count(len(inputs))
-        except DomainError as error:
-            return RecordInteractionsPayload(errors=[UserError.from_domain(error)])
+        ingest.check_count(len(inputs))
         refused: dict[int, DomainError] = {}
         recorded: list[int] = []  # the indexes sent to the domain, in order
         recordings = []
         for index, item in enumerate(inputs):
             if item.member_id is None:
                 refused[index] = DomainError(
-                    "INVALID_INPUT", "memberId is required", ("input", "memberId")
+                    ErrorCode.INVALID_INPUT, "memberId is required", ("input", "memberId")
                 )
                 continue
             recorded.append(index)
@@ -118,10 +115,7 @@ class InteractionMutations:
                     trusted=True,
                 )
             )
-        try:
-            outcomes = await ingest.record_interactions(info.context.runtime, recordings)
-        except DomainError as error:
-            return RecordInteractionsPayload(errors=[UserError.from_domain(error)])
+        outcomes = await ingest.record_interactions(info.context.runtime, recordings)
         stored: dict[int, ingest.ItemResult] = dict(zip(recorded, outcomes, strict=True))
         results = []
         for index in range(len(inputs)):
@@ -152,13 +146,15 @@ def _member_for(role: Role, subject: str, requested: strawberry.ID | None) -> st
     if role is Role.MEMBER:
         if requested is not None and str(requested) != subject:
             raise DomainError(
-                "FORBIDDEN",
+                ErrorCode.FORBIDDEN,
                 "a member may record interactions only for themselves",
                 ("input", "memberId"),
             )
         return subject
     if requested is None:
         raise DomainError(
-            "INVALID_INPUT", "memberId is required with a SERVICE token", ("input", "memberId")
+            ErrorCode.INVALID_INPUT,
+            "memberId is required with a SERVICE token",
+            ("input", "memberId"),
         )
     return str(requested)

@@ -6,8 +6,8 @@ from api.auth import Role
 from api.context import Info
 from api.errors import UserError
 from api.members.types import Member
+from api.mutation_errors import UserErrors
 from domain import members
-from domain.errors import DomainError
 
 
 @strawberry.input
@@ -24,13 +24,8 @@ class UpdateProfilePayload:
 
 @strawberry.type
 class MemberMutations:
-    @strawberry.mutation(description="MEMBER token, own profile.")
+    @strawberry.mutation(extensions=[UserErrors()], description="MEMBER token, own profile.")
     async def update_profile(self, info: Info, input: UpdateProfileInput) -> UpdateProfilePayload:
         viewer = info.context.require(Role.MEMBER)
-        try:
-            member = await members.update_profile(
-                viewer.subject, input.display_name, input.avatar_url
-            )
-        except DomainError as error:
-            return UpdateProfilePayload(errors=[UserError.from_domain(error)])
+        member = await members.update_profile(viewer.subject, input.display_name, input.avatar_url)
         return UpdateProfilePayload(member=Member.from_model(member))

@@ -6,8 +6,8 @@ from api.auth import Role
 from api.context import Info
 from api.errors import UserError
 from api.members.types import LedgerEntry
+from api.mutation_errors import UserErrors
 from domain import adjustments
-from domain.errors import DomainError
 
 
 @strawberry.input
@@ -31,22 +31,20 @@ class AdjustPointsPayload:
 @strawberry.type
 class PointsMutations:
     @strawberry.mutation(
+        extensions=[UserErrors()],
         description=(
             "ADMIN token. Recorded in the ledger as ADJUSTMENT with the admin's subject and reason"
             " in the audit log."
-        )
+        ),
     )
     async def adjust_points(self, info: Info, input: AdjustPointsInput) -> AdjustPointsPayload:
         viewer = info.context.require(Role.ADMIN)
-        try:
-            entry = await adjustments.adjust_points(
-                info.context.runtime,
-                viewer.subject,
-                str(input.member_id),
-                input.amount,
-                input.reason,
-                input.idempotency_key,
-            )
-        except DomainError as error:
-            return AdjustPointsPayload(errors=[UserError.from_domain(error)])
+        entry = await adjustments.adjust_points(
+            info.context.runtime,
+            viewer.subject,
+            str(input.member_id),
+            input.amount,
+            input.reason,
+            input.idempotency_key,
+        )
         return AdjustPointsPayload(entry=LedgerEntry.from_model(entry))

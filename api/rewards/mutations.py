@@ -5,9 +5,10 @@ import strawberry
 from api.auth import Role
 from api.context import Info
 from api.errors import UserError
+from api.mutation_errors import UserErrors
 from api.rewards.types import Redemption, Reward
 from domain import rewards
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.members import enrol
 
 
@@ -62,7 +63,7 @@ class CancelRedemptionPayload:
 
 @strawberry.type
 class RewardMutations:
-    @strawberry.mutation(description="ADMIN token.")
+    @strawberry.mutation(extensions=[UserErrors()], description="ADMIN token.")
     async def upsert_reward(self, info: Info, input: UpsertRewardInput) -> RewardPayload:
         viewer = info.context.require(Role.ADMIN)
         definition = rewards.RewardDefinition(
@@ -75,30 +76,26 @@ class RewardMutations:
             required_tier=input.required_tier,
             active=True if input.active is None else input.active,
         )
-        try:
-            reward = await rewards.upsert_reward(viewer.subject, definition)
-        except DomainError as error:
-            return RewardPayload(errors=[UserError.from_domain(error)])
+        reward = await rewards.upsert_reward(viewer.subject, definition)
         return RewardPayload(reward=Reward.from_model(reward))
 
     @strawberry.mutation(
+        extensions=[UserErrors()],
         description="MEMBER token. Atomic: two concurrent redemptions can never spend more than "
-        "the balance or the stock."
+        "the balance or the stock.",
     )
     async def redeem_reward(self, info: Info, input: RedeemRewardInput) -> RedeemRewardPayload:
         viewer = info.context.require(Role.MEMBER)
         await enrol(viewer.subject)
-        try:
-            redemption = await rewards.redeem(
-                info.context.runtime, viewer.subject, input.reward_key, input.idempotency_key
-            )
-        except DomainError as error:
-            return RedeemRewardPayload(errors=[UserError.from_domain(error)])
+        redemption = await rewards.redeem(
+            info.context.runtime, viewer.subject, input.reward_key, input.idempotency_key
+        )
         return RedeemRewardPayload(redemption=Redemption.from_model(redemption))
 
     @strawberry.mutation(
+        extensions=[UserErrors()],
         description="ADMIN token. Refunds the points (a REVERSAL ledger entry) and restores the "
-        "stock. Once only: a second cancel returns ALREADY_CANCELLED with the redemption as is."
+        "stock. Once only: a second cancel returns ALREADY_CANCELLED with the redemption as is.",
     )
     async def cancel_redemption(
         self, info: Info, input: CancelRedemptionInput
@@ -109,10 +106,11 @@ class RewardMutations:
                 info.context.runtime, viewer.subject, str(input.redemption_id), input.reason
             )
         except DomainError as error:
-            current = None
-            if error.code == "ALREADY_CANCELLED":
-                found = await rewards.get_redemption(str(input.redemption_id))
-                current = Redemption.from_model(found) if found else None
+            if error.code is not ErrorCode.ALREADY_CANCELLED:
+                raise  # answered by UserErrors, like every other mutation's
+            # Unlike the others, this refusal still shows what it refused.
+            found = await rewards.get_redemption(str(input.redemption_id))
+            current = Redemption.from_model(found) if found else None
             return CancelRedemptionPayload(
                 redemption=current, errors=[UserError.from_domain(error)]
             )

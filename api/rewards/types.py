@@ -5,7 +5,6 @@ from datetime import datetime
 import strawberry
 
 from api.context import Info
-from api.pagination import PageInfo
 from domain.models import Redemption as RedemptionModel
 from domain.models import RedemptionStatus as RedemptionStatusEnum
 from domain.models import Reward as RewardModel
@@ -66,15 +65,3 @@ class Redemption:
         reward = await info.context.rewards.by_key.load(self._model.reward_id)
         assert reward is not None  # the foreign key holds
         return Reward.from_model(reward)
-
-
-@strawberry.type
-class RedemptionEdge:
-    cursor: str
-    node: Redemption
-
-
-@strawberry.type
-class RedemptionConnection:
-    edges: list[RedemptionEdge]
-    page_info: PageInfo

@@ -5,9 +5,9 @@ import strawberry
 from api.auth import Role
 from api.context import Info
 from api.errors import UserError
+from api.mutation_errors import UserErrors
 from api.tiers.types import Tier
 from domain import tiers
-from domain.errors import DomainError
 from gamification.tiers import TierRule
 
 
@@ -33,7 +33,7 @@ class TierPayload:
 
 @strawberry.type
 class TierMutations:
-    @strawberry.mutation(description="ADMIN token.")
+    @strawberry.mutation(extensions=[UserErrors()], description="ADMIN token.")
     async def upsert_tier(self, info: Info, input: UpsertTierInput) -> TierPayload:
         viewer = info.context.require(Role.ADMIN)
         rule = TierRule(
@@ -44,8 +44,5 @@ class TierMutations:
             benefits=tuple(input.benefits or ()),
             archived=bool(input.archived),
         )
-        try:
-            tier = await tiers.upsert_tier(viewer.subject, rule)
-        except DomainError as error:
-            return TierPayload(errors=[UserError.from_domain(error)])
+        tier = await tiers.upsert_tier(viewer.subject, rule)
         return TierPayload(tier=Tier.from_rule(tiers.rule_of(tier)))
