@@ -22,6 +22,8 @@ from gamification.periods import Period, Window, period_window
 
 POINTS_BOARD = "points"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# A cursor's score has at most this many digits (a 32-bit score and a tie-break time fit in 26).
+MAX_CURSOR_DIGITS = 40
 _TIME_SPAN_US = 10**16  # microseconds since the epoch fit in 16 digits until the year 2286
 
 
@@ -146,6 +148,10 @@ def decode_cursor(cursor: str) -> tuple[int, str] | None:
         padded = cursor + "=" * (-len(cursor) % 4)
         score, element = base64.urlsafe_b64decode(padded).decode().split("|", 1)
         member_of(element)
+        # ASCII digits only: int() also reads "٣", " 3" and "1_0", which no cursor of ours has.
+        digits = score.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > MAX_CURSOR_DIGITS:
+            return None
         return int(score), element
     except (ValueError, IndexError, UnicodeDecodeError):
         return None

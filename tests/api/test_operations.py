@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+from tortoise import connections
+
 from api.schema import MAX_ALIASES, build_schema
 from domain import outages
 from domain.leaderboard_store import LeaderboardStore, invalidate_read_caches
@@ -23,7 +25,36 @@ async def test_healthz_answers_while_the_process_is_up(client):
 async def test_readyz_reports_database_and_redis(client):
     response = await client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "checks": {"database": "ok", "redis": "ok"}}
+    assert response.json() == {
+        "status": "ready",
+        "checks": {"database": "ok", "redis": "ok", "schema": "ok"},
+    }
+
+
+async def test_readyz_is_503_and_says_run_migrate_when_the_schema_is_behind_the_code(
+    client, settings
+):
+    """The database forgets its latest migration: the schema is one version behind the code."""
+    connection = connections.get("default")
+    _, rows = await connection.execute_query("SELECT id, version, app, content FROM aerich")
+    latest = max(rows, key=lambda row: int(row["version"].split("_", 1)[0]))
+    await connection.execute_query(f"DELETE FROM aerich WHERE id = {int(latest['id'])}")
+    try:
+        response = await client.get("/readyz")
+    finally:
+        await connection.execute_query(
+            "INSERT INTO aerich (id, version, app, content) VALUES ("
+            + ", ".join(["$1", "$2", "$3", "$4"] if not settings.uses_sqlite else ["?"] * 4)
+            + ")",
+            [latest["id"], latest["version"], latest["app"], latest["content"]],
+        )
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["checks"] == {"database": "ok", "redis": "ok", "schema": "failed"}
+    assert "run `plaudit migrate`" in body["message"]
+    assert body["pending_migrations"] == [latest["version"]]
+    assert (await client.get("/readyz")).status_code == 200  # the record restored: ready
 
 
 async def test_readyz_is_503_and_names_redis_when_it_is_unreachable(client, runtime, spare_redis):
@@ -37,7 +68,7 @@ async def test_readyz_is_503_and_names_redis_when_it_is_unreachable(client, runt
     assert response.status_code == 503
     assert response.json() == {
         "status": "unavailable",
-        "checks": {"database": "ok", "redis": "failed"},
+        "checks": {"database": "ok", "redis": "failed", "schema": "ok"},
     }
 
 
@@ -162,3 +193,13 @@ async def test_validation_results_are_cached_across_requests(gql):
     after = cache.cache_info()  # type: ignore[attr-defined]
     assert after.hits - before.hits == 3
     assert after.misses == before.misses
+
+
+async def test_a_fan_out_of_fragments_is_counted_once_per_fragment_not_spread_by_spread(gql):
+    # Each fragment spreads the next twice: 2**40 aliased fields once expanded. Walked spread
+    # by spread (as Strawberry's own alias limiter did) this takes days; counted once per
+    # fragment it is refused at once, with the exact count.
+    fragments = " ".join(f"fragment F{n} on Query {{ ...F{n + 1} ...F{n + 1} }}" for n in range(40))
+    document = f"{{ ...F0 }} {fragments} fragment F40 on Query {{ a: __typename }}"
+    body = await gql(document)
+    assert f"{2**40} aliases found" in body["errors"][0]["message"]
