@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain import audit
-from domain.db import transaction
+from domain.db import find_by_key, transaction
 from domain.errors import reject_invalid
 from domain.models import Action
 from gamification.actions import validate_action
@@ -107,4 +107,4 @@ async def list_actions(include_inactive: bool) -> list[Action]:
 
 
 async def get_action(key: str) -> Action | None:
-    return await Action.get_or_none(key=key)
+    return await find_by_key(Action, key)

@@ -2,7 +2,9 @@
 
 Positive amounts credit and negative ones debit; a debit may not take the balance below zero.
 The idempotency key is per member: the ledger entry's `source_key` is derived from it, so a
-repeat finds the first entry and returns it without posting (or auditing) anything more.
+repeat finds the first entry and returns it without posting (or auditing) anything more; a
+repeat with another amount or reason is IDEMPOTENCY_KEY_REUSED and changes nothing. A credit
+that would take the balance or lifetime total past GraphQL's Int is POINTS_OVERFLOW.
 
 Only members who already exist can be adjusted (NOT_FOUND otherwise): an admin typo must not
 enrol a phantom member. Positive adjustments count as earned points (lifetime and leaderboards),
@@ -16,11 +18,12 @@ from datetime import UTC, datetime
 
 from domain import audit, ledger
 from domain.db import transaction
-from domain.errors import invalid_input
+from domain.errors import DomainError, ErrorCode, idempotency_key_reused, invalid_input
 from domain.members import check_member_id
 from domain.models import LedgerEntry, LedgerReason
 from domain.pipeline import Session
 from domain.runtime import Runtime
+from gamification.points import credit_overflow, totals_overflow
 
 MAX_REASON = 500
 MAX_IDEMPOTENCY_KEY = 128
@@ -69,7 +72,14 @@ async def adjust_points(
         member = await ledger.lock_member(connection, member_id)
         existing = await LedgerEntry.filter(source_key=source).using_db(connection).first()
         if existing is not None:
+            if (existing.amount, existing.description) != (amount, text):
+                raise idempotency_key_reused("adjustment", "a different amount or reason")
             return existing
+        overflow = credit_overflow(
+            member.balance, member.lifetime, amount, LedgerReason.ADJUSTMENT.value
+        )
+        if overflow is not None:
+            raise DomainError(ErrorCode.POINTS_OVERFLOW, overflow, ("input", "amount"))
         before = member.balance
         # Through the award chain: a credit counts toward POINTS_EARNED badges and challenges.
         session = await Session.for_member(connection, runtime, member, now)
@@ -77,6 +87,11 @@ async def adjust_points(
         entry = chain.credit(amount, LedgerReason.ADJUSTMENT, text, source, now)
         assert entry is not None  # amount is never 0 here
         chain.settle()
+        # What the chain set off (badge and challenge rewards) counts too: refuse it all before
+        # anything is written.
+        overflow = totals_overflow(chain.state.member.balance, chain.state.member.lifetime)
+        if overflow is not None:
+            raise DomainError(ErrorCode.POINTS_OVERFLOW, overflow, ("input", "amount"))
         await session.write()
         await audit.record(
             connection,

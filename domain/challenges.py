@@ -19,7 +19,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain import audit, badges, definitions, ledger
 from domain.db import find_by_key, param, transaction
-from domain.errors import DomainError, invalid_input, not_found, reject_invalid
+from domain.errors import DomainError, ErrorCode, invalid_input, not_found, reject_invalid
+from domain.goal_actions import check_goal_actions
 from domain.members import enrol
 from domain.models import Challenge, ChallengeParticipant
 from gamification.challenges import (
@@ -95,6 +96,7 @@ async def upsert_challenge(
             raise invalid_input(
                 "the start of a challenge that has started cannot change", "input", "startsAt"
             )
+        await check_goal_actions(connection, definition.goals, "input", "goals")
         if reward_badge_key and await badges.find(reward_badge_key, connection) is None:
             raise not_found(f"no badge {reward_badge_key[:100]!r}", "input", "rewardBadgeKey")
         if len(description) > 2000:
@@ -169,10 +171,10 @@ async def enroll(member_id: str, challenge_key: str, now: datetime | None = None
         if row is not None and row.enrolled_at is not None:
             return Enrollment(challenge, row, already=True)
         if status(challenge, now) not in OPEN_FOR_ENROLMENT:
-            raise DomainError("NOT_ACTIVE", "this challenge is not open for enrolment")
+            raise DomainError(ErrorCode.NOT_ACTIVE, "this challenge is not open for enrolment")
         if row is None:
             if not await _take_place(connection, challenge.key):
-                raise DomainError("CHALLENGE_FULL", "this challenge has no places left")
+                raise DomainError(ErrorCode.CHALLENGE_FULL, "this challenge has no places left")
             challenge.participants += 1
             row = await ChallengeParticipant.create(
                 challenge_id=challenge.key,

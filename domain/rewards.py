@@ -19,8 +19,16 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from domain import audit, ledger, tiers
-from domain.db import dialect, transaction
-from domain.errors import DomainError, invalid_input, not_found, reject_invalid
+from domain.db import dialect, find_by_key, transaction
+from domain.errors import (
+    DomainError,
+    ErrorCode,
+    idempotency_key_reused,
+    invalid_input,
+    not_found,
+    reject_invalid,
+)
+from domain.ids import parse_id
 from domain.models import LedgerReason, Redemption, RedemptionStatus, Reward
 from domain.runtime import Runtime
 from gamification.actions import ACTION_KEY, MAX_KEY_LENGTH
@@ -140,7 +148,14 @@ async def redeem(
         winner = await Redemption.get_or_none(member_id=member_id, idempotency_key=idempotency_key)
         if winner is None:
             raise
-        return winner
+        return _replayed(winner, reward_key)
+
+
+def _replayed(earlier: Redemption, reward_key: str) -> Redemption:
+    """The earlier redemption with this key, when it was of the same reward."""
+    if earlier.reward_id != reward_key:
+        raise idempotency_key_reused("redemption", "a different reward")
+    return earlier
 
 
 async def _redeem(
@@ -153,7 +168,7 @@ async def _redeem(
             .first()
         )
         if existing is not None:
-            return existing
+            return _replayed(existing, reward_key)
         member = await ledger.lock_member(connection, member_id)
         # Again under the member's lock: a request with the same key may have committed while
         # this one waited for it (PostgreSQL reads committed rows afresh).
@@ -163,11 +178,11 @@ async def _redeem(
             .first()
         )
         if existing is not None:
-            return existing
+            return _replayed(existing, reward_key)
         # No row lock on the reward: the member's lock guards their balance and per-member limit,
         # and the conditional stock update below guards the stock. Locking a popular reward's
         # row for the whole transaction would serialise every member redeeming it.
-        reward = await Reward.filter(key=reward_key).using_db(connection).first()
+        reward = await find_by_key(Reward, reward_key, connection)
         if reward is None:
             raise not_found(f"no reward {reward_key!r}", "input", "rewardKey")
         held = (
@@ -213,7 +228,9 @@ async def _redeem(
                 .update(stock=F("stock") - 1)
             )
             if not taken:
-                raise DomainError("OUT_OF_STOCK", MESSAGES["OUT_OF_STOCK"], ("input", "rewardKey"))
+                raise DomainError(
+                    ErrorCode.OUT_OF_STOCK, MESSAGES["OUT_OF_STOCK"], ("input", "rewardKey")
+                )
     return redemption
 
 
@@ -232,7 +249,7 @@ async def cancel(runtime: Runtime, actor: str, redemption_id: str, reason: str) 
         redemption = await Redemption.select_for_update().using_db(connection).get(id=found.id)
         if redemption.status is RedemptionStatus.CANCELLED:
             raise DomainError(
-                "ALREADY_CANCELLED",
+                ErrorCode.ALREADY_CANCELLED,
                 "this redemption is already cancelled",
                 ("input", "redemptionId"),
             )
@@ -282,9 +299,10 @@ def _redemption_snapshot(redemption: Redemption) -> dict[str, Any]:
 
 
 async def get_redemption(redemption_id: str) -> Redemption | None:
-    if not redemption_id.isdigit() or len(redemption_id) > 18:
+    parsed = parse_id(redemption_id)
+    if parsed is None:
         return None
-    return await Redemption.get_or_none(id=int(redemption_id))
+    return await Redemption.get_or_none(id=parsed)
 
 
 async def redemptions_of(

@@ -33,7 +33,13 @@ def validate_badge(badge: BadgeDefinition) -> list[Problem]:
     if len(badge.description) > 2000:
         problems.append(Problem(("input", "description"), "description is at most 2000 characters"))
     url = badge.image_url
-    if url is not None and not _is_web_url(url):
+    if url is not None and len(url) > MAX_IMAGE_URL:
+        problems.append(
+            Problem(
+                ("input", "imageUrl"), f"imageUrl is too long: at most {MAX_IMAGE_URL:,} characters"
+            )
+        )
+    elif url is not None and not _is_web_url(url):
         problems.append(Problem(("input", "imageUrl"), "imageUrl must be an http(s) URL"))
     problems += validate_goals(badge.goals, ("input", "goals"))
     if not 0 <= badge.reward_points <= MAX_POINTS:
@@ -45,7 +51,7 @@ def validate_badge(badge: BadgeDefinition) -> list[Problem]:
 
 def _is_web_url(url: str) -> bool:
     """An absolute http(s) URL naming a host, without whitespace or control characters."""
-    if len(url) > MAX_IMAGE_URL or not url.startswith(("https://", "http://")):
+    if not url.startswith(("https://", "http://")):
         return False
     if any(char.isspace() or not char.isprintable() for char in url):
         return False

@@ -13,13 +13,10 @@ from domain.models import Action, Interaction, InteractionStatus, LedgerReason
 from domain.pipeline.chain import Chain
 from domain.pipeline.state import AwardedTimes
 from gamification.goals import FactKind
-from gamification.limits import Decision, Outcome, decide
+from gamification.limits import INACTIVE_ACTION, UNKNOWN_ACTION, Decision, decide
 from gamification.periods import local_date, period_window
 from gamification.schedules import points_for
 from gamification.tiers import multiply
-
-UNKNOWN_ACTION = Decision(Outcome.REJECTED, "UNKNOWN_ACTION")
-INACTIVE_ACTION = Decision(Outcome.REJECTED, "INACTIVE_ACTION")
 
 
 def award_interaction(chain: Chain, interaction: Interaction) -> None:
@@ -38,12 +35,14 @@ def award_interaction(chain: Chain, interaction: Interaction) -> None:
         return
     at = interaction.occurred_at
     points = multiply(_points(chain, interaction, action), program.ladder.multiplier(state.member))
-    interaction.points_awarded = points
     if action.key in state.awarded:
         state.awarded[action.key].add(at)
     streaks = chain.count_activity(action.key, local_date(at, program.tz))
     chain.pending.append(chain.fact(FactKind.INTERACTION, at, action=action.key))
-    chain.credit(points, LedgerReason.ACTION, action.name, f"interaction:{interaction.id}", at)
+    entry = chain.credit(
+        points, LedgerReason.ACTION, action.name, f"interaction:{interaction.id}", at
+    )
+    interaction.points_awarded = 0 if entry is None else entry.amount  # capped at the maximum
     chain.announce_streaks(action, streaks)
     chain.settle()
 

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from domain import tiers
 from domain.activity import streak_of, totals_of
 from domain.definitions import BadgeRule, ChallengeRule
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.events import EventKind
 from domain.leaderboards import ScoreUpdate
 from domain.ledger import message as ledger_message
@@ -53,7 +53,7 @@ from gamification.goals import (
 from gamification.goals import advance as advance_state
 from gamification.leaderboards import POINTS_BOARD, boards_moved_by, expires_at
 from gamification.periods import local_date
-from gamification.points import counts_as_earned
+from gamification.points import counts_as_earned, fitting_credit
 from gamification.streaks import Streak, extend, from_days
 
 log = logging.getLogger("plaudit.awards")
@@ -99,7 +99,13 @@ class Chain:
     def credit(
         self, amount: int, reason: LedgerReason, description: str, source_key: str, at: datetime
     ) -> LedgerEntry | None:
-        """Post to the ledger; earned points become a POINTS fact for the goals engine."""
+        """Post to the ledger; earned points become a POINTS fact for the goals engine. A credit
+        is capped so that no total passes GraphQL's Int (`fitting_credit`), and says so."""
+        member = self.state.member
+        fitting = fitting_credit(member.balance, member.lifetime, amount, reason.value)
+        if fitting < amount:
+            description = f"{description} ({amount - fitting:,} points over the maximum total)"
+            amount = fitting
         if amount == 0:
             return None
         entry = self.post(amount, reason, description, source_key, at)
@@ -116,7 +122,7 @@ class Chain:
         member = self.state.member
         balance_after = member.balance + amount
         if balance_after < 0:
-            raise DomainError("INSUFFICIENT_POINTS", "the balance cannot go below zero")
+            raise DomainError(ErrorCode.INSUFFICIENT_POINTS, "the balance cannot go below zero")
         earned = counts_as_earned(reason.value, amount)
         entry = LedgerEntry(
             member_id=member.id,

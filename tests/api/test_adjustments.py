@@ -60,8 +60,12 @@ async def test_a_debit_may_not_take_the_balance_below_zero(gql):
 async def test_repeating_the_key_returns_the_first_entry_and_moves_nothing(gql):
     await enrolled(gql)
     first = await gql(ADJUST, adjustment(50, "same"), as_=ADMIN)
-    again = await gql(ADJUST, adjustment(999, "same"), as_=ADMIN)
+    again = await gql(ADJUST, adjustment(50, "same"), as_=ADMIN)
     assert again["data"]["adjustPoints"] == first["data"]["adjustPoints"]
+    other = await gql(ADJUST, adjustment(999, "same"), as_=ADMIN)
+    assert [e["code"] for e in other["data"]["adjustPoints"]["errors"]] == [
+        "IDEMPOTENCY_KEY_REUSED"
+    ]
     assert (await Member.get(id="ada")).balance == 50
     assert await AuditRecord.filter(operation="adjustPoints").count() == 1
     # The key is per member: another member's same key is a fresh adjustment.

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from domain import interactions
 from domain.models import AuditRecord, Badge, Interaction, LedgerEntry, LedgerReason, MemberBadge
 from tests.conftest import ADMIN, SERVICE, member
-from tests.helpers import codes, define, record
+from tests.helpers import codes, define, define_goal_actions, record
 
 UPSERT_BADGE = """
 mutation Upsert($input: UpsertBadgeInput!) {
@@ -49,6 +49,7 @@ def goal(metric: str, target: int, action: str | None = None) -> dict:
 
 
 async def badge(gql, key: str, goals: list[dict] | None = None, **extra) -> dict:
+    await define_goal_actions(gql, goals)
     variables = {"input": {"key": key, "name": key.title(), "goals": goals or [], **extra}}
     body = await gql(UPSERT_BADGE, variables, as_=ADMIN)
     payload = body["data"]["upsertBadge"]

@@ -17,7 +17,7 @@ from domain.models import (
 )
 from tests.api.test_badges import badge, goal, my_badges
 from tests.conftest import ADMIN, SERVICE, member
-from tests.helpers import codes, define, record
+from tests.helpers import codes, define, define_goal_actions, record
 
 CHALLENGE_FIELDS = """
 key name description startsAt endsAt goals { metric action target } rewardPoints
@@ -90,7 +90,9 @@ def challenge_input(
 
 
 async def upsert(gql, key: str = "sprint", **kwargs) -> dict:
-    body = await gql(UPSERT_CHALLENGE, {"input": challenge_input(key, **kwargs)}, as_=ADMIN)
+    variables = {"input": challenge_input(key, **kwargs)}
+    await define_goal_actions(gql, variables["input"]["goals"])
+    body = await gql(UPSERT_CHALLENGE, variables, as_=ADMIN)
     assert "errors" not in body, body
     return body["data"]["upsertChallenge"]
 
@@ -212,6 +214,7 @@ async def test_the_goals_of_a_started_challenge_cannot_change_but_the_rest_can(g
 
 
 async def test_invalid_challenges_are_user_errors_with_field_paths_and_change_nothing(gql):
+    await define(gql, "review.posted")
     starts = moment(days=1)
     cases = [
         ({"key": "Bad Key"}, "INVALID_INPUT", ["input", "key"]),
@@ -225,6 +228,8 @@ async def test_invalid_challenges_are_user_errors_with_field_paths_and_change_no
         ({"maxParticipants": 0}, "INVALID_INPUT", ["input", "maxParticipants"]),
         ({"startsAt": "2026-12-01T00:00:00"}, "INVALID_INPUT", ["input", "startsAt"]),
         ({"rewardBadgeKey": "nope"}, "NOT_FOUND", ["input", "rewardBadgeKey"]),
+        ({"goals": [goal("ACTION_COUNT", 1, "review.posted"), goal("ACTIVE_DAYS", 1, "typo")]},
+         "NOT_FOUND", ["input", "goals", "1", "action"]),
     ]  # fmt: skip
     for change, code, field in cases:
         variables = {"input": {**challenge_input(starts=starts, ends=moment(days=3)), **change}}
@@ -234,7 +239,7 @@ async def test_invalid_challenges_are_user_errors_with_field_paths_and_change_no
         assert payload["challenge"] is None, change
         assert errors(payload) == [(code, field)], change
     assert await Challenge.all().count() == 0
-    assert await AuditRecord.all().count() == 0
+    assert await AuditRecord.filter(operation="upsertChallenge").count() == 0
 
 
 async def test_challenge_mutations_need_the_right_token(gql):

@@ -86,7 +86,9 @@ async def test_a_jsonl_file_is_imported_then_replayed_whole_on_a_second_run(
                 line("ada", "v4", occurredAt="2026-11-20T10:00:00"),
                 line("ada", "v5", occurredAt="last tuesday"),
                 "[1, 2, 3]",
-                line("ada", "v1"),  # the same key again in the file: the same interaction
+                line(
+                    "ada", "v1", properties={"store": 7}
+                ),  # the same request again: the same interaction
                 line("linus", "v1"),
             ]
         )

@@ -3,10 +3,18 @@ changed them, in any process."""
 
 from __future__ import annotations
 
-from domain import badges, definitions
+import pytest
+
+from domain import actions, badges, definitions
 from domain.members import enrol
 from gamification.badges import BadgeDefinition
 from gamification.goals import Goal, Metric
+
+
+@pytest.fixture(autouse=True)
+async def review_action(clean_state: None, runtime: object) -> None:
+    """A goal may name only a defined action."""
+    await actions.upsert_action("root", actions.ActionDefinition("review.posted", "Review", 10))
 
 
 def reviewer(target: int) -> BadgeDefinition:

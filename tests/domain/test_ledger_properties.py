@@ -16,17 +16,16 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
-from tortoise import connections
 
-from domain import adjustments, expiry, profiles, rewards, tiers
+from domain import adjustments, expiry, rewards, tiers
 from domain.errors import DomainError
-from domain.members import default_display_name, recently_enrolled
+from domain.members import default_display_name
 from domain.models import LedgerEntry, LedgerReason, Member, Redemption, RedemptionStatus, Reward
 from domain.rewards import RewardDefinition
 from domain.runtime import Runtime
 from gamification.points import counts_as_earned
 from gamification.tiers import TierRule
-from tests.conftest import TABLES, Server
+from tests.conftest import Server, empty_database
 
 ACTOR = "root"
 MEMBERS = ("alice", "bob", "carol")
@@ -54,17 +53,8 @@ REWARDS = {spec.key: spec for spec in (MUG, LOUNGE)}
 # --- setup and observation ------------------------------------------------------------------------
 
 
-async def reset() -> None:
-    """Empty tables, as `clean_state` does; needed per hypothesis example, not just per test."""
-    connection = connections.get("default")
-    for table in TABLES:
-        await connection.execute_script(f'DELETE FROM "{table}"')
-    recently_enrolled.clear()
-    profiles.cache.clear()
-
-
 async def set_up() -> None:
-    await reset()
+    await empty_database()
     await tiers.upsert_tier(ACTOR, TierRule("bronze", "Bronze", 0, 1.0))
     await tiers.upsert_tier(ACTOR, TierRule("silver", "Silver", 100, 1.5))
     for spec in REWARDS.values():
@@ -177,8 +167,8 @@ class Model:
     runtime: Runtime
     start: datetime
     offset_days: int = 0
-    adjust_keys: dict[tuple[str, str], int] = dataclasses.field(default_factory=dict)
-    redeem_keys: dict[tuple[str, str], int] = dataclasses.field(default_factory=dict)
+    adjust_keys: dict[tuple[str, str], tuple[int, int]] = dataclasses.field(default_factory=dict)
+    redeem_keys: dict[tuple[str, str], tuple[int, str]] = dataclasses.field(default_factory=dict)
     redemption_ids: list[int] = dataclasses.field(default_factory=list)
     outcomes: set[str] = dataclasses.field(default_factory=set)  # for hypothesis.event
 
@@ -189,10 +179,21 @@ class Model:
     async def adjust(self, before: State, member_id: str, amount: int, key: str) -> None:
         known = self.adjust_keys.get((member_id, key))
         if known is not None:
+            known_id, known_amount = known
+            if amount != known_amount:
+                # The key names another request: refused, and nothing changes.
+                with pytest.raises(DomainError) as reused:
+                    await adjustments.adjust_points(
+                        self.runtime, ACTOR, member_id, amount, "t", key
+                    )
+                assert reused.value.code == "IDEMPOTENCY_KEY_REUSED"
+                assert_unchanged(before, await observe())
+                self.outcomes.add("adjust: key reused for another amount")
+                return
             entry = await adjustments.adjust_points(
-                self.runtime, ACTOR, member_id, amount, "test", key
+                self.runtime, ACTOR, member_id, amount, "t", key
             )
-            assert entry.id == known, "a repeated idempotency key posted again"
+            assert entry.id == known_id, "a repeated idempotency key posted again"
             assert_unchanged(before, await observe())
             self.outcomes.add("adjust: repeated key")
             return
@@ -204,7 +205,7 @@ class Model:
             self.outcomes.add("adjust: INSUFFICIENT_POINTS")
             return
         entry = await adjustments.adjust_points(self.runtime, ACTOR, member_id, amount, "t", key)
-        self.adjust_keys[(member_id, key)] = entry.id
+        self.adjust_keys[(member_id, key)] = (entry.id, amount)
         after = await observe()
         assert after.balance(member_id) == before.balance(member_id) + amount
         if amount > 0:
@@ -223,8 +224,16 @@ class Model:
     async def redeem(self, before: State, member_id: str, reward_key: str, key: str) -> None:
         known = self.redeem_keys.get((member_id, key))
         if known is not None:
+            known_id, known_reward = known
+            if reward_key != known_reward:
+                with pytest.raises(DomainError) as reused:
+                    await rewards.redeem(self.runtime, member_id, reward_key, key)
+                assert reused.value.code == "IDEMPOTENCY_KEY_REUSED"
+                assert_unchanged(before, await observe())
+                self.outcomes.add("redeem: key reused for another reward")
+                return
             redemption = await rewards.redeem(self.runtime, member_id, reward_key, key)
-            assert redemption.id == known, "a repeated idempotency key redeemed again"
+            assert redemption.id == known_id, "a repeated idempotency key redeemed again"
             assert_unchanged(before, await observe())
             self.outcomes.add("redeem: repeated key")
             return
@@ -251,7 +260,7 @@ class Model:
             return
         redemption = await rewards.redeem(self.runtime, member_id, reward_key, key)
         assert redemption.status is RedemptionStatus.COMPLETED
-        self.redeem_keys[(member_id, key)] = redemption.id
+        self.redeem_keys[(member_id, key)] = (redemption.id, reward_key)
         self.redemption_ids.append(redemption.id)
         after = await observe()
         assert after.balance(member_id) == before.balance(member_id) - spec.cost

@@ -123,11 +123,19 @@ def test_no_image_or_an_http_or_https_url_is_accepted(url: str | None) -> None:
         'https://cdn.example.com/a.png"\r\nX-Injected: 1',
         "https://cdn.example.com/\x00.png",
         "https://[2001:db8::1/badge.png",  # unclosed IPv6 bracket
-        "https://cdn.example.com/" + "x" * (MAX_IMAGE_URL - len("https://cdn.example.com/") + 1),
     ],
 )
 def test_an_image_that_is_not_an_http_or_https_url_is_refused(url: str) -> None:
     assert problems(image_url=url) == [IMAGE_PROBLEM]
+
+
+def test_an_image_url_over_the_maximum_is_refused_as_too_long() -> None:
+    url = "https://cdn.example.com/" + "x" * (MAX_IMAGE_URL - len("https://cdn.example.com/") + 1)
+    assert problems(image_url=url) == [
+        Problem(
+            ("input", "imageUrl"), f"imageUrl is too long: at most {MAX_IMAGE_URL:,} characters"
+        )
+    ]
 
 
 def test_the_goals_of_a_badge_are_validated_under_its_goals_field() -> None:

@@ -11,7 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gamification.points import counts_as_earned
+from gamification.points import (
+    MAX_POINTS_TOTAL,
+    clamp_to_int,
+    counts_as_earned,
+    credit_overflow,
+    fitting_credit,
+    totals_overflow,
+)
 
 EARNING = ["ACTION", "CHALLENGE", "BADGE", "REFERRAL", "CONTENT", "ADJUSTMENT", "BONUS"]
 NOT_EARNING = ["REDEMPTION", "EXPIRY", "REVERSAL"]
@@ -49,3 +56,50 @@ def test_an_entry_counts_as_earned_exactly_when_positive_and_not_a_give_back(
     reason: str, amount: int
 ) -> None:
     assert counts_as_earned(reason, amount) == (amount > 0 and reason not in NOT_EARNING)
+
+
+def test_a_credit_that_fits_graphqls_int_is_allowed_up_to_the_last_point() -> None:
+    assert credit_overflow(MAX_POINTS_TOTAL - 10, 0, 10, "ADJUSTMENT") is None
+    assert credit_overflow(MAX_POINTS_TOTAL - 10, 0, 11, "ADJUSTMENT") is not None
+
+
+def test_an_earned_credit_may_not_take_lifetime_points_past_the_int() -> None:
+    assert credit_overflow(0, MAX_POINTS_TOTAL, 1, "ADJUSTMENT") is not None
+    # A refund moves only the balance: lifetime points are not earned again.
+    assert credit_overflow(0, MAX_POINTS_TOTAL, 1, "REVERSAL") is None
+
+
+def test_a_debit_always_fits() -> None:
+    assert credit_overflow(MAX_POINTS_TOTAL, MAX_POINTS_TOTAL, -MAX_POINTS_TOTAL, "EXPIRY") is None
+
+
+def test_totals_are_checked_after_a_chain_of_credits() -> None:
+    assert totals_overflow(MAX_POINTS_TOTAL, MAX_POINTS_TOTAL) is None
+    assert totals_overflow(MAX_POINTS_TOTAL + 1, 0) is not None
+    assert totals_overflow(0, MAX_POINTS_TOTAL + 1) is not None
+
+
+def test_a_stored_total_is_clamped_into_the_int() -> None:
+    assert clamp_to_int(2 * MAX_POINTS_TOTAL) == MAX_POINTS_TOTAL
+    assert clamp_to_int(-2 * MAX_POINTS_TOTAL) == -MAX_POINTS_TOTAL - 1
+    assert clamp_to_int(42) == 42
+
+
+@given(
+    balance=st.integers(min_value=0, max_value=MAX_POINTS_TOTAL),
+    extra=st.integers(min_value=0, max_value=MAX_POINTS_TOTAL),
+    amount=st.integers(min_value=-(2**40), max_value=2**40),
+    reason=st.sampled_from(EARNING + NOT_EARNING),
+)
+def test_the_fitting_part_of_a_credit_fits_and_is_all_of_it_when_it_can_be(
+    balance: int, extra: int, amount: int, reason: str
+) -> None:
+    lifetime = min(MAX_POINTS_TOTAL, balance + extra)
+    fitting = fitting_credit(balance, lifetime, amount, reason)
+    assert credit_overflow(balance, lifetime, fitting, reason) is None
+    if credit_overflow(balance, lifetime, amount, reason) is None:
+        assert fitting == amount
+    else:
+        assert 0 <= fitting < amount
+        # Nothing more would have fitted.
+        assert credit_overflow(balance, lifetime, fitting + 1, reason) is not None
