@@ -34,7 +34,7 @@ class Context:
     rewards: RewardLoaders = field(default_factory=RewardLoaders)
     badges: BadgeLoaders = field(default_factory=BadgeLoaders)
     challenges: ChallengeLoaders = field(default_factory=ChallengeLoaders)
-    streaks: StreakLoaders = field(default_factory=StreakLoaders)
+    streaks: StreakLoaders = field(init=False)
     tiers: TierLoaders = field(init=False)
     boards: BoardLoaders = field(init=False)
     # Per member: (when, how many) of the next points expiry, computed once per request.
@@ -45,6 +45,8 @@ class Context:
 
     def __post_init__(self) -> None:
         self.tiers = TierLoaders(TierPolicy.of(self.runtime.settings))
+        # One read of the program's definitions per request, for badges and streaks alike.
+        self.streaks = StreakLoaders(self.badges.definitions)
         runtime = self.runtime
         self.boards = BoardLoaders(lambda: runtime.leaderboards)
 
@@ -66,7 +68,8 @@ class Context:
             raise unauthenticated()
         if viewer.role not in roles:
             allowed = " or ".join(role.value.upper() for role in roles)
-            raise forbidden(f"this needs a {allowed} token")
+            article = "an" if allowed[0] in "AEIOU" else "a"
+            raise forbidden(f"this needs {article} {allowed} token")
         return viewer
 
     def for_operation(self) -> Context:

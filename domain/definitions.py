@@ -10,7 +10,7 @@ evaluation that can see the change itself, in every process.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -70,6 +70,10 @@ class Definitions:
     challenges: Mapping[str, ChallengeRule]
     badge_index: Mapping[tuple[Metric, str], frozenset[str]]
     challenge_index: Mapping[tuple[Metric, str], frozenset[str]]
+    # The badge rows as read, by name then key (the database's collation): the read side
+    # (catalog, progress screens) serves them from here instead of reading the table per request.
+    # Shared by every request of this version: never modify them.
+    catalog: tuple[Badge, ...] = field(default=(), compare=False)
 
     def badges_moved_by(self, fact: Fact) -> list[BadgeRule]:
         """Badges with goals that `fact` can move, by key."""
@@ -125,7 +129,8 @@ async def _load(connection: BaseDBAsyncClient | None, version: int) -> Definitio
     if connection is not None:
         badge_query = badge_query.using_db(connection)
         challenge_query = challenge_query.using_db(connection)
-    badges = {badge.key: BadgeRule.of(badge) for badge in await badge_query}
+    catalog = tuple(await badge_query.order_by("name", "key"))
+    badges = {badge.key: BadgeRule.of(badge) for badge in catalog}
     challenges = {c.key: ChallengeRule.of(c) for c in await challenge_query}
     return Definitions(
         version,
@@ -133,6 +138,7 @@ async def _load(connection: BaseDBAsyncClient | None, version: int) -> Definitio
         challenges,
         index_by_trigger({key: rule.goals for key, rule in badges.items()}),
         index_by_trigger({key: rule.goals for key, rule in challenges.items()}),
+        catalog,
     )
 
 

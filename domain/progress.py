@@ -46,12 +46,18 @@ class BadgeStanding:
         return self.earned_at is not None
 
 
-async def badge_standings(lifetimes: Mapping[str, int]) -> dict[str, list[BadgeStanding]]:
+async def badge_standings(
+    lifetimes: Mapping[str, int], current: definitions.Definitions | None = None
+) -> dict[str, list[BadgeStanding]]:
     """Per member (id → lifetime points): the earned badges, newest first, then the unearned
-    badges a member may see (secret ones stay hidden until earned), by name. Three queries."""
+    badges a member may see (secret ones stay hidden until earned), by name. Two queries, and
+    the version read of `current` (the program's definitions) when not given: the catalog and
+    its parsed goals come from there, not from the table."""
     member_ids = list(lifetimes)
-    catalog = await badges.list_badges(include_secret=True)
-    goals = {badge.key: badges.goals_of(badge) for badge in catalog}
+    if current is None:
+        current = await definitions.cache.current()
+    catalog = current.catalog
+    goals = {key: rule.goals for key, rule in current.badges.items()}
     earned_rows = await MemberBadge.filter(member_id__in=member_ids).order_by("-earned_at", "-id")
     actions = sorted({goal.action or NO_ACTION for each in goals.values() for goal in each})
     stats = await activity.stats_of(None, member_ids, actions)
@@ -70,6 +76,7 @@ async def badge_standings(lifetimes: Mapping[str, int]) -> dict[str, list[BadgeS
                 progress_from_totals(goals[row.badge_id], totals),
             )
             for row in earned[member_id]
+            if row.badge_id in by_key  # a badge defined after `current` was read: next time
         ]
         mine += [
             BadgeStanding(badge, None, progress_from_totals(goals[badge.key], totals))
@@ -98,8 +105,25 @@ async def badge_catalog(member_id: str | None, *, include_secret: bool) -> list[
     return [b for b in catalog if visible_to_member(b.secret, earned=b.key in earned)]
 
 
-async def badges_by_key(keys: Sequence[str]) -> dict[str, Badge]:
-    return {badge.key: badge for badge in await Badge.filter(key__in=list(keys))}
+async def earned_badge_keys(member_ids: Sequence[str]) -> dict[str, set[str]]:
+    """Per member, the keys of the badges they earned (one query)."""
+    earned: dict[str, set[str]] = {member_id: set() for member_id in member_ids}
+    rows = await MemberBadge.filter(member_id__in=list(member_ids)).values_list(
+        "member_id", "badge_id"
+    )
+    for member_id, badge_key in rows:
+        earned[str(member_id)].add(str(badge_key))
+    return earned
+
+
+async def badges_by_key(
+    keys: Sequence[str], current: definitions.Definitions | None = None
+) -> dict[str, Badge]:
+    """From the definitions' catalog (no query of its own when `current` is given)."""
+    if current is None:
+        current = await definitions.cache.current()
+    wanted = set(keys)
+    return {badge.key: badge for badge in current.catalog if badge.key in wanted}
 
 
 @dataclass(frozen=True)
@@ -146,10 +170,15 @@ class StreakStanding:
     streak: Streak
 
 
-async def streaks(member_ids: Sequence[str]) -> dict[str, list[StreakStanding]]:
+async def streaks(
+    member_ids: Sequence[str], current: definitions.Definitions | None = None
+) -> dict[str, list[StreakStanding]]:
     """Per member, the any-action streak first, then one per action some STREAK_DAYS goal
-    names (zeros where the member has none). Two queries."""
-    actions = (await definitions.cache.current()).streak_actions
+    names (zeros where the member has none). One query, and the version read of `current` (the
+    program's definitions) when not given."""
+    if current is None:
+        current = await definitions.cache.current()
+    actions = current.streak_actions
     rows = await ActivityStats.filter(
         member_id__in=list(member_ids), action_key__in=[ANY_ACTION, *actions]
     )

@@ -1,33 +1,54 @@
-"""Badges by key and members' badge standings: a fixed number of queries per batch."""
+"""Badges by key and members' badge standings: a fixed number of queries per batch.
+
+A request reads the program's definitions (one version row) once, whichever of its badge
+fields asks first: the standings and the badges by key (a challenge's reward badge) then come
+from that one snapshot of the catalog, with no query of their own.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
-from domain import progress
+from domain import definitions, progress
 from domain.models import Badge, Member
 
 
-async def _load_badges(keys: Sequence[str]) -> list[Badge | None]:
-    found = await progress.badges_by_key(keys)
-    return [found.get(key) for key in keys]
+async def _load_earned(member_ids: Sequence[str]) -> list[set[str]]:
+    found = await progress.earned_badge_keys(member_ids)
+    return [found[member_id] for member_id in member_ids]
 
 
 class BadgeLoaders:
     def __init__(self) -> None:
         self._lifetimes: dict[str, int] = {}
-        self.by_key: DataLoader[str, Badge | None] = DataLoader(load_fn=_load_badges)
+        self._definitions: definitions.Definitions | None = None
+        self._reading = asyncio.Lock()
+        self.by_key: DataLoader[str, Badge | None] = DataLoader(load_fn=self._load_badges)
+        self.earned: DataLoader[str, set[str]] = DataLoader(load_fn=_load_earned)
         self.standings: DataLoader[str, list[progress.BadgeStanding]] = DataLoader(
             load_fn=self._load_standings
         )
+
+    async def definitions(self) -> definitions.Definitions:
+        """The definitions as of this request's first badge read (then the same snapshot)."""
+        async with self._reading:
+            if self._definitions is None:
+                self._definitions = await definitions.cache.current()
+            return self._definitions
 
     async def standings_of(self, member: Member) -> list[progress.BadgeStanding]:
         """Progress toward POINTS_EARNED goals reads the member's lifetime points, as loaded."""
         self._lifetimes[member.id] = member.lifetime
         return await self.standings.load(member.id)
 
+    async def _load_badges(self, keys: Sequence[str]) -> list[Badge | None]:
+        found = await progress.badges_by_key(keys, await self.definitions())
+        return [found.get(key) for key in keys]
+
     async def _load_standings(self, ids: Sequence[str]) -> list[list[progress.BadgeStanding]]:
-        found = await progress.badge_standings({i: self._lifetimes.get(i, 0) for i in ids})
+        lifetimes = {i: self._lifetimes.get(i, 0) for i in ids}
+        found = await progress.badge_standings(lifetimes, await self.definitions())
         return [found[i] for i in ids]

@@ -19,4 +19,4 @@ class BadgeQueries:
         admin = viewer is not None and viewer.role is Role.ADMIN
         member_id = viewer.subject if viewer is not None and viewer.role is Role.MEMBER else None
         found = await progress.badge_catalog(member_id, include_secret=admin)
-        return [Badge.from_model(badge) for badge in found]
+        return [Badge.of_catalog(badge) for badge in found]

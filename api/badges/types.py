@@ -38,6 +38,26 @@ class Badge:
             reward_points=badge.reward_points,
         )
 
+    @classmethod
+    def of_catalog(cls, badge: BadgeModel) -> Badge:
+        """The shared instance of a badge row of the definitions' catalog, built (goals parsed)
+        once per row: a new program version reads new rows, so a changed badge is never served
+        from here. Any other row is built afresh."""
+        entry = _CATALOG_VIEWS.get(badge.key)
+        if entry is not None and entry[0] is badge:
+            return entry[1]
+        if len(_CATALOG_VIEWS) >= MAX_CATALOG_VIEWS:
+            _CATALOG_VIEWS.clear()
+        view = cls.from_model(badge)
+        _CATALOG_VIEWS[badge.key] = (badge, view)
+        return view
+
+
+MAX_CATALOG_VIEWS = 10_000
+# Badge key → (the catalog row, its GraphQL value). The row is kept and compared by identity:
+# the view is served only for the very row it was built from.
+_CATALOG_VIEWS: dict[str, tuple[BadgeModel, Badge]] = {}
+
 
 @strawberry.type
 class BadgeStatus:
@@ -49,7 +69,7 @@ class BadgeStatus:
     @classmethod
     def from_standing(cls, standing: BadgeStanding) -> BadgeStatus:
         return cls(
-            badge=Badge.from_model(standing.badge),
+            badge=Badge.of_catalog(standing.badge),
             earned=standing.earned,
             earned_at=standing.earned_at,
             progress=[GoalProgress.from_rule(p) for p in standing.progress],

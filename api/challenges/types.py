@@ -6,6 +6,7 @@ from enum import Enum
 import strawberry
 
 from api.badges.types import Badge
+from api.badges.visibility import may_see
 from api.context import Info
 from api.goals.types import Goal, GoalProgress
 from domain import challenges
@@ -65,13 +66,18 @@ class Challenge:
     def status(self) -> ChallengeStatus:
         return ChallengeStatus[challenges.status(self._model).name]
 
-    @strawberry.field(description="Earned on completion, besides `rewardPoints`.")
+    @strawberry.field(
+        description="Earned on completion, besides `rewardPoints`. Null for a secret badge "
+        "the caller has not earned (admins see it)."
+    )
     async def reward_badge(self, info: Info) -> Badge | None:
         key = self._model.reward_badge_key
         if not key:
             return None
         badge = await info.context.badges.by_key.load(key)
-        return Badge.from_model(badge) if badge is not None else None
+        if badge is None or not await may_see(info, badge):
+            return None  # a secret badge stays hidden from those who may not see it
+        return Badge.of_catalog(badge)
 
 
 @strawberry.type

@@ -6,6 +6,7 @@ from enum import Enum
 
 import strawberry
 
+from api.int_bounds import as_graphql_int
 from gamification import goals as rules
 
 
@@ -46,7 +47,20 @@ class Goal:
 
     @classmethod
     def from_rule(cls, goal: rules.Goal) -> Goal:
-        return cls(metric=GoalMetric[goal.metric.name], action=goal.action, target=goal.target)
+        """One shared instance per distinct goal: a progress screen shows the same few dozen
+        goals to every member, and building them per request was a measurable part of it.
+        Keyed by the goal's value (rules are frozen), so a changed goal is a new entry."""
+        view = _GOAL_VIEWS.get(goal)
+        if view is None:
+            if len(_GOAL_VIEWS) >= MAX_GOAL_VIEWS:
+                _GOAL_VIEWS.clear()
+            view = cls(metric=GoalMetric[goal.metric.name], action=goal.action, target=goal.target)
+            _GOAL_VIEWS[goal] = view
+        return view
+
+
+MAX_GOAL_VIEWS = 10_000
+_GOAL_VIEWS: dict[rules.Goal, Goal] = {}
 
 
 @strawberry.type
@@ -59,7 +73,8 @@ class GoalProgress:
     def from_rule(cls, progress: rules.GoalProgress) -> GoalProgress:
         return cls(
             goal=Goal.from_rule(progress.goal),
-            current=progress.current,
+            # POINTS_EARNED counts lifetime points, which old rows may hold beyond the Int.
+            current=as_graphql_int(progress.current, "goal progress"),
             completed=progress.completed,
         )
 

@@ -10,10 +10,11 @@ from api.challenges import fields as challenge_fields
 from api.challenges.types import ChallengeProgress, ChallengeStatus
 from api.context import Info
 from api.events import fields as event_fields
-from api.events.types import MemberEventConnection
-from api.pagination import PageInfo, clamp_first, decode_id_cursor, id_keyset_page
+from api.events.types import MemberEvent
+from api.int_bounds import as_graphql_int
+from api.pagination import Connection, id_keyset_connection
 from api.points import fields as points_fields
-from api.rewards.types import Redemption, RedemptionConnection, RedemptionEdge
+from api.rewards.types import Redemption
 from api.streaks import fields as streak_fields
 from api.streaks.types import Streak
 from api.tiers.types import TierStatus
@@ -21,6 +22,7 @@ from domain import ledger
 from domain.models import LedgerEntry as LedgerEntryModel
 from domain.models import LedgerReason as LedgerReasonEnum
 from domain.models import Member as MemberModel
+from domain.models import Redemption as RedemptionModel
 
 LedgerReason = strawberry.enum(LedgerReasonEnum, name="LedgerReason")
 
@@ -57,24 +59,12 @@ class LedgerEntry:
     def from_model(cls, entry: LedgerEntryModel) -> LedgerEntry:
         return cls(
             id=strawberry.ID(str(entry.id)),
-            amount=entry.amount,
+            amount=as_graphql_int(entry.amount, f"ledger entry {entry.id} amount"),
             reason=LedgerReasonEnum(entry.reason),
             description=entry.description,
-            balance_after=entry.balance_after,
+            balance_after=as_graphql_int(entry.balance_after, f"ledger entry {entry.id} balance"),
             created_at=entry.created_at,
         )
-
-
-@strawberry.type
-class LedgerEntryEdge:
-    cursor: str
-    node: LedgerEntry
-
-
-@strawberry.type
-class LedgerEntryConnection:
-    edges: list[LedgerEntryEdge]
-    page_info: PageInfo
 
 
 @strawberry.type(description="A member as anybody may see them.")
@@ -112,25 +102,21 @@ class Member:
 
     @strawberry.field
     def points(self) -> PointsSummary:
+        member = self._model
         return PointsSummary(
-            balance=self._model.balance, lifetime=self._model.lifetime, _member_id=self._model.id
+            balance=as_graphql_int(member.balance, f"member {member.id!r} balance"),
+            lifetime=as_graphql_int(member.lifetime, f"member {member.id!r} lifetime points"),
+            _member_id=member.id,
         )
 
     @strawberry.field(description="Newest first.")
     async def history(
         self, info: Info, first: int | None = 20, after: str | None = None
-    ) -> LedgerEntryConnection:
-        size = clamp_first(first, 20)
-        before_id = decode_id_cursor("ledger", after)
-        entries = await ledger.history(self._model.id, size, before_id)
-        edges, page_info = id_keyset_page(
-            "ledger",
-            entries,
-            size,
-            after,
-            lambda cursor, e: LedgerEntryEdge(cursor=cursor, node=LedgerEntry.from_model(e)),
-        )
-        return LedgerEntryConnection(edges=edges, page_info=page_info)
+    ) -> Connection[LedgerEntry]:
+        async def fetch(size: int, before_id: int | None) -> list[LedgerEntryModel]:
+            return await ledger.history(self._model.id, size, before_id)
+
+        return await id_keyset_connection("ledger", first, after, fetch, LedgerEntry.from_model)
 
     @strawberry.field
     async def tier(self, info: Info) -> TierStatus:
@@ -162,21 +148,14 @@ class Member:
     @strawberry.field(description="Newest first.")
     async def redemptions(
         self, info: Info, first: int | None = 20, after: str | None = None
-    ) -> RedemptionConnection:
-        size = clamp_first(first, 20)
-        before_id = decode_id_cursor("redemption", after)
-        found = await info.context.rewards.pages.load((self._model.id, size, before_id))
-        edges, page_info = id_keyset_page(
-            "redemption",
-            found,
-            size,
-            after,
-            lambda cursor, r: RedemptionEdge(cursor=cursor, node=Redemption.from_model(r)),
-        )
-        return RedemptionConnection(edges=edges, page_info=page_info)
+    ) -> Connection[Redemption]:
+        async def fetch(size: int, before_id: int | None) -> list[RedemptionModel]:
+            return await info.context.rewards.pages.load((self._model.id, size, before_id))
+
+        return await id_keyset_connection("redemption", first, after, fetch, Redemption.from_model)
 
     @strawberry.field(description="What happened to the member, newest first.")
     async def events(
         self, info: Info, first: int | None = 20, after: str | None = None
-    ) -> MemberEventConnection:
+    ) -> Connection[MemberEvent]:
         return await event_fields.member_events(self._model.id, first, after)

@@ -1,21 +1,24 @@
-"""Members' streaks: two queries per batch."""
+"""Members' streaks: one query per batch, plus the program's definitions (which actions have
+streak goals), read once per request with the badges' (`BadgeLoaders.definitions`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from strawberry.dataloader import DataLoader
 
-from domain import progress
+from domain import definitions, progress
 
-
-async def _load_streaks(ids: Sequence[str]) -> list[list[progress.StreakStanding]]:
-    found = await progress.streaks(ids)
-    return [found[i] for i in ids]
+DefinitionsOf = Callable[[], Awaitable[definitions.Definitions]]
 
 
 class StreakLoaders:
-    def __init__(self) -> None:
+    def __init__(self, definitions_of: DefinitionsOf | None = None) -> None:
+        self._definitions_of = definitions_of or definitions.cache.current
         self.of_member: DataLoader[str, list[progress.StreakStanding]] = DataLoader(
-            load_fn=_load_streaks
+            load_fn=self._load_streaks
         )
+
+    async def _load_streaks(self, ids: Sequence[str]) -> list[list[progress.StreakStanding]]:
+        found = await progress.streaks(ids, await self._definitions_of())
+        return [found[i] for i in ids]
