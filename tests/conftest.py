@@ -55,6 +55,7 @@ TABLES = [
     "member",
 ]
 SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+FRONTEND_ORIGIN = "https://app.example.com"
 
 
 @pytest.fixture(scope="session")
@@ -75,6 +76,8 @@ def settings(data_dir: Path) -> Settings:
         "PLAUDIT_JWT_SECRET": SECRET,
         "PLAUDIT_LOG_LEVEL": "WARNING",
         "PLAUDIT_TIMEZONE": "UTC",
+        # A web front-end's origin (tests/api/test_web_frontends.py); other origins stay out.
+        "PLAUDIT_CORS_ORIGINS": FRONTEND_ORIGIN,
     }
     return Settings.from_env(env)
 
@@ -142,14 +145,20 @@ async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
         yield
         return
     server: Server = request.getfixturevalue("server")
+    await empty_database()
+    await server.runtime.redis.flushdb()
+    yield
+
+
+async def empty_database() -> None:
+    """Empty every table and the per-process caches over them (also per hypothesis example,
+    which a fixture cannot do)."""
     connection = connections.get("default")
     for table in TABLES:
         await connection.execute_script(f'DELETE FROM "{table}"')
-    await server.runtime.redis.flushdb()
     recently_enrolled.clear()
     profiles.cache.clear()
     definitions.cache.clear()
-    yield
 
 
 @pytest.fixture

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -74,6 +77,17 @@ async def define(gql: Any, key="app.daily_open", points=10, **extra):
     assert body["data"]["upsertAction"]["errors"] == []
 
 
+async def define_goal_actions(gql: Any, goals: list[dict[str, Any]] | None) -> None:
+    """Define (10 points, member-reportable) each action the goals name that is not defined yet:
+    a goal may name only an existing action."""
+    from domain.models import Action
+
+    for goal in goals or []:
+        key = goal.get("action")
+        if isinstance(key, str) and key and not await Action.filter(key=key).exists():
+            await define(gql, key)
+
+
 async def record(gql: Any, who: tuple[str, str], action="app.daily_open", key="k1", **extra):
     body = await gql(RECORD, {"input": {"action": action, "idempotencyKey": key, **extra}}, as_=who)
     assert "errors" not in body, body
@@ -82,3 +96,33 @@ async def record(gql: Any, who: tuple[str, str], action="app.daily_open", key="k
 
 def ago(**delta) -> str:
     return (datetime.now(UTC) - timedelta(**delta)).isoformat()
+
+
+# --- SQL statements ---------------------------------------------------------------------
+
+
+class Counter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.statements.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def counting() -> Iterator[Counter]:
+    """Every statement Tortoise runs meanwhile (it logs each on `tortoise.db_client` at DEBUG;
+    the app serves from this process)."""
+    logger = logging.getLogger("tortoise.db_client")
+    counter = Counter()
+    level, propagate = logger.level, logger.propagate
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(level)
+        logger.propagate = propagate

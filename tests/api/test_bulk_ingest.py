@@ -9,9 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from domain.models import Interaction, InteractionStatus, LedgerEntry, Member
-from tests.api.test_progress_queries import counting
 from tests.conftest import ADMIN, SERVICE, member
-from tests.helpers import UPSERT_ACTION, action_input, ago, codes, define, record
+from tests.helpers import UPSERT_ACTION, action_input, ago, codes, counting, define, record
 
 RECORD_MANY = """
 mutation RecordMany($inputs: [RecordInteractionInput!]!) {
@@ -176,16 +175,19 @@ async def test_duplicates_within_one_call_resolve_to_the_first_items_interaction
         [
             item("ada", "dup", properties={"n": 1}),
             item("grace", "dup"),  # another member: another interaction
-            item("ada", "dup", properties={"n": 2}),
-            item("ada", "dup", action="no.such.action"),
+            item("ada", "dup", properties={"n": 1}),  # an identical replay
+            item("ada", "dup", properties={"n": 2}),  # the key reused for another request
+            item("ada", "dup", action="no.such.action", properties={"n": 1}),
         ],
     )
     results = payload["results"]
-    assert payload["accepted"] == 4
-    ids = [r["interaction"]["id"] for r in results]
-    assert ids[0] == ids[2] == ids[3] != ids[1]
-    assert results[3]["interaction"]["properties"] == {"n": 1}
-    assert results[3]["interaction"]["status"] == "PENDING"
+    assert (payload["accepted"], payload["refused"]) == (3, 2)
+    ids = [(r["interaction"] or {}).get("id") for r in results]
+    assert ids[0] == ids[2] != ids[1]
+    assert results[2]["interaction"]["properties"] == {"n": 1}
+    assert results[2]["interaction"]["status"] == "PENDING"
+    for refused in results[3:]:
+        assert [e["code"] for e in refused["errors"]] == ["IDEMPOTENCY_KEY_REUSED"]
     assert await Interaction.filter(member_id="ada").count() == 1
     await drain()
     assert await balances(gql, ["ada", "grace"]) == {"ada": 10, "grace": 10}

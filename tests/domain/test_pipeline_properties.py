@@ -16,10 +16,8 @@ from typing import Any
 
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
-from tortoise import connections
 
-from domain import actions, badges, challenges, definitions, interactions, pipeline, tiers
-from domain.members import recently_enrolled
+from domain import actions, badges, challenges, interactions, pipeline, tiers
 from domain.models import (
     ActivityDay,
     ActivityStats,
@@ -40,7 +38,7 @@ from gamification.limits import Limit
 from gamification.periods import Period
 from gamification.schedules import Schedule, Step
 from gamification.tiers import TierRule
-from tests.conftest import TABLES, Server
+from tests.conftest import Server, empty_database
 
 ACTOR = "root"
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -51,14 +49,6 @@ ACTIONS = ["app.open", "review.posted", "quiz.done"]
 def at(offset_minutes: int) -> datetime:
     """A moment within the last four days (the program's challenge runs the last three)."""
     return NOW - timedelta(minutes=offset_minutes)
-
-
-async def reset() -> None:
-    connection = connections.get("default")
-    for table in TABLES:
-        await connection.execute_script(f'DELETE FROM "{table}"')
-    recently_enrolled.clear()
-    definitions.cache.clear()
 
 
 async def define_program() -> None:
@@ -208,7 +198,7 @@ async def awarded(
 ) -> Any:
     """Award the stream in its batches: whole, or each batch's interactions one at a time in
     the order the pipeline takes them, (occurredAt, id), each committed before the next."""
-    await reset()
+    await empty_database()
     await define_program()
     ids = await record(runtime, stream)
     for batch in batches_of(ids, sizes):

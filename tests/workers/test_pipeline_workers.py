@@ -18,8 +18,7 @@ from domain.pipeline import batch
 from domain.runtime import Runtime
 from tests.api.test_badges import badge, goal
 from tests.api.test_challenges import challenge
-from tests.api.test_progress_queries import counting
-from tests.helpers import define
+from tests.helpers import counting, define
 
 PLAUDIT = str(Path(sys.executable).with_name("plaudit"))
 
