@@ -10,16 +10,24 @@ import signal
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from api.auth import TokenVerifier
+from api.body_limit import BodyLimitMiddleware
+from api.cors import cors_middleware
 from api.events.hub import EventHub
+from api.frame_limit import FrameLimitMiddleware
 from api.health import healthz, readyz
 from api.http import GraphQLView
 from api.logging import RequestLogMiddleware
-from api.schema import build_schema
+from api.metrics_endpoint import metrics_endpoint
+from api.rate_limits import RateLimiter
+from api.refusals import http_exception
+from api.schema import MAX_TOKENS, build_schema
+from domain.metrics import serve_worker_metrics
 from domain.runtime import Runtime
 from domain.settings import Settings
 
@@ -33,18 +41,29 @@ def create_app(settings: Settings, *, with_worker: bool = False) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # The in-process worker's series are at /metrics too (one registry); on their own port
+        # only if configured. First, so that a port taken fails before anything is opened.
+        port = settings.worker_metrics_port if with_worker else 0
+        stop_worker_metrics = serve_worker_metrics(settings.host, port)
         runtime = await Runtime.open(settings)
         app.state.runtime = runtime
         # Members' live events: one Redis pub/sub connection, opened at the first subscriber.
         hub = app.state.event_hub = EventHub(runtime.redis)
+        limiter = (
+            RateLimiter(settings, runtime.endpoint, max_tokens=MAX_TOKENS)
+            if settings.rate_limits
+            else None
+        )
         graphql.view = GraphQLView(
             build_schema(introspection=settings.introspection),
             runtime,
             verifier,
             hub,
+            rate_limiter=limiter,
             graphql_ide="graphiql" if settings.introspection else None,
             allow_queries_via_get=True,
             multipart_uploads_enabled=False,
+            allowed_origins=settings.cors_origins,  # the WebSocket handshake's Origin check
         )
         worker_task = None
         app.state.worker = None
@@ -62,7 +81,10 @@ def create_app(settings: Settings, *, with_worker: bool = False) -> Starlette:
                 worker_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await worker_task
+            stop_worker_metrics()
             await hub.close()
+            if limiter is not None:
+                await limiter.close()
             await runtime.close()
 
     return Starlette(
@@ -71,10 +93,17 @@ def create_app(settings: Settings, *, with_worker: bool = False) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics_endpoint, methods=["GET"]),
         ],
-        middleware=[Middleware(RequestLogMiddleware)],
+        # CORS first: preflights are answered before routing, and refusals carry its headers.
+        middleware=[
+            *cors_middleware(settings),
+            Middleware(RequestLogMiddleware),
+            Middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes),
+            Middleware(FrameLimitMiddleware, max_frame_bytes=settings.max_body_bytes),
+        ],
+        exception_handlers={HTTPException: http_exception},
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
     )
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from domain.reachability import Unreachable
 from domain.settings import Settings, SettingsError
 
 Handler = Callable[[Settings, argparse.Namespace], int]
@@ -33,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         return handler(settings, args)
     except SettingsError as exc:
         print(f"plaudit: invalid configuration: {exc}", file=sys.stderr)
+        return 2
+    except Unreachable as exc:
+        print(f"plaudit: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -91,6 +95,14 @@ def _parser() -> argparse.ArgumentParser:
     backfill.add_argument("--batch", type=int, default=500, help="members read per batch")
     backfill.set_defaults(handler=_badges_backfill)
 
+    jobs = commands.add_parser("jobs", help="the scheduled jobs: list them, run one by hand")
+    job_commands = jobs.add_subparsers(required=True, metavar="ACTION")
+    jobs_list = job_commands.add_parser("list", help="every scheduled job and its next run")
+    jobs_list.set_defaults(handler=_jobs_list)
+    jobs_run = job_commands.add_parser("run", help="run one scheduled job now")
+    jobs_run.add_argument("name", metavar="NAME")
+    jobs_run.set_defaults(handler=_jobs_run)
+
     ingest = commands.add_parser(
         "import",
         help="record the interactions of a JSON Lines or CSV file (safe to run again)",
@@ -128,8 +140,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from api import app as application
     from api.auth import Role, mint_token
-    from domain import migrations
+    from domain import migrations, reachability
 
+    _refuse_dev_secret_in_production(settings)
+    _run(reachability.check(settings))
     if not settings.embedded_redis:
         _run(_check_namespace(settings))  # refuse before serving, in one line (exit 2)
     if settings.uses_sqlite:
@@ -148,11 +162,27 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         log_config=None,
         access_log=False,
         proxy_headers=True,
+        # Open WebSockets are closed (1012) on SIGTERM and their subscriptions cancelled; should
+        # one still hang, uvicorn cancels it after this many seconds rather than wait forever.
+        timeout_graceful_shutdown=10,
     )
     for error in application.fatal:
         if isinstance(error, SettingsError):
             raise error
     return 1 if application.fatal else 0
+
+
+def _refuse_dev_secret_in_production(settings: Settings) -> None:
+    """On PostgreSQL a generated dev secret would sign 7-day admin tokens in production: ask
+    for the identity provider's key (or a real secret) unless PLAUDIT_DEV says it is a dev box."""
+    if settings.uses_sqlite or settings.dev:
+        return
+    if not settings.jwt_secret and not settings.jwt_public_key:
+        raise SettingsError(
+            "PLAUDIT_JWT_SECRET",
+            "required on PostgreSQL: set PLAUDIT_JWT_PUBLIC_KEY (your identity provider's key) "
+            "or PLAUDIT_JWT_SECRET, or PLAUDIT_DEV=true to use a generated dev secret",
+        )
 
 
 async def _check_namespace(settings: Settings) -> None:
@@ -165,11 +195,20 @@ async def _check_namespace(settings: Settings) -> None:
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
     import signal
 
+    from domain import reachability
+    from domain.metrics import serve_worker_metrics
     from domain.runtime import Runtime
     from workers.supervisor import Supervisor
 
+    _run(reachability.check(settings))
+
     async def run() -> None:
-        runtime = await Runtime.open(settings)
+        stop_metrics = serve_worker_metrics(settings.host, settings.worker_metrics_port)
+        try:
+            runtime = await Runtime.open(settings)
+        except BaseException:
+            stop_metrics()
+            raise
         try:
             supervised = asyncio.create_task(Supervisor(runtime, kind="standalone").run())
             loop = asyncio.get_running_loop()
@@ -178,6 +217,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
             with contextlib.suppress(asyncio.CancelledError):
                 await supervised
         finally:
+            stop_metrics()
             await runtime.close()
 
     _run(run())
@@ -232,8 +272,9 @@ def _ago(stamp: str | None, now: datetime) -> str:
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from domain import migrations
+    from domain import migrations, reachability
 
+    _run(reachability.check(settings, redis=False))
     applied = _run(migrations.apply(settings))
     print(f"applied {len(applied)} migration(s){': ' + ', '.join(applied) if applied else ''}")
     return 0
@@ -304,17 +345,32 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _leaderboards_rebuild(settings: Settings, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     from domain import leaderboards
     from domain.runtime import Runtime
+
+    bars: list[tqdm[Any]] = []  # opened at the first report, once the total is known
+
+    def show(done: int, total: int) -> None:
+        if not bars:
+            bars.append(tqdm(total=total, unit="board", desc="rebuild", file=sys.stderr))
+        bars[0].update(done - bars[0].n)
 
     async def run() -> dict[str, int]:
         runtime = await Runtime.open(settings)
         try:
-            return await leaderboards.rebuild(runtime.leaderboards, datetime.now(UTC), settings.tz)
+            return await leaderboards.rebuild(
+                runtime.leaderboards, datetime.now(UTC), settings.tz, progress=show
+            )
         finally:
             await runtime.close()
 
-    counts = _run(run())
+    try:
+        counts = _run(run())
+    finally:
+        for bar in bars:
+            bar.close()
     for board, size in sorted(counts.items()):
         print(f"{board}: {size} members")
     print(f"rebuilt {len(counts)} board(s)")
@@ -322,16 +378,20 @@ def _leaderboards_rebuild(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _badges_backfill(settings: Settings, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     from domain import badges
     from domain.errors import DomainError
     from domain.runtime import Runtime
 
+    bars: list[tqdm[Any]] = []  # opened at the first report, once the total is known
+
     def show(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\r[{bar}] {done}/{total} members")
-        sys.stderr.flush()
+        if not bars:
+            bars.append(
+                tqdm(total=total, unit="member", desc=f"backfill {args.key}", file=sys.stderr)
+            )
+        bars[0].update(done - bars[0].n)
 
     async def run() -> int:
         runtime = await Runtime.open(settings)
@@ -345,8 +405,51 @@ def _badges_backfill(settings: Settings, args: argparse.Namespace) -> int:
     except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
-    sys.stderr.write("\n")
+    finally:
+        for bar in bars:
+            bar.close()
     print(f"{awarded} member(s) earned {args.key}")
+    return 0
+
+
+def _jobs_list(settings: Settings, args: argparse.Namespace) -> int:
+    from workers.schedule import scheduled_jobs
+
+    now = datetime.now(settings.tz)
+    print(f"time zone {settings.timezone}")
+    for job in scheduled_jobs(settings):
+        next_run = job.next_run(now).isoformat(timespec="seconds")
+        print(f"{job.name}  next {next_run}  ({job.description})")
+    return 0
+
+
+def _jobs_run(settings: Settings, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from domain.runtime import Runtime
+    from workers import schedule
+
+    job = schedule.find(settings, args.name)
+    if job is None:
+        known = ", ".join(j.name for j in schedule.scheduled_jobs(settings))
+        print(f"plaudit jobs run: unknown job {args.name!r} (known: {known})", file=sys.stderr)
+        return 2
+
+    with tqdm(unit="item", desc=job.name, file=sys.stderr) as bar:
+
+        def show(seen: int, total: int) -> None:
+            bar.total = total
+            bar.update(seen - bar.n)
+
+        async def run() -> int:
+            runtime = await Runtime.open(settings)
+            try:
+                return await schedule.run_now(runtime, job, progress=show)
+            finally:
+                await runtime.close()
+
+        done = _run(run())
+    print(f"{job.name}: {done} item(s)")
     return 0
 
 

@@ -33,8 +33,9 @@ from graphql import (
     SelectionSetNode,
     parse,
 )
+from graphql.error import GraphQLSyntaxError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -49,14 +50,19 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Subscr
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
+from api import graphiql
 from api.auth import AuthenticationFailed, TokenVerifier
 from api.context import Context
 from api.events.hub import EventHub
+from api.rate_limits import RateLimiter
+from api.refusals import GRAPHQL_RESPONSE, JSON, negotiate, refusal
 from api.schema import MAX_TOKENS
+from domain.errors import ErrorCode
 from domain.runtime import Runtime
 
-JSON = "application/json"
-GRAPHQL_RESPONSE = "application/graphql-response+json"
+__all__ = ["GRAPHQL_RESPONSE", "JSON", "GraphQLView", "negotiate"]
+# Strawberry's reason for a POST body in a media type it does not read.
+UNSUPPORTED_CONTENT_TYPE = "Unsupported content type"
 # Operations (subscriptions, or queries still running) one WebSocket may have open at a time.
 MAX_OPERATIONS_PER_SOCKET = 5
 
@@ -70,8 +76,30 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         self.socket_context = self.context
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        refused = _over_token_limit(message["payload"].get("query"))
+        if refused is not None and self.connection_acknowledged:
+            # Strawberry would let the parser's error escape the operation's task: a bare
+            # `complete` for the client, a traceback in the log. Refuse it as HTTP does.
+            refused.extensions = {"code": str(ErrorCode.GRAPHQL_PARSE_FAILED)}
+            await self.send_message(
+                {"id": message["id"], "type": "error", "payload": [refused.formatted]}
+            )
+            return
         self.context = self.socket_context.for_operation()
         await super().handle_subscribe(message)
+
+
+def _over_token_limit(query: object) -> GraphQLSyntaxError | None:
+    """The parser's error when `query` has more than MAX_TOKENS tokens, else None (other syntax
+    errors keep Strawberry's handling: close with 4400)."""
+    if not isinstance(query, str):
+        return None
+    try:
+        parse(query, no_location=True, max_tokens=MAX_TOKENS)
+    except GraphQLSyntaxError as error:
+        if "more than" in error.message and "tokens" in error.message:
+            return error
+    return None
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -85,6 +113,7 @@ class GraphQLView(GraphQL[Context, None]):
         runtime: Runtime,
         verifier: TokenVerifier,
         hub: EventHub | None = None,
+        rate_limiter: RateLimiter | None = None,
         **kwargs: Any,
     ):
         kwargs.setdefault("subscription_protocols", (GRAPHQL_TRANSPORT_WS_PROTOCOL,))
@@ -94,6 +123,13 @@ class GraphQLView(GraphQL[Context, None]):
         self.runtime = runtime
         self.verifier = verifier
         self.hub = hub
+        self.rate_limiter = rate_limiter
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """GraphiQL opens on a Plaudit example (`api/graphiql.py`), not the stock welcome."""
+        page = super().graphql_ide_html
+        return graphiql.with_example(page) if self.graphql_ide == "graphiql" else page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry's own `__call__`, but request failures get a GraphQL-shaped JSON body."""
@@ -106,6 +142,19 @@ class GraphQLView(GraphQL[Context, None]):
         except HTTPException as exc:
             response = _request_failure(exc, request)
         await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Strawberry's, but a body that is not UTF-8 JSON holding an object (or a list, which
+        the batch check refuses) is a 400 too, not a 500 further on."""
+        try:
+            parsed = self.decode_json(data)
+        except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
+            raise HTTPException(400, "Unable to parse request body as JSON") from exc
+        if not isinstance(parsed, dict | list):
+            raise HTTPException(400, "the request body must be a JSON object")
+        if isinstance(parsed, dict) and not isinstance(parsed.get("operationName"), str | None):
+            raise HTTPException(400, "`operationName` must be a string or null, if provided")
+        return parsed
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         # On a WebSocket the credentials come with `connection_init` (see `on_ws_connect`).
@@ -149,6 +198,9 @@ class GraphQLView(GraphQL[Context, None]):
             request.scope.setdefault("state", {})["graphql_operation"] = (
                 request_data.operation_name or _first_operation_name(request_data.query)
             )
+        if self.rate_limiter is not None and request_data is not None:
+            # Before the shared page cache: a cached answer still counts against the limits.
+            await self._within_rate_limits(request, request_data)
         try:
             key = _public_board_key(request_data)
             if key is None:
@@ -169,6 +221,21 @@ class GraphQLView(GraphQL[Context, None]):
                 # GraphQL over HTTP: an operation that may not run over GET is a 405.
                 raise HTTPException(405, exc.reason) from exc
             raise
+
+    async def _within_rate_limits(self, request: Request, request_data: Any) -> None:
+        """Raise `RateLimited` (429, nothing executed) when this request is over a limit."""
+        assert self.rate_limiter is not None
+        try:
+            viewer = self.verifier.viewer_from_header(request.headers.get("authorization"))
+        except AuthenticationFailed:
+            viewer = None  # refused later with UNAUTHENTICATED; its IP still counts
+        refused = await self.rate_limiter.check(
+            subject=viewer.subject if viewer is not None else None,
+            ip=request.client.host if request.client is not None else None,
+            mutation=self.rate_limiter.is_mutation(request_data.query, request_data.operation_name),
+        )
+        if refused is not None:
+            raise RateLimited(refused.limit, refused.retry_after_s)
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -194,25 +261,12 @@ class GraphQLView(GraphQL[Context, None]):
         return response
 
 
-def negotiate(accept: str | None) -> str:
-    """graphql-response+json when the client ranks it at least as high as application/json;
-    otherwise (no Accept, `*/*`, anything else) application/json, the spec's legacy default."""
-    ranks: dict[str, float] = {}
-    for part in (accept or "").split(","):
-        media, *params = (piece.strip() for piece in part.split(";"))
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        media = media.lower()
-        ranks[media] = max(ranks.get(media, 0.0), quality)
-    preferred = ranks.get(GRAPHQL_RESPONSE, 0.0)
-    legacy = max(ranks.get(JSON, 0.0), ranks.get("application/*", 0.0), ranks.get("*/*", 0.0))
-    return GRAPHQL_RESPONSE if preferred > 0 and preferred >= legacy else JSON
+class RateLimited(HTTPException):
+    """Over a rate limit: 429 with Retry-After, before anything is executed."""
+
+    def __init__(self, limit: str, retry_after_s: int) -> None:
+        super().__init__(429, f"rate limit exceeded ({limit}); retry in {retry_after_s}s")
+        self.retry_after_s = retry_after_s
 
 
 def _is_request_error(result: ExecutionResult) -> bool:
@@ -226,16 +280,18 @@ def _is_request_error(result: ExecutionResult) -> bool:
 
 
 def _request_failure(exc: HTTPException, request: Request) -> Response:
-    """A request Strawberry refused (bad JSON, no query, batching, GET mutation...), as a
-    GraphQL response with only `errors`, in the negotiated media type."""
-    media_type = negotiate(request.headers.get("accept"))
-    headers = {"allow": "POST"} if exc.status_code == 405 and request.method == "GET" else None
-    return JSONResponse(
-        {"errors": [{"message": exc.reason}]},
-        status_code=exc.status_code,
-        headers=headers,
-        media_type=f"{GRAPHQL_RESPONSE}; charset=utf-8" if media_type == GRAPHQL_RESPONSE else JSON,
-    )
+    """A request Strawberry refused (bad JSON, no query, batching, GET mutation...) or a rate
+    limit did, as a GraphQL response with only `errors` (and a code), in the negotiated media
+    type."""
+    headers: dict[str, str] = {}
+    if exc.status_code == 405 and request.method == "GET":
+        headers["allow"] = "POST"
+    if isinstance(exc, RateLimited):
+        headers["retry-after"] = str(exc.retry_after_s)
+    status = exc.status_code
+    if status == 400 and exc.reason == UNSUPPORTED_CONTENT_TYPE:
+        status = 415  # Strawberry says 400; HTTP has a status for it
+    return refusal(status, exc.reason, request.headers.get("accept"), headers=headers)
 
 
 # The fields a document may select, besides `leaderboard` at the root, for its response to be

@@ -6,14 +6,12 @@ import logging
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -22,21 +20,26 @@ from strawberry.types import ExecutionContext
 
 from api.actions.mutations import ActionMutations
 from api.actions.queries import ActionQueries
+from api.alias_limit import alias_limit_rule
 from api.audit.queries import AuditQueries
 from api.badges.mutations import BadgeMutations
 from api.badges.queries import BadgeQueries
 from api.challenges.mutations import ChallengeMutations
 from api.challenges.queries import ChallengeQueries
-from api.errors import MaskUnexpectedErrors
+from api.depth_limit import depth_limit_rule
+from api.errors import MaskUnexpectedErrors, is_request_error
 from api.events.subscriptions import EventSubscriptions
+from api.input_guard import guard_string_arguments
 from api.interactions.mutations import InteractionMutations
 from api.interactions.queries import InteractionQueries
 from api.leaderboards.queries import LeaderboardQueries
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
 from api.points.mutations import PointsMutations
+from api.request_metrics import RequestMetrics
 from api.rewards.mutations import RewardMutations
 from api.rewards.queries import RewardQueries
+from api.suggestions import strip_suggestions
 from api.tiers.mutations import TierMutations
 from api.tiers.queries import TierQueries
 
@@ -84,23 +87,28 @@ class Schema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
+        strip_suggestions(errors)
         for error in errors:
-            log.debug("client error: %s", error.message)
+            # Unexpected errors are logged (with traceback) by MaskUnexpectedErrors instead.
+            level = logging.INFO if is_request_error(error) else logging.DEBUG
+            log.log(level, "client error: %s", error.message)
 
 
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     # The limiters' rules are built once: the validation cache keys on the rule classes, and a
     # limiter built per request makes new classes each time, so the cache would never hit.
-    limiters = [
-        QueryDepthLimiter(max_depth=MAX_DEPTH),
-        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+    # Our own depth rule: Strawberry's QueryDepthLimiter does not count `__` fields.
+    rules: list[type[ASTValidationRule]] = [
+        depth_limit_rule(MAX_DEPTH),
+        alias_limit_rule(MAX_ALIASES),
     ]
-    rules = [rule for limiter in limiters for rule in limiter.validation_rules]
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     # Factories: Strawberry builds fresh extensions per request; the parser and validation
     # caches live at module level, so they are shared all the same.
     extensions: list[Any] = [
+        # Metrics outermost: it times everything and sees the codes as masked for the client.
+        RequestMetrics,
         # Caches first: uncached, parsing and validation dominate a small request's cost.
         lambda: ParserCache(maxsize=1024),
         lambda: ValidationCache(maxsize=1024),
@@ -108,13 +116,16 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         lambda: AddValidationRules(rules),
         MaskUnexpectedErrors,
     ]
-    return Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=True),
     )
+    # Every string argument passes `gamification.text` before its resolver runs.
+    guard_string_arguments(schema._schema)
+    return schema
 
 
 def schema_sdl() -> str:

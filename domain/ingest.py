@@ -25,13 +25,15 @@ from typing import IO, Any, Literal
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from domain import metrics
 from domain.db import chunks, insert_rows, raw_timestamp, transaction, values_list
-from domain.errors import DomainError, invalid_input
+from domain.errors import DomainError, idempotency_key_reused, invalid_input
 from domain.interactions import (
     Checked,
     Recording,
     check_recording,
     check_reportable,
+    same_request,
     stored_action_key,
     verdict_at_recording,
 )
@@ -83,14 +85,22 @@ async def record_interactions(
     actions = await _actions({item.action_key for _, item in items})
 
     new: dict[Pair, list[object]] = {}  # the rows to insert, first item of each pair
+    first: dict[Pair, Checked] = {}  # the first item of each pair in this call
     answered_later: list[tuple[int, Pair, bool]] = []  # (index, pair, a duplicate in this call)
+    checked: dict[int, Checked] = dict(items)
     members: dict[str, None] = {}
     pending = False
     for index, item in items:
         pair = item.pair
         if pair in existing:
-            results[index] = ItemResult(existing[pair], replayed=True)
+            results[index] = _replay(existing[pair], item)
             continue
+        if pair in first:
+            if not same_request(first[pair], item):
+                results[index] = _reused()
+                continue
+        else:
+            first[pair] = item
         members[item.member_id] = None
         if pair in new:
             answered_later.append((index, pair, True))
@@ -120,9 +130,15 @@ async def record_interactions(
         recently_enrolled.add(member_id)
     for index, pair, duplicate in answered_later:
         interaction = stored[pair]
+        if interaction.id not in inserted and not same_request(interaction, checked[index]):
+            results[index] = _reused()  # a concurrent call won the insert with another request
+            continue
         results[index] = ItemResult(
             interaction, replayed=duplicate or interaction.id not in inserted
         )
+    metrics.observe_recorded(
+        [interaction.status for interaction in stored.values() if interaction.id in inserted]
+    )
     if pending:
         await wake_workers(runtime.queue)
     return _done(results)
@@ -132,6 +148,19 @@ def check_count(items: int) -> None:
     """INVALID_INPUT (field "inputs") past `MAX_ITEMS` items in one call."""
     if items > MAX_ITEMS:
         raise invalid_input(f"at most {MAX_ITEMS:,} interactions per call, got {items:,}", "inputs")
+
+
+def _replay(earlier: Interaction, item: Checked) -> ItemResult:
+    """The earlier interaction, when `item` repeats it; IDEMPOTENCY_KEY_REUSED otherwise."""
+    if same_request(earlier, item):
+        return ItemResult(earlier, replayed=True)
+    return _reused()
+
+
+def _reused() -> ItemResult:
+    return ItemResult(
+        error=idempotency_key_reused("interaction", "a different action or properties")
+    )
 
 
 def _done(results: list[ItemResult | None]) -> list[ItemResult]:

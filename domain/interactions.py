@@ -17,24 +17,22 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from domain import leaderboards, pipeline
+from domain import leaderboards, metrics, pipeline
 from domain.db import find_by_key
-from domain.errors import DomainError, invalid_input
+from domain.errors import DomainError, ErrorCode, idempotency_key_reused, invalid_input
+from domain.ids import parse_id
 from domain.members import check_member_id, enrol
 from domain.models import Action, Interaction, InteractionStatus
 from domain.queue import wake_workers
 from domain.runtime import Runtime
 from gamification.leaderboards import POINTS_BOARD
-from gamification.limits import Decision, Outcome
+from gamification.limits import INACTIVE_ACTION, UNKNOWN_ACTION, Decision
 from gamification.timing import check_timing
 
 log = logging.getLogger("plaudit.interactions")
 
 MAX_PROPERTIES_BYTES = 8 * 1024
 MAX_IDEMPOTENCY_KEY = 128
-
-UNKNOWN_ACTION = Decision(Outcome.REJECTED, "UNKNOWN_ACTION")
-INACTIVE_ACTION = Decision(Outcome.REJECTED, "INACTIVE_ACTION")
 
 
 @dataclass(frozen=True)
@@ -81,6 +79,7 @@ async def record_interaction(runtime: Runtime, recording: Recording) -> Interact
         member_id=item.member_id, idempotency_key=item.idempotency_key
     )
     if existing is not None:
+        check_replay(existing, item)
         return existing
 
     action = await find_by_key(Action, item.action_key)
@@ -100,7 +99,12 @@ async def record_interaction(runtime: Runtime, recording: Recording) -> Interact
         )
     except IntegrityError:
         # A concurrent request with the same key won the insert: answer with its interaction.
-        return await Interaction.get(member_id=item.member_id, idempotency_key=item.idempotency_key)
+        winner = await Interaction.get(
+            member_id=item.member_id, idempotency_key=item.idempotency_key
+        )
+        check_replay(winner, item)
+        return winner
+    metrics.observe_recorded([status])
     if status is InteractionStatus.PENDING:
         await wake_workers(runtime.queue)
     return interaction
@@ -123,11 +127,31 @@ def check_recording(recording: Recording, now: datetime) -> Checked:
     )
 
 
+def same_request(earlier: Interaction | Checked, item: Checked) -> bool:
+    """Whether `item` repeats the interaction recorded (or about to be) with its key: the same
+    action and properties. The timestamp is not compared: a retry without occurredAt means
+    "now", which has moved on."""
+    action = (
+        earlier.action_key
+        if isinstance(earlier, Interaction)
+        else stored_action_key(earlier.action_key)
+    )
+    return action == stored_action_key(item.action_key) and earlier.properties == item.properties
+
+
+def check_replay(earlier: Interaction | Checked, item: Checked) -> None:
+    """IDEMPOTENCY_KEY_REUSED unless `item` repeats `earlier` (then it is answered with it)."""
+    if not same_request(earlier, item):
+        raise idempotency_key_reused("interaction", "a different action or properties")
+
+
 def check_reportable(action: Action | None, trusted: bool) -> None:
     """FORBIDDEN when a member token records an action members may not report themselves."""
     if action is not None and not trusted and not action.member_reportable:
         raise DomainError(
-            "FORBIDDEN", "members may not record this action themselves", ("input", "action")
+            ErrorCode.FORBIDDEN,
+            "members may not record this action themselves",
+            ("input", "action"),
         )
 
 
@@ -186,9 +210,10 @@ async def sweep_pending(runtime: Runtime, older_than: timedelta) -> int:
 
 
 async def get_interaction(interaction_id: str) -> Interaction | None:
-    if not interaction_id.isdigit() or len(interaction_id) > 19:
+    parsed = parse_id(interaction_id)
+    if parsed is None:
         return None
-    return await Interaction.get_or_none(id=int(interaction_id))
+    return await Interaction.get_or_none(id=parsed)
 
 
 def _check_idempotency_key(key: str) -> None:

@@ -11,7 +11,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain import profiles
 from domain.db import insert_rows, raw_timestamp, transaction
-from domain.errors import DomainError, invalid_input
+from domain.errors import DomainError, ErrorCode, invalid_input
 from domain.models import Member
 
 MAX_MEMBER_ID = 128
@@ -117,6 +117,6 @@ async def update_profile(
             await Member.filter(id=member_id).using_db(connection).update(**updates)
         member = await Member.filter(id=member_id).using_db(connection).first()
     if member is None:
-        raise DomainError("NOT_FOUND", "no such member")
+        raise DomainError(ErrorCode.NOT_FOUND, "no such member")
     profiles.cache.forget(member_id)
     return member

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 JWT_SECRET_FILE = "dev-jwt-secret"
 _PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
 class SettingsError(ValueError):
@@ -38,6 +39,8 @@ class Settings:
     jwt_algorithm: str = "HS256"
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
+    # Allows a generated dev signing secret on PostgreSQL (`serve` refuses to start otherwise).
+    dev: bool = False
     timezone: str = "UTC"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -56,6 +59,17 @@ class Settings:
     points_expire_days: int | None = None
     # Every Redis key, queue and channel this program writes starts with it (None: derived).
     redis_prefix: str | None = None
+    # Browser origins allowed to call the API (CORS); empty: no cross-origin access.
+    cors_origins: tuple[str, ...] = ()
+    cors_allow_credentials: bool = False
+    # Rate limits (`limits` notation, "N/second|minute|hour|day"), counted in Redis.
+    rate_limits: bool = True
+    # The standalone worker's Prometheus port (0: off); the API serves /metrics on its own port.
+    worker_metrics_port: int = 0
+    rate_limit_subject_requests: str = "6000/minute"
+    rate_limit_subject_mutations: str = "3000/minute"
+    rate_limit_ip_requests: str = "60000/minute"
+    rate_limit_ip_mutations: str = "30000/minute"
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -71,6 +85,7 @@ class Settings:
             jwt_algorithm=reader.algorithm("PLAUDIT_JWT_ALGORITHM"),
             jwt_issuer=reader.text("PLAUDIT_JWT_ISSUER"),
             jwt_audience=reader.text("PLAUDIT_JWT_AUDIENCE"),
+            dev=reader.boolean("PLAUDIT_DEV", False),
             timezone=reader.timezone("PLAUDIT_TIMEZONE"),
             host=reader.text("PLAUDIT_HOST") or "127.0.0.1",
             port=reader.integer("PLAUDIT_PORT", 8000, low=1, high=65535),
@@ -101,6 +116,18 @@ class Settings:
                 else None
             ),
             redis_prefix=reader.redis_prefix("PLAUDIT_REDIS_PREFIX"),
+            cors_origins=reader.origins("PLAUDIT_CORS_ORIGINS"),
+            cors_allow_credentials=reader.boolean("PLAUDIT_CORS_ALLOW_CREDENTIALS", False),
+            rate_limits=reader.boolean("PLAUDIT_RATE_LIMITS", True),
+            worker_metrics_port=reader.integer("PLAUDIT_WORKER_METRICS_PORT", 0, low=0, high=65535),
+            rate_limit_subject_requests=reader.rate(
+                "PLAUDIT_RATE_LIMIT_SUBJECT_REQUESTS", "6000/minute"
+            ),
+            rate_limit_subject_mutations=reader.rate(
+                "PLAUDIT_RATE_LIMIT_SUBJECT_MUTATIONS", "3000/minute"
+            ),
+            rate_limit_ip_requests=reader.rate("PLAUDIT_RATE_LIMIT_IP_REQUESTS", "60000/minute"),
+            rate_limit_ip_mutations=reader.rate("PLAUDIT_RATE_LIMIT_IP_MUTATIONS", "30000/minute"),
             environ=env,
         )
         if settings.jwt_secret and settings.jwt_public_key:
@@ -115,6 +142,12 @@ class Settings:
             raise SettingsError("PLAUDIT_JWT_ALGORITHM", "a shared secret needs HS256")
         if settings.jwt_secret is not None and len(settings.jwt_secret) < 32:
             raise SettingsError("PLAUDIT_JWT_SECRET", "must be at least 32 characters long")
+        if "*" in settings.cors_origins and settings.cors_allow_credentials:
+            # Browsers refuse credentialed responses to `*`; listing the origins is the fix.
+            raise SettingsError(
+                "PLAUDIT_CORS_ORIGINS",
+                "'*' cannot be used with PLAUDIT_CORS_ALLOW_CREDENTIALS=true; list the origins",
+            )
         return settings
 
     @property
@@ -266,6 +299,33 @@ class _Reader:
                 name, "expected 1 to 64 letters, digits and . _ - : (no braces, no spaces)"
             )
         return raw.rstrip(":")
+
+    def origins(self, name: str) -> tuple[str, ...]:
+        """A comma-separated list of origins (`scheme://host[:port]`, no path), or `*`."""
+        origins: list[str] = []
+        for raw in (self.text(name) or "").split(","):
+            origin = raw.strip().rstrip("/")
+            if not origin:
+                continue
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise SettingsError(
+                    name, f"expected origins like https://app.example.com or *, got {raw!r}"
+                )
+            origins.append(origin)
+        return tuple(dict.fromkeys(origins))
+
+    def rate(self, name: str, default: str) -> str:
+        """A rate limit in `limits` notation, such as `100/minute` or `10 per second`."""
+        from limits import parse
+
+        raw = self.text(name) or default
+        try:
+            parse(raw)
+        except ValueError:
+            raise SettingsError(
+                name, f"expected a rate such as 100/minute or 10/second, got {raw!r}"
+            ) from None
+        return raw
 
     def redis_url(self, name: str) -> str | None:
         raw = self.text(name)

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from domain import metrics
 from domain.db import transaction
 from domain.models import Interaction, InteractionStatus, Member
 from domain.outages import is_outage
@@ -27,10 +30,11 @@ from domain.pipeline.state import Demand
 from domain.pipeline.writes import ChallengeOverfilled
 from domain.queue import wake_workers
 from domain.runtime import Runtime
+from gamification.reasons import InteractionReason
 
 log = logging.getLogger("plaudit.pipeline")
 
-PROCESSING_FAILED = "PROCESSING_FAILED"
+PROCESSING_FAILED = InteractionReason.PROCESSING_FAILED
 OVERFILL_RETRIES = 5
 
 
@@ -122,6 +126,7 @@ async def _attempt(
     claimed: list[int] = []
     for _ in range(OVERFILL_RETRIES):
         try:
+            started = time.perf_counter()
             async with transaction() as connection:
                 interactions = await _claim(connection, ids, size)
                 claimed = [i.id for i in interactions]
@@ -130,6 +135,11 @@ async def _attempt(
                 await _award(connection, runtime, interactions, clock)
             drainer.batches += 1
             drainer.last_batch_at = clock()
+            metrics.observe_batch(
+                len(interactions),
+                time.perf_counter() - started,
+                Counter(str(i.status) for i in interactions),
+            )
             return claimed
         except ChallengeOverfilled:
             continue  # places were taken meanwhile: read them again
@@ -157,9 +167,11 @@ async def _reject(interaction_id: int, clock: Clock, error: Exception) -> None:
         PROCESSING_FAILED,
         error,
     )
-    await Interaction.filter(id=interaction_id, status=InteractionStatus.PENDING).update(
+    rejected = await Interaction.filter(id=interaction_id, status=InteractionStatus.PENDING).update(
         status=InteractionStatus.REJECTED, reason=PROCESSING_FAILED, processed_at=clock()
     )
+    if rejected:
+        metrics.observe_decided(InteractionStatus.REJECTED, rejected)
 
 
 def _is_outage(exc: BaseException) -> bool:
