@@ -380,6 +380,7 @@ def _without_errors(result: Any) -> bool:
 
 
 @functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=1024)
 def _first_operation_name(query: str | None) -> str | None:
     if not query:
         return None

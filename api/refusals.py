@@ -13,17 +13,19 @@ from collections.abc import Mapping
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 
+from domain.errors import ErrorCode
+
 JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 # The code each refusal status carries; anything else unlisted is a BAD_REQUEST.
 CODES = {
-    400: "BAD_REQUEST",
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    413: "BODY_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-    429: "RATE_LIMITED",
+    400: ErrorCode.BAD_REQUEST,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    413: ErrorCode.BODY_TOO_LARGE,
+    415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    429: ErrorCode.RATE_LIMITED,
 }
 
 
@@ -57,7 +59,8 @@ def refusal(
 ) -> JSONResponse:
     """A GraphQL response with one error and no `data`: nothing was executed."""
     media_type = negotiate(accept)
-    error = {"message": message, "extensions": {"code": CODES.get(status, "BAD_REQUEST")}}
+    code = CODES.get(status, ErrorCode.BAD_REQUEST)
+    error = {"message": message, "extensions": {"code": code.value}}
     return JSONResponse(
         {"errors": [error]},
         status_code=status,
