@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import socket
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from tests.conftest import ADMIN
+from domain.settings import Settings
+from tests.conftest import ADMIN, SECRET
 
 UPSERT_ACTION = """
 mutation Upsert($input: UpsertActionInput!) {
@@ -126,3 +131,33 @@ def counting() -> Iterator[Counter]:
         logger.removeHandler(counter)
         logger.setLevel(level)
         logger.propagate = propagate
+
+
+# --- `plaudit` as a child process -------------------------------------------------------------
+
+PLAUDIT = str(Path(sys.executable).with_name("plaudit"))
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on once the probe is closed."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """`plaudit`'s environment on the test server's database and Redis (no other PLAUDIT_*
+    setting of the caller's leaks in)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAUDIT_")}
+    env |= {
+        key: value
+        for key, value in os.environ.items()
+        if key in ("PLAUDIT_DATABASE_URL", "PLAUDIT_REDIS_URL")
+    }
+    return env | {
+        "PLAUDIT_DATA_DIR": str(settings.data_dir),
+        "PLAUDIT_JWT_SECRET": SECRET,
+        "PLAUDIT_LOG_LEVEL": "WARNING",
+        **extra,
+    }

@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,17 +22,10 @@ import psutil
 import pytest
 
 from tests.conftest import SECRET
+from tests.helpers import PLAUDIT, free_port
 
-PLAUDIT = str(Path(sys.executable).with_name("plaudit"))
 PASSWORD = "hunter2-do-not-print"
 ON_POSTGRES = os.environ.get("PLAUDIT_DATABASE_URL", "").startswith("postgres")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port  # nothing listens there once the probe is closed
 
 
 def environment(data_dir: Path, **extra: str) -> dict[str, str]:

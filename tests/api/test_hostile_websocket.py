@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import signal
 from collections.abc import AsyncIterator, Callable
 
@@ -14,8 +13,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from tests.api.test_member_events import MEMBER_EVENTS, PROTOCOL, Socket, bearer
-from tests.api.test_metrics import PLAUDIT, free_port
-from tests.conftest import SECRET
+from tests.helpers import PLAUDIT, cli_env, free_port
 
 
 @pytest.fixture
@@ -84,18 +82,7 @@ async def test_the_server_shuts_down_promptly_on_sigterm_after_a_duplicate_id(se
     """A real `plaudit serve`, one socket with a subscription open and one closed with 4409:
     SIGTERM ends the process within seconds (the subscriptions are cancelled, not awaited)."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAUDIT_")}
-    env |= {
-        key: value
-        for key, value in os.environ.items()
-        if key in ("PLAUDIT_DATABASE_URL", "PLAUDIT_REDIS_URL")
-    }
-    env |= {
-        "PLAUDIT_DATA_DIR": str(settings.data_dir),
-        "PLAUDIT_JWT_SECRET": SECRET,
-        "PLAUDIT_LOG_LEVEL": "INFO",
-        "PLAUDIT_PORT": str(port),
-    }
+    env = cli_env(settings, PLAUDIT_LOG_LEVEL="INFO", PLAUDIT_PORT=str(port))
     process = await asyncio.create_subprocess_exec(
         PLAUDIT, "serve", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
     )

@@ -5,20 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from domain.models import Interaction, LedgerEntry, Member
 from domain.settings import Settings
 from tests.api.test_bulk_ingest import balances
-from tests.conftest import SECRET
-from tests.helpers import ago, define
-
-PLAUDIT = str(Path(sys.executable).with_name("plaudit"))
+from tests.helpers import PLAUDIT, ago, cli_env, define
 
 
 @dataclass
@@ -36,18 +30,7 @@ class Run:
 @pytest.fixture
 def plaudit_import(settings: Settings, server):
     """Runs `plaudit import ARGS` against the test server's database and Redis."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAUDIT_")}
-    env |= {
-        key: value
-        for key, value in os.environ.items()
-        if key in ("PLAUDIT_DATABASE_URL", "PLAUDIT_REDIS_URL")
-    }
-    env |= {
-        "PLAUDIT_DATA_DIR": str(settings.data_dir),
-        "PLAUDIT_JWT_SECRET": SECRET,
-        "PLAUDIT_LOG_LEVEL": "WARNING",
-        "PLAUDIT_TIMEZONE": "UTC",
-    }
+    env = cli_env(settings, PLAUDIT_TIMEZONE="UTC")
 
     async def run(*args: str) -> Run:
         process = await asyncio.create_subprocess_exec(

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import os
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,10 +14,8 @@ import pytest
 from domain.models import LedgerEntry, Member
 from domain.settings import Settings
 from tests.api.test_tiers import earn, ladder, my_tier
-from tests.conftest import SECRET
+from tests.helpers import PLAUDIT, cli_env
 from workers.settings import build_worker
-
-PLAUDIT = str(Path(sys.executable).with_name("plaudit"))
 
 
 @dataclass
@@ -33,18 +28,7 @@ class Run:
 @pytest.fixture
 def plaudit(settings: Settings, server):
     """Runs `plaudit ARGS` against the test server's database and Redis."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAUDIT_")}
-    env |= {
-        key: value
-        for key, value in os.environ.items()
-        if key in ("PLAUDIT_DATABASE_URL", "PLAUDIT_REDIS_URL")
-    }
-    env |= {
-        "PLAUDIT_DATA_DIR": str(settings.data_dir),
-        "PLAUDIT_JWT_SECRET": SECRET,
-        "PLAUDIT_LOG_LEVEL": "WARNING",
-        "PLAUDIT_TIMEZONE": "UTC",
-    }
+    env = cli_env(settings, PLAUDIT_TIMEZONE="UTC")
 
     async def run(*args: str, **extra_env: str) -> Run:
         process = await asyncio.create_subprocess_exec(

@@ -4,24 +4,19 @@ standalone worker's own port (`plaudit worker` with PLAUDIT_WORKER_METRICS_PORT)
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
 import socket
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
 
 from domain import metrics
 from domain.settings import Settings
-from tests.conftest import SECRET, SERVICE, member
-from tests.helpers import define, record
+from tests.conftest import SERVICE, member
+from tests.helpers import PLAUDIT, cli_env, define, free_port, record
 from workers.settings import cron_jobs
 from workers.supervisor import heartbeats
-
-PLAUDIT = str(Path(sys.executable).with_name("plaudit"))
 
 
 def sample(exposition: str, name: str, **labels: str) -> float | None:
@@ -149,28 +144,6 @@ async def test_decided_interactions_are_counted_by_final_status_with_their_batch
     exposition = await scrape(client)
     assert sample(exposition, "plaudit_interactions_processed_total", status="AWARDED") >= 1
     assert sample(exposition, "plaudit_worker_batch_size_count") >= 1
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
-    """`plaudit`'s environment on the test server's database and Redis."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAUDIT_")}
-    env |= {
-        key: value
-        for key, value in os.environ.items()
-        if key in ("PLAUDIT_DATABASE_URL", "PLAUDIT_REDIS_URL")
-    }
-    return env | {
-        "PLAUDIT_DATA_DIR": str(settings.data_dir),
-        "PLAUDIT_JWT_SECRET": SECRET,
-        "PLAUDIT_LOG_LEVEL": "WARNING",
-        **extra,
-    }
 
 
 async def scrape_when_open(url: str) -> str:

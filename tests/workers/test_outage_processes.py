@@ -13,9 +13,7 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -30,19 +28,19 @@ import pytest
 from api.auth import Role, mint_token
 from domain.settings import Settings
 from tests.conftest import SECRET, RedisProcess
-from tests.helpers import INTERACTION, LEADERBOARD, RECORD, UPSERT_ACTION, action_input
+from tests.helpers import (
+    INTERACTION,
+    LEADERBOARD,
+    PLAUDIT,
+    RECORD,
+    UPSERT_ACTION,
+    action_input,
+    free_port,
+)
 
-PLAUDIT = str(Path(sys.executable).with_name("plaudit"))
 OUTAGE_S = 4.0
 AWARD_WITHIN_S = 60.0
 TOKENS = Settings.from_env({"PLAUDIT_JWT_SECRET": SECRET})
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class Program:
