@@ -28,14 +28,13 @@ import contextlib
 import cProfile
 import io
 import json
-import logging
 import os
 import pstats
 import random
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,7 +50,7 @@ from domain.settings import Settings
 from tests.bench import program, reads
 from tests.bench.db import SEED_PREFIX, Postgres, Sqlite, flush_redis
 from tests.bench.leaderboard import AROUND, TOP
-from tests.helpers import RECORD, UPSERT_ACTION, action_input
+from tests.helpers import RECORD, UPSERT_ACTION, action_input, counting
 from workers.settings import build_worker
 
 MODES = ("me", "around", "top10", "typename")
@@ -211,33 +210,6 @@ async def define_program(app: App) -> str:
     return reads.READER
 
 
-class StatementCounter(logging.Handler):
-    """Counts the statements Tortoise logs on `tortoise.db_client` at DEBUG."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
-@contextlib.contextmanager
-def counting_statements() -> Iterator[StatementCounter]:
-    logger = logging.getLogger("tortoise.db_client")
-    counter = StatementCounter()
-    level, propagate = logger.level, logger.propagate
-    logger.setLevel(logging.DEBUG)
-    logger.propagate = False
-    logger.addHandler(counter)
-    try:
-        yield counter
-    finally:
-        logger.removeHandler(counter)
-        logger.setLevel(level)
-        logger.propagate = propagate
-
-
 async def measure(
     app: App, mode: str, requests: int, members: int, profile: cProfile.Profile | None
 ) -> dict[str, Any]:
@@ -257,7 +229,7 @@ async def measure(
     for _ in range(min(50, requests)):  # warm: caches, loaders, the JIT-less interpreter's own
         await app.post(*request())
     calls = [request() for _ in range(requests)]
-    with counting_statements() as statements:
+    with counting() as statements:
         cpu, wall = time.process_time(), time.perf_counter()
         if profile is not None:
             profile.enable()
@@ -270,7 +242,7 @@ async def measure(
         "requests": requests,
         "cpu_us_per_request": round(cpu / requests * 1e6),
         "wall_us_per_request": round(wall / requests * 1e6),
-        "sql_statements_per_request": round(statements.count / requests, 2),
+        "sql_statements_per_request": round(len(statements.statements) / requests, 2),
     }
 
 
