@@ -1,63 +1,35 @@
-"""The alias limit of an operation, counted through fragments in time linear in the document.
-
-Strawberry's `MaxAliasesLimiter` walks every fragment spread anew, so a chain of fragments that
-each spread the next one twice takes time exponential in its length: forty of them pinned a core
-for minutes before the request was refused. Here each fragment's alias count is computed once
-and reused wherever it is spread (as `api.depth_limit` does for heights).
-"""
+"""The alias limit of an operation, counted through fragments in time linear in the document
+(`api.operation_rules`): Strawberry's `MaxAliasesLimiter` walked every fragment spread anew."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from graphql import (
     FieldNode,
-    FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
     InlineFragmentNode,
-    OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
     ValidationRule,
 )
+
+from api.operation_rules import FragmentMeasure, operation_rule
 
 
 def alias_limit_rule(max_aliases: int) -> type[ValidationRule]:
     """A validation rule refusing any operation with more than `max_aliases` aliased fields,
     fragments counted as often as they are spread."""
 
-    class AliasLimit(ValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            counts = _Aliases(context)
-            for definition in context.document.definitions:
-                if not isinstance(definition, OperationDefinitionNode):
-                    continue
-                found = counts.of(definition.selection_set, frozenset())
-                if found > max_aliases:
-                    context.report_error(
-                        GraphQLError(f"{found} aliases found. Allowed: {max_aliases}", definition)
-                    )
+    def refusal(found: int, name: str) -> str | None:
+        return f"{found} aliases found. Allowed: {max_aliases}" if found > max_aliases else None
 
-        def enter(self, *args: Any) -> Any:
-            return self.BREAK  # all the work is done once, in __init__
-
-    return AliasLimit
+    return operation_rule(_Aliases, refusal)
 
 
-class _Aliases:
-    """Aliased fields in a selection set, through its fragments. A fragment's count is kept
-    once computed; one already on the path is not entered again (cycles are NoFragmentCycles'
-    business, unknown fragments KnownFragmentNames')."""
+class _Aliases(FragmentMeasure[int]):
+    """Aliased fields in a selection set, through its fragments."""
 
     def __init__(self, context: ValidationContext) -> None:
-        self.fragments = {
-            definition.name.value: definition
-            for definition in context.document.definitions
-            if isinstance(definition, FragmentDefinitionNode)
-        }
-        self.known: dict[str, int] = {}
+        super().__init__(context, 0)
 
     def of(self, selections: SelectionSetNode, visited: frozenset[str]) -> int:
         total = 0
@@ -69,15 +41,5 @@ class _Aliases:
             elif isinstance(selection, InlineFragmentNode):
                 total += self.of(selection.selection_set, visited)
             elif isinstance(selection, FragmentSpreadNode):
-                total += self._fragment(selection.name.value, visited)
+                total += self.spread(selection.name.value, visited)
         return total
-
-    def _fragment(self, name: str, visited: frozenset[str]) -> int:
-        if name in self.known:
-            return self.known[name]
-        fragment = self.fragments.get(name)
-        if fragment is None or name in visited:
-            return 0
-        count = self.of(fragment.selection_set, visited | {name})
-        self.known[name] = count
-        return count

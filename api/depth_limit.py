@@ -8,19 +8,16 @@ standard introspection query that GraphiQL and code generators send.
 
 from __future__ import annotations
 
-from typing import Any
-
 from graphql import (
     FieldNode,
-    FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
     InlineFragmentNode,
-    OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
     ValidationRule,
 )
+
+from api.operation_rules import FragmentMeasure, operation_rule
 
 # graphql-core's full `get_introspection_query()` is 14 levels deep (`__schema types fields
 # type`, then TypeRef's chain of `ofType`); one level of room above it, and no more.
@@ -31,45 +28,21 @@ def depth_limit_rule(max_depth: int) -> type[ValidationRule]:
     """A validation rule refusing any operation deeper than `max_depth` fields (or
     MAX_INTROSPECTION_DEPTH on a path through an introspection field)."""
 
-    class DepthLimit(ValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            heights = _Heights(context)
-            for definition in context.document.definitions:
-                if not isinstance(definition, OperationDefinitionNode):
-                    continue
-                ordinary, any_path = heights.of(definition.selection_set, frozenset())
-                if ordinary > max_depth or any_path > max(max_depth, MAX_INTROSPECTION_DEPTH):
-                    name = definition.name.value if definition.name else "anonymous"
-                    context.report_error(
-                        GraphQLError(
-                            f"'{name}' exceeds maximum operation depth of {max_depth}",
-                            definition,
-                        )
-                    )
+    def refusal(heights: tuple[int, int], name: str) -> str | None:
+        ordinary, any_path = heights
+        if ordinary > max_depth or any_path > max(max_depth, MAX_INTROSPECTION_DEPTH):
+            return f"'{name}' exceeds maximum operation depth of {max_depth}"
+        return None
 
-        def enter(self, *args: Any) -> Any:
-            return self.BREAK  # all the work is done once, in __init__
-
-    return DepthLimit
+    return operation_rule(_Heights, refusal)
 
 
-class _Heights:
+class _Heights(FragmentMeasure[tuple[int, int]]):
     """How deep a selection set goes: (deepest path without an introspection field, deepest
-    path of all), counting the fields that have a selection set of their own.
-
-    A fragment's heights are computed once and reused wherever it is spread: walking each spread
-    anew would take time exponential in the number of fragments (a fragment spreading another
-    twice, fifty times over). A fragment already on the path is not entered again (cycles are
-    NoFragmentCycles' business, unknown fragments KnownFragmentNames')."""
+    path of all), counting the fields that have a selection set of their own."""
 
     def __init__(self, context: ValidationContext) -> None:
-        self.fragments = {
-            definition.name.value: definition
-            for definition in context.document.definitions
-            if isinstance(definition, FragmentDefinitionNode)
-        }
-        self.known: dict[str, tuple[int, int]] = {}
+        super().__init__(context, (0, 0))
 
     def of(self, selections: SelectionSetNode, visited: frozenset[str]) -> tuple[int, int]:
         ordinary = any_path = 0
@@ -82,18 +55,10 @@ class _Heights:
                     ordinary = max(ordinary, 1 + below_ordinary)
                 any_path = max(any_path, 1 + below_any)
             else:
-                below_ordinary, below_any = self._of_fragment(selection, visited)
+                if isinstance(selection, InlineFragmentNode):
+                    below_ordinary, below_any = self.of(selection.selection_set, visited)
+                else:
+                    assert isinstance(selection, FragmentSpreadNode)
+                    below_ordinary, below_any = self.spread(selection.name.value, visited)
                 ordinary, any_path = max(ordinary, below_ordinary), max(any_path, below_any)
         return ordinary, any_path
-
-    def _of_fragment(self, selection: Any, visited: frozenset[str]) -> tuple[int, int]:
-        if isinstance(selection, InlineFragmentNode):
-            return self.of(selection.selection_set, visited)
-        assert isinstance(selection, FragmentSpreadNode)
-        name = selection.name.value
-        fragment = self.fragments.get(name)
-        if fragment is None or name in visited:
-            return 0, 0
-        if name not in self.known:
-            self.known[name] = self.of(fragment.selection_set, visited | {name})
-        return self.known[name]
