@@ -27,6 +27,7 @@ from domain.queue import wake_workers
 from domain.runtime import Runtime
 from gamification.leaderboards import POINTS_BOARD
 from gamification.limits import INACTIVE_ACTION, UNKNOWN_ACTION, Decision
+from gamification.text import storable
 from gamification.timing import check_timing
 
 log = logging.getLogger("plaudit.interactions")
@@ -227,7 +228,7 @@ def _check_idempotency_key(key: str) -> None:
 
 def _check_action_key(key: str) -> None:
     # Any other string is stored (REJECTED, UNKNOWN_ACTION); these no database column can hold.
-    if not _storable(key):
+    if not storable(key):
         raise invalid_input("action must not contain NUL or lone surrogates", "input", "action")
 
 
@@ -244,7 +245,7 @@ def _check_properties(properties: Any) -> Any:
             "input",
             "properties",
         )
-    if not all(_storable(text) for text in _strings(properties)):
+    if not all(storable(text) for text in _strings(properties)):
         # PostgreSQL's jsonb refuses them (SQLite would not), so neither dialect takes them.
         raise invalid_input(
             "properties must not contain NUL or lone surrogates", "input", "properties"
@@ -264,17 +265,6 @@ def _strings(value: Any) -> Iterator[str]:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-
-
-def _storable(text: str) -> bool:
-    """Whether a text column can hold `text` on every dialect (PostgreSQL: no NUL, valid UTF-8)."""
-    if "\x00" in text:
-        return False
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _aware(moment: datetime) -> datetime:
