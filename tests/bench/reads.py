@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from api.graphiql import PROGRESS_QUERY
 from tests.bench import program
 from tests.bench.db import Database
 from tests.bench.graphql import call, token
@@ -32,19 +33,7 @@ READER = "bench-reader"  # the member whose progress screen `me` reads
 READER_INTERACTIONS = 12  # over 4 days: a few badges earned, every challenge in progress
 
 # The mobile app's progress screen, as the README shows it.
-ME = """
-query Progress {
-  me {
-    points { balance }
-    tier { current { key name } next { key } pointsToNext }
-    badges { badge { key name imageUrl } earned earnedAt
-             progress { goal { metric action target } current completed } }
-    challenges(status: ACTIVE) { challenge { key name endsAt rewardBadge { key } }
-                                 enrolled progress { current completed } completed }
-    streaks { action current longest lastActiveOn }
-  }
-}
-"""
+ME = PROGRESS_QUERY
 
 
 def compact(query: str) -> str:
