@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -161,3 +162,15 @@ def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
         "PLAUDIT_LOG_LEVEL": "WARNING",
         **extra,
     }
+
+
+async def run_plaudit(
+    *args: str, env: dict[str, str], within_s: float = 120
+) -> tuple[int, str, str]:
+    """Run `plaudit ARGS` to its end, within `within_s`: (exit code, stdout, stderr)."""
+    process = await asyncio.create_subprocess_exec(
+        PLAUDIT, *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=within_s)
+    assert process.returncode is not None
+    return process.returncode, stdout.decode(), stderr.decode()

@@ -3,7 +3,6 @@ subprocess on the test database and Redis), safe to run again, malformed lines r
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass
 
@@ -12,7 +11,7 @@ import pytest
 from domain.models import Interaction, LedgerEntry, Member
 from domain.settings import Settings
 from tests.api.test_bulk_ingest import balances
-from tests.helpers import PLAUDIT, ago, cli_env, define
+from tests.helpers import ago, cli_env, define, run_plaudit
 
 
 @dataclass
@@ -33,17 +32,7 @@ def plaudit_import(settings: Settings, server):
     env = cli_env(settings, PLAUDIT_TIMEZONE="UTC")
 
     async def run(*args: str) -> Run:
-        process = await asyncio.create_subprocess_exec(
-            PLAUDIT,
-            "import",
-            *args,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
-        assert process.returncode is not None
-        return Run(process.returncode, stdout.decode(), stderr.decode())
+        return Run(*await run_plaudit("import", *args, env=env))
 
     return run
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,7 +13,7 @@ import pytest
 from domain.models import LedgerEntry, Member
 from domain.settings import Settings
 from tests.api.test_tiers import earn, ladder, my_tier
-from tests.helpers import PLAUDIT, cli_env
+from tests.helpers import cli_env, run_plaudit
 from workers.settings import build_worker
 
 
@@ -31,16 +30,7 @@ def plaudit(settings: Settings, server):
     env = cli_env(settings, PLAUDIT_TIMEZONE="UTC")
 
     async def run(*args: str, **extra_env: str) -> Run:
-        process = await asyncio.create_subprocess_exec(
-            PLAUDIT,
-            *args,
-            env=env | extra_env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
-        assert process.returncode is not None
-        return Run(process.returncode, stdout.decode(), stderr.decode())
+        return Run(*await run_plaudit(*args, env=env | extra_env))
 
     return run
 

@@ -14,7 +14,7 @@ import pytest
 from domain import metrics
 from domain.settings import Settings
 from tests.conftest import SERVICE, member
-from tests.helpers import PLAUDIT, cli_env, define, free_port, record
+from tests.helpers import PLAUDIT, cli_env, define, free_port, record, run_plaudit
 from workers.settings import cron_jobs
 from workers.supervisor import heartbeats
 
@@ -219,17 +219,10 @@ async def test_a_worker_metrics_port_already_taken_is_one_line_and_exit_2(settin
         taken.listen()
         port = taken.getsockname()[1]
         env = cli_env(settings, PLAUDIT_WORKER_METRICS_PORT=str(port))
-        process = await asyncio.create_subprocess_exec(
-            PLAUDIT,
-            "worker",
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+        code, _, stderr = await run_plaudit("worker", env=env, within_s=60)
 
-    assert process.returncode == 2
-    assert stderr.decode().splitlines() == [
+    assert code == 2
+    assert stderr.splitlines() == [
         f"plaudit: invalid configuration: PLAUDIT_WORKER_METRICS_PORT: cannot listen on "
         f"127.0.0.1:{port} (Address already in use)"
     ]
