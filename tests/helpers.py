@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import socket
+import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -174,3 +175,15 @@ async def run_plaudit(
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=within_s)
     assert process.returncode is not None
     return process.returncode, stdout.decode(), stderr.decode()
+
+
+def served_schema(data_dir: Path) -> str:
+    """What `plaudit schema` prints, with no configuration but a data dir."""
+    return subprocess.run(
+        [PLAUDIT, "schema"],
+        env={"PATH": os.environ.get("PATH", ""), "PLAUDIT_DATA_DIR": str(data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout

@@ -5,23 +5,15 @@ against the contract when that exists)."""
 from __future__ import annotations
 
 import difflib
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.helpers import served_schema
 
 COMMITTED = Path(__file__).resolve().parents[1] / "schema.graphql"
 
 
 def test_plaudit_schema_prints_exactly_the_committed_schema_graphql(tmp_path):
-    printed = subprocess.run(
-        [str(Path(sys.executable).with_name("plaudit")), "schema"],
-        env={"PATH": os.environ.get("PATH", ""), "PLAUDIT_DATA_DIR": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
+    printed = served_schema(tmp_path)
     committed = COMMITTED.read_text()
 
     diff = "".join(
