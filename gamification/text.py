@@ -22,6 +22,9 @@ MAX_LENGTHS: dict[str, int] = {
     "message": 500,
     "imageUrl": 2_048,
     "avatarUrl": 2_048,
+    # Content bodies: 10,000 characters after trimming (`gamification.content`), plus room for
+    # the whitespace that trimming removes.
+    "body": 10_100,
 }
 DEFAULT_MAX_LENGTH = 4_096
 
