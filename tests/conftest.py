@@ -37,6 +37,11 @@ from workers.settings import build_worker
 
 TABLES = [
     "audit_record",
+    "content_vote",
+    "content",
+    "referral",
+    "referral_program",
+    "member_attempt",
     "leaderboard_score",
     "ledger_entry",
     "interaction",

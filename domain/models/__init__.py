@@ -5,14 +5,17 @@ from domain.models.activity import ANY_ACTION, ActivityDay, ActivityStats
 from domain.models.audit import AuditRecord
 from domain.models.badges import Badge, MemberBadge
 from domain.models.challenges import Challenge, ChallengeParticipant
+from domain.models.content import Content, ContentVote
 from domain.models.events import MemberEvent
 from domain.models.interactions import Interaction, InteractionStatus
 from domain.models.leaderboards import LeaderboardScore
 from domain.models.ledger import LedgerEntry, LedgerReason
 from domain.models.members import Member
 from domain.models.program import ProgramVersion
+from domain.models.referrals import MemberAttempt, Referral, ReferralProgramRules
 from domain.models.rewards import Redemption, RedemptionStatus, Reward
 from domain.models.tiers import Tier
+from gamification.content import ContentStatus
 
 __all__ = [
     "ANY_ACTION",
@@ -23,17 +26,23 @@ __all__ = [
     "Badge",
     "Challenge",
     "ChallengeParticipant",
+    "Content",
+    "ContentStatus",
+    "ContentVote",
     "Interaction",
     "InteractionStatus",
     "LeaderboardScore",
     "LedgerEntry",
     "LedgerReason",
     "Member",
+    "MemberAttempt",
     "MemberBadge",
     "MemberEvent",
     "ProgramVersion",
     "Redemption",
     "RedemptionStatus",
+    "Referral",
+    "ReferralProgramRules",
     "Reward",
     "Tier",
 ]

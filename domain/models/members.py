@@ -19,6 +19,12 @@ class Member(Model):
     tier_key = fields.CharField(max_length=100, null=True)
     tier_since = fields.DatetimeField(null=True)
     tier_retain_until = fields.DatetimeField(null=True, db_index=True)
+    # The code this member shares (gamification.referrals); set at enrolment, unique.
+    referral_code = fields.CharField(max_length=32, null=True, unique=True)
+    # Whole-history counters the REFERRALS_CONVERTED and CONTENT_APPROVED goals read, kept in
+    # step, under the member's lock, with the referrals and content they count.
+    referrals_converted = fields.IntField(default=0)
+    content_approved = fields.IntField(default=0)
 
     class Meta:
         table = "member"
