@@ -10,7 +10,7 @@ from datetime import date
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain.models import ActivityStats
+from domain.models import ActivityStats, Member
 from gamification.goals import ActionTotals, Totals
 from gamification.streaks import Streak
 
@@ -20,15 +20,17 @@ def streak_of(row: ActivityStats) -> Streak:
     return Streak(row.streak_run or 0, row.streak_longest or 0, last)
 
 
-def totals_of(rows: Sequence[ActivityStats], points_earned: int) -> Totals:
-    """A member's whole-history totals from their stats rows. Referrals and approved content
-    are counted by the community features; until then they are 0."""
+def totals_of(rows: Sequence[ActivityStats], member: Member) -> Totals:
+    """A member's whole-history totals: their stats rows, and the counters on their row
+    (lifetime points, converted referrals, approved content)."""
     return Totals(
         actions={
             row.action_key: ActionTotals(row.interactions, row.active_days, row.streak_longest)
             for row in rows
         },
-        points_earned=points_earned,
+        points_earned=member.lifetime,
+        referrals_converted=member.referrals_converted or 0,
+        content_approved=member.content_approved or 0,
     )
 
 

@@ -148,7 +148,7 @@ async def backfill(
         actions = sorted({goal.action or NO_ACTION for goal in goals})
         stats = await activity.stats_of(None, [m.id for m in members], actions)
         for member in members:
-            totals = activity.totals_of(stats[member.id], member.lifetime)
+            totals = activity.totals_of(stats[member.id], member)
             if member.id in holders or not all_completed(progress_from_totals(goals, totals)):
                 continue
             awarded += await _award_backfilled(runtime, member.id, rule)

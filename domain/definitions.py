@@ -16,9 +16,10 @@ from datetime import datetime
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.db import param
-from domain.models import Badge, Challenge, ProgramVersion
+from domain.models import Badge, Challenge, ProgramVersion, ReferralProgramRules
 from gamification.challenges import Window
 from gamification.goals import Fact, Goal, Metric, goals_from_json, index_by_trigger, moved_by
+from gamification.referrals import DEFAULT_RULES, ReferralRules
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class Definitions:
     # (catalog, progress screens) serves them from here instead of reading the table per request.
     # Shared by every request of this version: never modify them.
     catalog: tuple[Badge, ...] = field(default=(), compare=False)
+    # The referral program's rules: the pipeline reads its conversion action on every batch.
+    referral: ReferralRules = DEFAULT_RULES
 
     def badges_moved_by(self, fact: Fact) -> list[BadgeRule]:
         """Badges with goals that `fact` can move, by key."""
@@ -126,9 +129,11 @@ cache = DefinitionCache()
 
 async def _load(connection: BaseDBAsyncClient | None, version: int) -> Definitions:
     badge_query, challenge_query = Badge.all(), Challenge.all()
+    referral_query = ReferralProgramRules.filter(id=1)
     if connection is not None:
         badge_query = badge_query.using_db(connection)
         challenge_query = challenge_query.using_db(connection)
+        referral_query = referral_query.using_db(connection)
     catalog = tuple(await badge_query.order_by("name", "key"))
     badges = {badge.key: BadgeRule.of(badge) for badge in catalog}
     challenges = {c.key: ChallengeRule.of(c) for c in await challenge_query}
@@ -139,11 +144,25 @@ async def _load(connection: BaseDBAsyncClient | None, version: int) -> Definitio
         index_by_trigger({key: rule.goals for key, rule in badges.items()}),
         index_by_trigger({key: rule.goals for key, rule in challenges.items()}),
         catalog,
+        referral_rules_of(await referral_query.first()),
+    )
+
+
+def referral_rules_of(row: ReferralProgramRules | None) -> ReferralRules:
+    if row is None:
+        return DEFAULT_RULES
+    return ReferralRules(
+        row.referrer_points,
+        row.referee_points,
+        row.conversion_action,
+        row.apply_within_days,
+        row.monthly_cap,
     )
 
 
 async def changed(connection: BaseDBAsyncClient) -> None:
-    """Record, in the caller's transaction, that a badge or challenge definition changed."""
+    """Record, in the caller's transaction, that a badge or challenge definition (or the
+    referral program) changed."""
     sql = (
         f"INSERT INTO program_version (id, version) VALUES ({param(1)}, {param(2)}) "
         "ON CONFLICT (id) DO UPDATE SET version = program_version.version + 1"

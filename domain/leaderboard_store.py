@@ -57,6 +57,24 @@ end
 return written
 """
 
+# A score that may fall (the content board: votes and takedowns move it both ways) is
+# replaced outright; the caller writes the value it read after its own commit.
+_REPLACE_SCORE = """
+local old = redis.call('HGET', KEYS[2], ARGV[1])
+if old then redis.call('ZREM', KEYS[1], old) end
+if tonumber(ARGV[2]) > 0 then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+  if ARGV[4] ~= '' then
+    redis.call('EXPIREAT', KEYS[1], ARGV[4])
+    redis.call('EXPIREAT', KEYS[2], ARGV[4])
+  end
+else
+  redis.call('HDEL', KEYS[2], ARGV[1])
+end
+return 1
+"""
+
 # Writes per script: a batch's few thousand are a few scripts of about a millisecond each,
 # so no script holds Redis up for long.
 SCORES_PER_SCRIPT = 500
@@ -166,6 +184,7 @@ class LeaderboardStore:
         # The program's Redis namespace: every board key is taken into it (`BoardKey.namespace`).
         self.namespace = namespace
         self._set_scores = redis.register_script(_SET_SCORES)
+        self._replace_score = redis.register_script(_REPLACE_SCORE)
         self._around = redis.register_script(_AROUND)
         self._page_after = redis.register_script(_PAGE_AFTER)
         self._read = redis.register_script(_READ)
@@ -200,6 +219,26 @@ class LeaderboardStore:
                 for keys, args in scripts:
                     await self._set_scores(keys=keys, args=args, client=pipe)
                 await pipe.execute()
+
+    async def replace_scores(
+        self, updates: Iterable[tuple[BoardKey, str, int, datetime, datetime | None]]
+    ) -> None:
+        """Like `set_scores`, but a lower score replaces a higher one and 0 removes the member:
+        for boards whose scores fall as well as rise."""
+        self.pages.invalidate()
+        now = datetime.now(UTC)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for key, member_id, score, reached_at, expiry in updates:
+                if expiry is not None and expiry <= now:
+                    continue
+                key = key.in_namespace(self.namespace)
+                expire = "" if expiry is None else str(int(expiry.timestamp()))
+                await self._replace_score(
+                    keys=[key.scores, key.elements],
+                    args=[member_id, score, element_for(member_id, reached_at), expire],
+                    client=pipe,
+                )
+            await pipe.execute()
 
     async def size(self, key: BoardKey) -> int:
         key = key.in_namespace(self.namespace)

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from domain.db import insert_rows, raw_timestamp
 from domain.leaderboard_store import LeaderboardStore
 from domain.models import LeaderboardScore
 from gamification.leaderboards import (
@@ -32,6 +35,41 @@ class ScoreUpdate:
     expires_at: datetime | None
 
 
+SCORE_COLUMNS = {
+    "board": "varchar",
+    "period": "varchar",
+    "period_key": "varchar",
+    "member_id": "varchar",
+    "score": "bigint",
+    "reached_at": "timestamptz",
+}
+
+
+async def store_scores(connection: BaseDBAsyncClient, updates: list[ScoreUpdate]) -> None:
+    """Write absolute scores (and when they were reached) to the database, the boards' truth:
+    one upsert per chunk, in the caller's transaction, which holds the members' locks."""
+    rows: list[list[object]] = [
+        [
+            u.key.board,
+            u.key.period.value,
+            u.key.period_key,
+            u.member_id,
+            u.score,
+            raw_timestamp(u.reached_at),
+        ]
+        for u in updates
+    ]
+    if rows:
+        await insert_rows(
+            connection,
+            "leaderboard_score",
+            SCORE_COLUMNS,
+            rows,
+            on_conflict="ON CONFLICT (board, period, period_key, member_id) DO UPDATE SET "
+            "score = excluded.score, reached_at = excluded.reached_at",
+        )
+
+
 async def current_scores(
     board: str, member_id: str, effective_at: datetime, tz: ZoneInfo
 ) -> list[ScoreUpdate]:
@@ -51,12 +89,19 @@ async def current_scores(
     return updates
 
 
-async def project(store: LeaderboardStore, updates: list[ScoreUpdate]) -> None:
-    """Write committed scores to Redis. Idempotent and order-insensitive (scores only rise)."""
-    if updates:
-        await store.set_scores(
-            (u.key, u.member_id, u.score, u.reached_at, u.expires_at) for u in updates
-        )
+async def project(
+    store: LeaderboardStore, updates: list[ScoreUpdate], *, falling: bool = False
+) -> None:
+    """Write committed scores to Redis. Idempotent and order-insensitive (scores only rise),
+    unless `falling`: then each score replaces the stored one (boards whose scores also fall;
+    the caller projects what it read after its commit)."""
+    if not updates:
+        return
+    rows = [(u.key, u.member_id, u.score, u.reached_at, u.expires_at) for u in updates]
+    if falling:
+        await store.replace_scores(rows)
+    else:
+        await store.set_scores(rows)
 
 
 def current_board(board: str, period: BoardPeriod, now: datetime, tz: ZoneInfo) -> BoardKey:

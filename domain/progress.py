@@ -20,6 +20,7 @@ from domain.models import (
     Badge,
     Challenge,
     ChallengeParticipant,
+    Member,
     MemberBadge,
 )
 from gamification.badges import visible_to_member
@@ -47,13 +48,13 @@ class BadgeStanding:
 
 
 async def badge_standings(
-    lifetimes: Mapping[str, int], current: definitions.Definitions | None = None
+    members: Mapping[str, Member], current: definitions.Definitions | None = None
 ) -> dict[str, list[BadgeStanding]]:
-    """Per member (id → lifetime points): the earned badges, newest first, then the unearned
-    badges a member may see (secret ones stay hidden until earned), by name. Two queries, and
-    the version read of `current` (the program's definitions) when not given: the catalog and
-    its parsed goals come from there, not from the table."""
-    member_ids = list(lifetimes)
+    """Per member (id → the member row, whose counters goals read): the earned badges, newest
+    first, then the unearned badges a member may see (secret ones stay hidden until earned), by
+    name. Two queries, and the version read of `current` (the program's definitions) when not
+    given: the catalog and its parsed goals come from there, not from the table."""
+    member_ids = list(members)
     if current is None:
         current = await definitions.cache.current()
     catalog = current.catalog
@@ -67,7 +68,7 @@ async def badge_standings(
     by_key = {badge.key: badge for badge in catalog}
     standings: dict[str, list[BadgeStanding]] = {}
     for member_id in member_ids:
-        totals = activity.totals_of(stats.get(member_id, []), lifetimes[member_id])
+        totals = activity.totals_of(stats.get(member_id, []), members[member_id])
         held = {row.badge_id for row in earned[member_id]}
         mine = [
             BadgeStanding(

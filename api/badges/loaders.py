@@ -23,7 +23,7 @@ async def _load_earned(member_ids: Sequence[str]) -> list[set[str]]:
 
 class BadgeLoaders:
     def __init__(self) -> None:
-        self._lifetimes: dict[str, int] = {}
+        self._members: dict[str, Member] = {}
         self._definitions: definitions.Definitions | None = None
         self._reading = asyncio.Lock()
         self.by_key: DataLoader[str, Badge | None] = DataLoader(load_fn=self._load_badges)
@@ -40,8 +40,9 @@ class BadgeLoaders:
             return self._definitions
 
     async def standings_of(self, member: Member) -> list[progress.BadgeStanding]:
-        """Progress toward POINTS_EARNED goals reads the member's lifetime points, as loaded."""
-        self._lifetimes[member.id] = member.lifetime
+        """Progress reads the member's counters (lifetime points, referrals, content) as
+        loaded with the member."""
+        self._members[member.id] = member
         return await self.standings.load(member.id)
 
     async def _load_badges(self, keys: Sequence[str]) -> list[Badge | None]:
@@ -49,6 +50,6 @@ class BadgeLoaders:
         return [found.get(key) for key in keys]
 
     async def _load_standings(self, ids: Sequence[str]) -> list[list[progress.BadgeStanding]]:
-        lifetimes = {i: self._lifetimes.get(i, 0) for i in ids}
-        found = await progress.badge_standings(lifetimes, await self.definitions())
+        members = {i: self._members.get(i) or Member(id=i) for i in ids}
+        found = await progress.badge_standings(members, await self.definitions())
         return [found[i] for i in ids]

@@ -11,7 +11,7 @@ Admin credits, hand-awarded badges, backfills and spending go through the same `
 one member: there is one award chain, whatever started it.
 """
 
-from domain.pipeline.batch import drain, process_ids
+from domain.pipeline.batch import award_claimed, drain, process_ids
 from domain.pipeline.session import Session
 
-__all__ = ["Session", "drain", "process_ids"]
+__all__ = ["Session", "award_claimed", "drain", "process_ids"]

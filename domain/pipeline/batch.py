@@ -25,9 +25,9 @@ from domain.db import transaction
 from domain.models import Interaction, InteractionStatus, Member
 from domain.outages import is_outage
 from domain.pipeline.award import award_interaction
+from domain.pipeline.referrals import Conversions, ReadAgain, referrers_to_lock
 from domain.pipeline.session import Clock, Session, load_program, utc_now
 from domain.pipeline.state import Demand
-from domain.pipeline.writes import ChallengeOverfilled
 from domain.queue import wake_workers
 from domain.runtime import Runtime
 from gamification.reasons import InteractionReason
@@ -132,7 +132,7 @@ async def _attempt(
                 claimed = [i.id for i in interactions]
                 if not interactions:
                     return None
-                await _award(connection, runtime, interactions, clock)
+                await award_claimed(connection, runtime, interactions, clock)
             drainer.batches += 1
             drainer.last_batch_at = clock()
             metrics.observe_batch(
@@ -141,14 +141,14 @@ async def _attempt(
                 Counter(str(i.status) for i in interactions),
             )
             return claimed
-        except ChallengeOverfilled:
-            continue  # places were taken meanwhile: read them again
+        except ReadAgain:
+            continue  # challenge places or referrals changed before the locks: read again
         except Exception as exc:
             if _is_outage(exc) or not claimed:
                 raise
             await _split(runtime, claimed, clock, exc)
             return claimed
-    raise RuntimeError("a challenge's places kept changing under the batch")
+    raise RuntimeError("a challenge's places or referrals kept changing under the batch")
 
 
 async def _split(runtime: Runtime, ids: list[int], clock: Clock, error: Exception) -> None:
@@ -193,19 +193,27 @@ async def _claim(
     )
 
 
-async def _award(
+async def award_claimed(
     connection: BaseDBAsyncClient, runtime: Runtime, interactions: list[Interaction], clock: Clock
 ) -> None:
+    """Decide and award `interactions`, which the caller's transaction holds (claimed, or just
+    created by it, as content approval creates the `content.<kind>` interaction it credits)."""
     settings = runtime.settings
-    member_ids = sorted({i.member_id for i in interactions})
+    program = await load_program(connection, settings, {i.action_key for i in interactions})
+    rules = program.definitions.referral
+    # The referrers a conversion may credit are locked with the batch's members, in id order.
+    referrers = await referrers_to_lock(connection, rules, interactions)
+    member_ids = sorted({i.member_id for i in interactions} | referrers)
     members = list(
         await Member.filter(id__in=member_ids)
         .order_by("id")
         .select_for_update()
         .using_db(connection)
     )
-    program = await load_program(connection, settings, {i.action_key for i in interactions})
     demand = Demand()
+    conversions = await Conversions.load(
+        connection, rules, settings.tz, interactions, set(member_ids), demand
+    )
     for interaction in interactions:
         demand.interaction(interaction, program.actions.get(interaction.action_key), settings.tz)
     session = await Session.open(
@@ -213,4 +221,5 @@ async def _award(
     )
     for interaction in sorted(interactions, key=lambda i: (i.occurred_at, i.id)):
         award_interaction(session.chain(interaction.member_id), interaction)
+        conversions.after_award(session, interaction)
     await session.write()

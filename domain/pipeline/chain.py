@@ -113,6 +113,19 @@ class Chain:
             self.pending.append(self.fact(FactKind.POINTS, at, amount=amount))
         return entry
 
+    def reverse(
+        self, amount: int, description: str, source_key: str, at: datetime
+    ) -> LedgerEntry | None:
+        """Take back up to `amount` points (REVERSAL), never below a zero balance: what the
+        member already spent stays spent, and the description says how much of it that was."""
+        taken = min(amount, self.state.member.balance)
+        if taken < amount:
+            description = f"{description} ({amount - taken:,} points already spent, not recovered)"
+        if amount <= 0:
+            return None
+        # Even when nothing is left to take, the (zero) entry records what was not recovered.
+        return self.post(-taken, LedgerReason.REVERSAL, description, source_key, at)
+
     def post(
         self, amount: int, reason: LedgerReason, description: str, source_key: str, at: datetime
     ) -> LedgerEntry:
@@ -138,8 +151,9 @@ class Chain:
         member.balance = balance_after
         member.lifetime += amount if earned else 0
         self.changes.members[member.id] = member
-        kind = EventKind.POINTS_CREDITED if amount >= 0 else EventKind.POINTS_DEBITED
-        self.event(kind, ledger_message(amount, description), points=amount)
+        if amount != 0:
+            kind = EventKind.POINTS_CREDITED if amount > 0 else EventKind.POINTS_DEBITED
+            self.event(kind, ledger_message(amount, description), points=amount)
         if tier_rules.counts_as_qualifying(reason.value, amount):
             self._upgrade_tier(amount, at)
         if earned:
@@ -190,8 +204,12 @@ class Chain:
         log.info("member %s moved to tier %s", member.id, after.key)
 
     def _add_points(self, amount: int, at: datetime) -> None:
-        """Add to the member's score in every period of the points board `at` falls in."""
-        for key, window in boards_moved_by(POINTS_BOARD, at, self.program.tz):
+        self.add_to_board(POINTS_BOARD, amount, at)
+
+    def add_to_board(self, board: str, amount: int, at: datetime) -> None:
+        """Add to the member's score in every period of `board` that `at` falls in (the
+        session loaded the scores of the boards its `Demand` named)."""
+        for key, window in boards_moved_by(board, at, self.program.tz):
             stored = (key.board, key.period.value, key.period_key)
             total = self.state.scores.get(stored, 0) + amount
             self.state.scores[stored] = total
@@ -199,6 +217,21 @@ class Chain:
             self.changes.score(ScoreUpdate(key, self.member_id, total, self.now, expiry))
 
     # --- activity counters -----------------------------------------------------------------
+
+    def count_community(self, kind: FactKind, at: datetime, by: int = 1) -> None:
+        """Count a converted referral or an approved piece of content (`by` -1: one taken
+        down) on the member's row, whose counters the REFERRALS_CONVERTED and CONTENT_APPROVED
+        goals read; a new one is a fact that `settle` lets move those goals."""
+        member = self.state.member
+        if kind is FactKind.REFERRAL_CONVERTED:
+            member.referrals_converted = max(0, (member.referrals_converted or 0) + by)
+        elif kind is FactKind.CONTENT_APPROVED:
+            member.content_approved = max(0, (member.content_approved or 0) + by)
+        else:
+            raise ValueError(f"{kind} is not a community fact")
+        self.changes.members[member.id] = member
+        if by > 0:
+            self.pending.append(self.fact(kind, at))
 
     def count_activity(self, action_key: str, day: date) -> list[StreakChange]:
         """Count one awarded interaction of `action_key` on local `day`: the day rows (for the
@@ -270,7 +303,7 @@ class Chain:
         if missing:
             raise RuntimeError(f"activity totals of {sorted(missing)} were not loaded")
         rows = [row for row in self.state.stats.values() if row is not None]
-        return totals_of(rows, self.state.member.lifetime)
+        return totals_of(rows, self.state.member)
 
     def check_badges(self, fact: Fact) -> None:
         """Award every badge whose goals `fact` can move and that the member now meets."""

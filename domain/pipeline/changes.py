@@ -18,6 +18,7 @@ from domain.models import (
     Member,
     MemberBadge,
     MemberEvent,
+    Referral,
 )
 from gamification.leaderboards import BoardKey
 
@@ -34,6 +35,7 @@ class Changes:
     completions: Counter[str] = field(default_factory=Counter)  # by challenge
     days: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (member, action, day)
     stats: dict[tuple[str, str], ActivityStats] = field(default_factory=dict)
+    referrals: dict[str, Referral] = field(default_factory=dict)  # converted, by referee
     # The latest absolute score per (board, member): written to the database, then to Redis.
     scores: dict[tuple[BoardKey, str], ScoreUpdate] = field(default_factory=dict)
 

@@ -101,6 +101,8 @@ class Demand:
     spans: dict[tuple[str, str], tuple[datetime, datetime]] = field(default_factory=dict)
     lifetime_pairs: set[tuple[str, str]] = field(default_factory=set)
     settle: bool = True  # whether goals may be evaluated (credits that earn points)
+    # The boards whose scores credits and counts may move (`Chain.add_to_board`).
+    boards: set[str] = field(default_factory=lambda: {POINTS_BOARD})
     qualifying: bool = True  # whether credits may count toward tiers
 
     def interaction(self, interaction: Interaction, action: Action | None, tz: ZoneInfo) -> None:
@@ -167,28 +169,30 @@ async def load(
 async def _load_scores(
     connection: BaseDBAsyncClient, program: Program, states: dict[str, MemberState], d: Demand
 ) -> None:
-    """The members' points-board scores in every period a credit of theirs can fall in."""
+    """The members' scores on the demanded boards in every period a credit of theirs can
+    fall in."""
     keys = {
         (key.period.value, key.period_key)
         for moment in d.moments
         for key, _ in boards_moved_by(POINTS_BOARD, moment, program.tz)
     }
+    boards = sorted(d.boards)
     if not keys:
         return
     rows = (
         await LeaderboardScore.filter(
             # Every column of the unique (board, period, period_key, member_id) index: without
             # the period, PostgreSQL scanned the whole board on every batch.
-            board=POINTS_BOARD,
+            board__in=boards,
             period__in=sorted({period for period, _ in keys}),
             period_key__in=sorted({period_key for _, period_key in keys}),
             member_id__in=list(states),
         )
         .using_db(connection)
-        .values_list("member_id", "period", "period_key", "score")
+        .values_list("member_id", "board", "period", "period_key", "score")
     )
-    for member_id, period, period_key, score in rows:
-        states[member_id].scores[(POINTS_BOARD, period, period_key)] = int(score)
+    for member_id, board, period, period_key, score in rows:
+        states[member_id].scores[(board, period, period_key)] = int(score)
 
 
 async def _load_activity(

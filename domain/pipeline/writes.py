@@ -10,10 +10,12 @@ import json
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.db import insert_rows, raw_timestamp, update_rows, values_list
+from domain.leaderboards import store_scores
 from domain.pipeline.changes import Changes
+from domain.pipeline.referrals import ReadAgain
 
 
-class ChallengeOverfilled(Exception):
+class ChallengeOverfilled(ReadAgain):
     """A concurrent enrolment took the places this batch counted on; the batch is redone."""
 
 
@@ -27,6 +29,7 @@ async def write(connection: BaseDBAsyncClient, changes: Changes) -> None:
     await _challenge_counters(connection, changes)
     await _activity(connection, changes)
     await _scores(connection, changes)
+    await _referrals(connection, changes)
 
 
 async def _interactions(connection: BaseDBAsyncClient, changes: Changes) -> None:
@@ -96,6 +99,8 @@ async def _members(connection: BaseDBAsyncClient, changes: Changes) -> None:
             m.tier_key,
             raw_timestamp(m.tier_since),
             raw_timestamp(m.tier_retain_until),
+            m.referrals_converted,
+            m.content_approved,
         ]
         for m in changes.members.values()
     ]
@@ -107,6 +112,8 @@ async def _members(connection: BaseDBAsyncClient, changes: Changes) -> None:
             "tier_key": "varchar",
             "tier_since": "timestamptz",
             "tier_retain_until": "timestamptz",
+            "referrals_converted": "integer",
+            "content_approved": "integer",
         }
         await update_rows(connection, "member", "id", columns, rows)
 
@@ -251,30 +258,26 @@ async def _activity(connection: BaseDBAsyncClient, changes: Changes) -> None:
 
 
 async def _scores(connection: BaseDBAsyncClient, changes: Changes) -> None:
+    await store_scores(connection, list(changes.scores.values()))
+
+
+async def _referrals(connection: BaseDBAsyncClient, changes: Changes) -> None:
     rows: list[list[object]] = [
         [
-            u.key.board,
-            u.key.period.value,
-            u.key.period_key,
-            u.member_id,
-            u.score,
-            raw_timestamp(u.reached_at),
+            r.referee_id,
+            raw_timestamp(r.converted_at),
+            r.referrer_rewarded,
+            r.referrer_points,
+            r.referee_points,
         ]
-        for u in changes.scores.values()
+        for r in changes.referrals.values()
     ]
     if rows:
-        await insert_rows(
-            connection,
-            "leaderboard_score",
-            {
-                "board": "varchar",
-                "period": "varchar",
-                "period_key": "varchar",
-                "member_id": "varchar",
-                "score": "bigint",
-                "reached_at": "timestamptz",
-            },
-            rows,
-            on_conflict="ON CONFLICT (board, period, period_key, member_id) DO UPDATE SET "
-            "score = excluded.score, reached_at = excluded.reached_at",
-        )
+        columns = {
+            "referee_id": "varchar",
+            "converted_at": "timestamptz",
+            "referrer_rewarded": "boolean",
+            "referrer_points": "bigint",
+            "referee_points": "bigint",
+        }
+        await update_rows(connection, "referral", "referee_id", columns, rows)
