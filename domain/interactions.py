@@ -25,6 +25,7 @@ from domain.members import check_member_id, enrol
 from domain.models import Action, Interaction, InteractionStatus
 from domain.queue import wake_workers
 from domain.runtime import Runtime
+from gamification.content import is_content_action
 from gamification.leaderboards import POINTS_BOARD
 from gamification.limits import INACTIVE_ACTION, UNKNOWN_ACTION, Decision
 from gamification.text import storable
@@ -34,6 +35,7 @@ log = logging.getLogger("plaudit.interactions")
 
 MAX_PROPERTIES_BYTES = 8 * 1024
 MAX_IDEMPOTENCY_KEY = 128
+RESERVED_KEY_PREFIXES = ("content:",)
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,14 @@ def check_replay(earlier: Interaction | Checked, item: Checked) -> None:
 
 
 def check_reportable(action: Action | None, trusted: bool) -> None:
-    """FORBIDDEN when a member token records an action members may not report themselves."""
+    """FORBIDDEN when a member token records an action members may not report themselves, and
+    for anyone recording a content action (`content.<kind>`): only moderation credits those."""
+    if action is not None and is_content_action(action.key):
+        raise DomainError(
+            ErrorCode.FORBIDDEN,
+            "content actions are credited when moderation approves the content",
+            ("input", "action"),
+        )
     if action is not None and not trusted and not action.member_reportable:
         raise DomainError(
             ErrorCode.FORBIDDEN,
@@ -221,6 +230,15 @@ def _check_idempotency_key(key: str) -> None:
     if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY or not key.isprintable():
         raise invalid_input(
             f"idempotencyKey must be 1 to {MAX_IDEMPOTENCY_KEY} printable characters",
+            "input",
+            "idempotencyKey",
+        )
+    if key.startswith(RESERVED_KEY_PREFIXES):
+        # Content approval records its credit under `content:<id>`: a client's key there would
+        # take the author's place and leave the approval without its points.
+        raise invalid_input(
+            f"idempotencyKey must not start with {' or '.join(RESERVED_KEY_PREFIXES)} "
+            "(reserved for the platform's own interactions)",
             "input",
             "idempotencyKey",
         )

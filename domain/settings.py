@@ -66,6 +66,8 @@ class Settings:
     rate_limits: bool = True
     # The standalone worker's Prometheus port (0: off); the API serves /metrics on its own port.
     worker_metrics_port: int = 0
+    # Approve submitted content at once instead of queueing it for moderation.
+    content_auto_approve: bool = False
     rate_limit_subject_requests: str = "6000/minute"
     rate_limit_subject_mutations: str = "3000/minute"
     rate_limit_ip_requests: str = "60000/minute"
@@ -120,6 +122,7 @@ class Settings:
             cors_allow_credentials=reader.boolean("PLAUDIT_CORS_ALLOW_CREDENTIALS", False),
             rate_limits=reader.boolean("PLAUDIT_RATE_LIMITS", True),
             worker_metrics_port=reader.integer("PLAUDIT_WORKER_METRICS_PORT", 0, low=0, high=65535),
+            content_auto_approve=reader.boolean("PLAUDIT_CONTENT_AUTO_APPROVE", False),
             rate_limit_subject_requests=reader.rate(
                 "PLAUDIT_RATE_LIMIT_SUBJECT_REQUESTS", "6000/minute"
             ),
