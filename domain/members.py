@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
 
 from domain import profiles
 from domain.db import insert_rows, raw_timestamp, transaction
 from domain.errors import DomainError, ErrorCode, invalid_input
 from domain.models import Member
+from gamification.referrals import new_code
 
 MAX_MEMBER_ID = 128
 
@@ -61,19 +63,35 @@ async def enrol(member_id: str) -> None:
         return
     check_member_id(member_id)
     # One autocommit statement: the ORM's bulk_create wraps even one row in a transaction.
-    await enrol_all(connections.get("default"), [member_id], datetime.now(UTC))
+    for attempt in range(CODE_ATTEMPTS):
+        try:
+            await enrol_all(connections.get("default"), [member_id], datetime.now(UTC))
+            break
+        except IntegrityError:
+            # The fresh referral code (about 50 bits) collided with another member's: draw again.
+            if attempt == CODE_ATTEMPTS - 1:
+                raise
     recently_enrolled.add(member_id)
 
 
-MEMBER_COLUMNS = {"id": "", "display_name": "", "joined_at": "", "balance": "", "lifetime": ""}
+MEMBER_COLUMNS = {
+    "id": "",
+    "display_name": "",
+    "joined_at": "",
+    "balance": "",
+    "lifetime": "",
+    "referral_code": "",
+}
+CODE_ATTEMPTS = 3
 
 
 async def enrol_all(connection: BaseDBAsyncClient, member_ids: list[str], now: datetime) -> None:
-    """Enrol every member not enrolled yet, in one INSERT … ON CONFLICT DO NOTHING (the caller
-    has checked the ids)."""
+    """Enrol every member not enrolled yet, each with a fresh referral code, in one INSERT …
+    ON CONFLICT DO NOTHING (the caller has checked the ids)."""
     joined = raw_timestamp(now)
     rows: list[list[object]] = [
-        [member_id, default_display_name(member_id), joined, 0, 0] for member_id in member_ids
+        [member_id, default_display_name(member_id), joined, 0, 0, new_code()]
+        for member_id in member_ids
     ]
     await insert_rows(
         connection, "member", MEMBER_COLUMNS, rows, on_conflict="ON CONFLICT (id) DO NOTHING"
