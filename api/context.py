@@ -11,10 +11,12 @@ from strawberry.types import Info as StrawberryInfo
 from api.auth import AuthenticationFailed, Role, TokenVerifier, Viewer
 from api.badges.loaders import BadgeLoaders
 from api.challenges.loaders import ChallengeLoaders
+from api.content.loaders import ContentLoaders
 from api.errors import forbidden, unauthenticated
 from api.events.hub import EventHub
 from api.leaderboards.loaders import BoardLoaders
 from api.members.loaders import MemberLoaders
+from api.referrals.loaders import ReferralLoaders
 from api.rewards.loaders import RewardLoaders
 from api.streaks.loaders import StreakLoaders
 from api.tiers.loaders import TierLoaders
@@ -34,6 +36,8 @@ class Context:
     rewards: RewardLoaders = field(default_factory=RewardLoaders)
     badges: BadgeLoaders = field(default_factory=BadgeLoaders)
     challenges: ChallengeLoaders = field(default_factory=ChallengeLoaders)
+    contents: ContentLoaders = field(default_factory=ContentLoaders)
+    referrals: ReferralLoaders = field(default_factory=ReferralLoaders)
     streaks: StreakLoaders = field(init=False)
     tiers: TierLoaders = field(init=False)
     boards: BoardLoaders = field(init=False)

@@ -26,6 +26,8 @@ from api.badges.mutations import BadgeMutations
 from api.badges.queries import BadgeQueries
 from api.challenges.mutations import ChallengeMutations
 from api.challenges.queries import ChallengeQueries
+from api.content.mutations import ContentMutations
+from api.content.queries import ContentQueries
 from api.depth_limit import depth_limit_rule
 from api.errors import MaskUnexpectedErrors, is_request_error
 from api.events.subscriptions import EventSubscriptions
@@ -36,6 +38,8 @@ from api.leaderboards.queries import LeaderboardQueries
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
 from api.points.mutations import PointsMutations
+from api.referrals.mutations import ReferralMutations
+from api.referrals.queries import ReferralQueries
 from api.request_metrics import RequestMetrics
 from api.rewards.mutations import RewardMutations
 from api.rewards.queries import RewardQueries
@@ -61,6 +65,8 @@ Query = merge_types(
         RewardQueries,
         BadgeQueries,
         ChallengeQueries,
+        ContentQueries,
+        ReferralQueries,
     ),
 )
 Mutation = merge_types(
@@ -74,6 +80,8 @@ Mutation = merge_types(
         RewardMutations,
         BadgeMutations,
         ChallengeMutations,
+        ContentMutations,
+        ReferralMutations,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscriptions,))

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain import badges, challenges, interactions, members, rewards, tiers
+from domain import (
+    badges,
+    challenges,
+    content,
+    content_moderation,
+    content_votes,
+    interactions,
+    members,
+    referrals,
+    rewards,
+    tiers,
+)
 from domain.actions import ActionDefinition, upsert_action
-from domain.models import Challenge
+from domain.content_moderation import Decision
+from domain.models import Challenge, Referral
 from domain.runtime import Runtime
 from gamification.badges import BadgeDefinition
 from gamification.challenges import ChallengeDefinition, Window
+from gamification.content import Submission
 from gamification.goals import Goal, Metric
 from gamification.limits import Limit
 from gamification.periods import Period
@@ -37,6 +50,8 @@ ACTIONS = [
     ActionDefinition(
         "content.shared", "Shared content", 10, cooldown_seconds=60, member_reportable=True
     ),
+    # Credited by moderation when a review is approved, never recorded by a member.
+    ActionDefinition("content.review", "Approved review", 40, member_reportable=False),
 ]
 
 TIERS = [
@@ -113,6 +128,31 @@ CHALLENGE_KEY = "review.week"
 # Days ago on which members opened the app (their streaks), before the interactions above.
 DAILY_OPENS = {"demo-ada": [3, 2, 1], "demo-grace": [5, 4, 2, 1]}
 
+# referee -> referrer, applied before the referees' interactions: Alan converts with his survey
+# (the conversion action), Linus has not converted yet.
+REFERRALS = {"demo-alan": "demo-grace", "demo-linus": "demo-ada"}
+CONVERSION_ACTION = "survey.completed"
+
+# (author, key, body, decision, voters): one piece in each status, votes on the approved one.
+CONTENT = [
+    (
+        "demo-ada",
+        "demo-review-1",
+        "The kettle boils a litre in three minutes and the handle stays cool. After two months "
+        "of daily use there is no limescale on the element, and the lid opens with one thumb.",
+        Decision.APPROVE,
+        ["demo-grace", "demo-alan"],
+    ),
+    (
+        "demo-grace",
+        "demo-review-1",
+        "Comfortable headphones, though the case is bulky for a small bag.",
+        None,
+        [],
+    ),
+    ("demo-alan", "demo-post-1", "Cheap watches here!!! visit my site", Decision.REJECT, []),
+]
+
 MEMBERS = {
     "demo-ada": ("Ada", ["review.posted", "survey.completed", "app.daily_open", "content.shared"]),
     "demo-grace": ("Grace", ["review.posted", "review.posted", "app.daily_open"]),
@@ -159,15 +199,23 @@ async def load(runtime: Runtime) -> str:
                 f"demo-open-{days}",
                 now - timedelta(days=days),
             )
-    for member_id, (name, done) in MEMBERS.items():
+    await referrals.update_rules("demo", {"conversion_action": CONVERSION_ACTION, "monthly_cap": 5})
+    for member_id, (name, _) in MEMBERS.items():
         await members.update_profile(member_id, name, None)
+    for referee, referrer in REFERRALS.items():
+        if not await Referral.exists(referee_id=referee):
+            referrer_member = await members.get_member(referrer)
+            if referrer_member is not None:
+                await referrals.apply_code(referee, await referrals.code_of(referrer_member))
+    for member_id, (_, done) in MEMBERS.items():
         for index, action in enumerate(done):
             at = now - timedelta(minutes=10 * (len(done) - index))
             recorded += await _record(runtime, member_id, action, f"demo-{index}", at)
+    await _content(runtime)
     return (
         f"demo program: {len(ACTIONS)} actions, {len(TIERS)} tiers, {len(REWARDS)} rewards, "
         f"{len(BADGES)} badges (one secret), 1 running challenge ({CHALLENGE_KEY}), "
-        f"{len(MEMBERS)} members, "
+        f"{len(MEMBERS)} members ({len(REFERRALS)} referred), {len(CONTENT)} pieces of content, "
         f"{recorded} interactions (member ids: {', '.join(MEMBERS)})"
     )
 
@@ -187,3 +235,15 @@ async def _record(runtime: Runtime, member_id: str, action: str, key: str, at: d
     # Processed here rather than left to a worker, so the demo works without one.
     await interactions.process_interaction(runtime, interaction.id)
     return 1
+
+
+async def _content(runtime: Runtime) -> None:
+    """One piece APPROVED (with votes), one PENDING, one REJECTED."""
+    for author, key, body, decision, voters in CONTENT:
+        submission = Submission("REVIEW" if "review" in key else "POST", None, body, ())
+        piece = await content.submit(runtime, author, submission, key)
+        if decision is not None:
+            reason = None if decision is Decision.APPROVE else "SPAM"
+            await content_moderation.moderate(runtime, "demo", str(piece.id), decision, reason)
+        for voter in voters:
+            await content_votes.vote(runtime, voter, str(piece.id), 1)

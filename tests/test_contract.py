@@ -18,6 +18,7 @@ DONE_PARTS = [
     "core",
     "points",
     "gamification",
+    "community",
     "ingest",
 ]  # each part joins this list when its issue is resolved
 

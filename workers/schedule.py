@@ -68,6 +68,13 @@ def scheduled_jobs(settings: Settings) -> list[ScheduledJob]:
             "re-evaluate members whose tier retention has run out",
             {"hour": {2}, "minute": {30}, "second": {0}},
         ),
+        # Daily: the per-member hourly limits (referral codes, content, votes) count rows.
+        ScheduledJob(
+            "prune_attempts",
+            tasks.prune_attempts,
+            "forget counted referral, content and vote attempts older than a day",
+            {"hour": {4}, "minute": {0}, "second": {0}},
+        ),
     ]
     if settings.points_expire_days is not None:
         # Daily, only when the program configures expiry (PLAUDIT_POINTS_EXPIRE_DAYS).

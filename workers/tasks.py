@@ -93,3 +93,13 @@ async def reevaluate_tiers(ctx: dict[str, Any]) -> int:
     return int(
         await tiers.reevaluate_due_tiers(_runtime(ctx), datetime.now(UTC), progress=_progress(ctx))
     )
+
+
+async def prune_attempts(ctx: dict[str, Any]) -> int:
+    """Daily: forget the community features' counted attempts older than a day (no hourly limit
+    looks back that far); returns how many were deleted."""
+    from domain import attempts
+    from domain.db import transaction
+
+    async with transaction() as connection:
+        return await attempts.prune(connection, datetime.now(UTC))

@@ -8,11 +8,13 @@ from api.context import Info
 from api.errors import ClientError
 from api.leaderboards.types import Leaderboard, LeaderboardPeriod
 from domain import progress
+from domain.content_board import CONTENT_BOARD
 from domain.leaderboards import current_board
 from gamification.challenges import board_key, challenge_of_board
 from gamification.leaderboards import POINTS_BOARD, BoardPeriod
+from gamification.referrals import REFERRALS_BOARD
 
-KNOWN_BOARDS = {POINTS_BOARD}
+KNOWN_BOARDS = {POINTS_BOARD, CONTENT_BOARD, REFERRALS_BOARD}
 
 
 @strawberry.type

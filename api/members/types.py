@@ -8,17 +8,20 @@ from api.badges import fields as badge_fields
 from api.badges.types import BadgeStatus
 from api.challenges import fields as challenge_fields
 from api.challenges.types import ChallengeProgress, ChallengeStatus
+from api.content.types import Content, member_contents
 from api.context import Info
 from api.events import fields as event_fields
 from api.events.types import MemberEvent
 from api.int_bounds import as_graphql_int
 from api.pagination import Connection, id_keyset_connection
 from api.points import fields as points_fields
+from api.referrals.types import ReferralStatus
 from api.rewards.types import Redemption
 from api.streaks import fields as streak_fields
 from api.streaks.types import Streak
 from api.tiers.types import TierStatus
 from domain import ledger
+from domain.members import default_display_name
 from domain.models import LedgerEntry as LedgerEntryModel
 from domain.models import LedgerReason as LedgerReasonEnum
 from domain.models import Member as MemberModel
@@ -80,6 +83,17 @@ class PublicMember:
             display_name=member.display_name,
             avatar_url=member.avatar_url,
         )
+
+
+async def public_member(info: Info, member_id: str) -> PublicMember:
+    """The member as anyone may see them, through the request's loader (a page of items loads
+    its members in one query)."""
+    profile = await info.context.members.public_by_id.load(member_id)
+    return PublicMember(
+        id=strawberry.ID(member_id),
+        display_name=profile.display_name if profile else default_display_name(member_id),
+        avatar_url=profile.avatar_url if profile else None,
+    )
 
 
 @strawberry.type(description="A member of the program.")
@@ -159,3 +173,13 @@ class Member:
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> Connection[MemberEvent]:
         return await event_fields.member_events(self._model.id, first, after)
+
+    @strawberry.field(description="The member's side of the referral program.")
+    async def referral(self, info: Info) -> ReferralStatus:
+        return ReferralStatus.of(await info.context.referrals.standings.load(self._model))
+
+    @strawberry.field(description="The member's own content, every status, newest first.")
+    async def contents(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[Content]:
+        return await member_contents(self._model, info, first, after)

@@ -65,3 +65,20 @@ async def test_graphiql_opens_on_the_progress_query_and_says_where_the_token_goe
         readme_graphql_block("me {\n    points { balance }").strip().removeprefix("query {").strip()
         in EXAMPLE_QUERY
     )
+
+
+async def test_the_demo_has_referrals_and_content_in_every_status_and_loads_twice(runtime, gql):
+    from domain.models import Content, LedgerEntry, LedgerReason, Referral
+
+    await demo.load(runtime)
+    await demo.load(runtime)  # safe to load twice
+
+    statuses = sorted(await Content.all().values_list("status", flat=True))
+    assert statuses == ["APPROVED", "PENDING", "REJECTED"]
+    referrals = {r.referee_id: r for r in await Referral.all()}
+    assert set(referrals) == {"demo-alan", "demo-linus"}
+    assert referrals["demo-alan"].converted_at is not None
+    assert referrals["demo-linus"].converted_at is None
+    assert await LedgerEntry.filter(reason=LedgerReason.REFERRAL).count() == 2
+    body = await gql("{ me { referral { invited converted } } }", as_=member("demo-grace"))
+    assert body["data"]["me"]["referral"] == {"invited": 1, "converted": 1}
