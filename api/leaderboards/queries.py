@@ -19,7 +19,11 @@ KNOWN_BOARDS = {POINTS_BOARD, CONTENT_BOARD, REFERRALS_BOARD}
 
 @strawberry.type
 class LeaderboardQueries:
-    @strawberry.field
+    @strawberry.field(
+        description="A board: `points` (points earned), `referrals` (converted referrals), "
+        "`content` (the sum of approved content scores, rounded) or `challenge:<key>`; "
+        "NOT_FOUND for any other."
+    )
     async def leaderboard(
         self,
         info: Info,
