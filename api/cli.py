@@ -85,6 +85,10 @@ def _parser() -> argparse.ArgumentParser:
     leaderboard_commands = leaderboards.add_subparsers(required=True, metavar="ACTION")
     rebuild = leaderboard_commands.add_parser("rebuild", help="recompute Redis boards from the DB")
     rebuild.set_defaults(handler=_leaderboards_rebuild)
+    verify = leaderboard_commands.add_parser(
+        "verify", help="compare Redis boards with the DB; exit 1 on any difference"
+    )
+    verify.set_defaults(handler=_leaderboards_verify)
 
     badges = commands.add_parser("badges", help="badge maintenance")
     badge_commands = badges.add_subparsers(required=True, metavar="ACTION")
@@ -375,6 +379,29 @@ def _leaderboards_rebuild(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{board}: {size} members")
     print(f"rebuilt {len(counts)} board(s)")
     return 0
+
+
+def _leaderboards_verify(settings: Settings, args: argparse.Namespace) -> int:
+    from domain import leaderboards
+    from domain.runtime import Runtime
+
+    async def run() -> list[leaderboards.Difference]:
+        runtime = await Runtime.open(settings)
+        try:
+            return await leaderboards.verify(runtime.leaderboards, datetime.now(UTC), settings.tz)
+        finally:
+            await runtime.close()
+
+    differences = _run(run())
+    for d in differences:
+        expected = "-" if d.expected is None else d.expected
+        found = "-" if d.found is None else d.found
+        print(
+            f"{d.key.board} {d.key.period.value} {d.key.period_key} {d.member_id}: "
+            f"expected {expected}, found {found}"
+        )
+    print(f"{len(differences)} difference(s)")
+    return 1 if differences else 0
 
 
 def _badges_backfill(settings: Settings, args: argparse.Namespace) -> int:

@@ -265,6 +265,15 @@ class LeaderboardStore:
             return []
         return _standings(int(result[0]), cast(list[Any], result[1]))
 
+    async def scores_of(self, key: BoardKey) -> dict[str, int]:
+        """Every member's score on the board as Redis holds it (scanned, not read at once:
+        `verify` reads boards of any size)."""
+        key = key.in_namespace(self.namespace)
+        found: dict[str, int] = {}
+        async for element, score in self.redis.zscan_iter(key.scores, count=10_000):
+            found[member_of(_text(element))] = int(float(score))
+        return found
+
     async def read(self, key: BoardKey, reads: Sequence[BoardRead]) -> list[Any]:
         """Several reads of one board in one round trip: an int for a `SizeRead`, a `Page` for
         a `PageRead`, a list of standings for an `AroundRead`, in the order asked."""

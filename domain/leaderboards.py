@@ -108,6 +108,49 @@ def current_board(board: str, period: BoardPeriod, now: datetime, tz: ZoneInfo) 
     return BoardKey(board, period, board_window(period, now, tz).key)
 
 
+def _kept(key: BoardKey, now: datetime, tz: ZoneInfo) -> tuple[bool, datetime | None]:
+    """Whether Redis still keeps the board at `now`, and until when."""
+    expiry = _expiry_of(key, tz)
+    return expiry is None or expiry > now, expiry
+
+
+async def _stored_boards() -> list[BoardKey]:
+    groups = (
+        await LeaderboardScore.all()
+        .distinct()
+        .values_list("board", "period", "period_key", flat=False)
+    )
+    return [
+        BoardKey(board, BoardPeriod(period), period_key) for board, period, period_key in groups
+    ]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One member whose score in Redis is not the database's (None: no score there)."""
+
+    key: BoardKey
+    member_id: str
+    expected: int | None  # the database's
+    found: int | None  # Redis's
+
+
+async def verify(store: LeaderboardStore, now: datetime, tz: ZoneInfo) -> list[Difference]:
+    """Compare every board still kept in Redis with the database, member by member."""
+    differences = []
+    for key in await _stored_boards():
+        if not _kept(key, now, tz)[0]:
+            continue
+        expected = {member_id: int(score) for member_id, score, _ in await _scores_of(key)}
+        found = await store.scores_of(key)
+        for member_id in sorted(expected.keys() | found.keys()):
+            if expected.get(member_id) != found.get(member_id):
+                differences.append(
+                    Difference(key, member_id, expected.get(member_id), found.get(member_id))
+                )
+    return differences
+
+
 async def rebuild(
     store: LeaderboardStore,
     now: datetime,
@@ -117,20 +160,16 @@ async def rebuild(
 ) -> dict[str, int]:
     """Recompute every board still kept in Redis exactly from the database. `progress(done,
     total)` hears of each board considered (the CLI's progress bar)."""
-    groups = (
-        await LeaderboardScore.all()
-        .distinct()
-        .values_list("board", "period", "period_key", flat=False)
-    )
+    keys = await _stored_boards()
     counts: dict[str, int] = {}
-    for done, (board, period, period_key) in enumerate(groups, start=1):
-        key = BoardKey(board, BoardPeriod(period), period_key)
-        expiry = _expiry_of(key, tz)
-        if expiry is None or expiry > now:
+    for done, key in enumerate(keys, start=1):
+        kept, expiry = _kept(key, now, tz)
+        if kept:
             rows = await _scores_of(key)
-            counts[f"{board}:{period}:{period_key}"] = await store.replace(key, rows, expiry)
+            name = f"{key.board}:{key.period.value}:{key.period_key}"
+            counts[name] = await store.replace(key, rows, expiry)
         if progress is not None:
-            progress(done, len(groups))
+            progress(done, len(keys))
     log.info("rebuilt %d leaderboards", len(counts))
     return counts
 

@@ -165,6 +165,13 @@ async def challenge_exists(key: str) -> bool:
     return await challenges.find(key) is not None
 
 
+async def challenge_names() -> list[tuple[str, str]]:
+    """(key, name) of every challenge, archived ones included (their boards stay readable),
+    by key: one read of the cached definitions."""
+    rules = (await definitions.cache.current()).challenges
+    return [(key, rules[key].name) for key in sorted(rules)]
+
+
 @dataclass(frozen=True)
 class StreakStanding:
     action: str | None  # None: any action

@@ -99,3 +99,33 @@ def test_badges_backfill_of_an_unknown_badge_fails_with_a_message(tmp_path):
 
     assert result.returncode == 1
     assert "no badge 'nope'" in result.stderr
+
+
+def test_leaderboards_verify_exits_zero_when_redis_matches_the_database(tmp_path):
+    env = {"PLAUDIT_DATA_DIR": str(tmp_path), "PLAUDIT_JWT_SECRET": SECRET}
+    assert plaudit("demo", **env).returncode == 0
+    assert plaudit("leaderboards", "rebuild", **env).returncode == 0
+
+    result = plaudit("leaderboards", "verify", **env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == "0 difference(s)"
+
+
+def test_leaderboards_verify_prints_each_difference_and_exits_one(tmp_path):
+    import sqlite3
+
+    env = {"PLAUDIT_DATA_DIR": str(tmp_path), "PLAUDIT_JWT_SECRET": SECRET}
+    assert plaudit("demo", **env).returncode == 0
+    with sqlite3.connect(tmp_path / "plaudit.sqlite3") as db:
+        db.execute(
+            "UPDATE leaderboard_score SET score = score + 7 "
+            "WHERE member_id = 'demo-linus' AND board = 'points' AND period = 'ALL_TIME'"
+        )
+
+    result = plaudit("leaderboards", "verify", **env)
+
+    assert result.returncode == 1
+    [line] = [line for line in result.stdout.splitlines() if "demo-linus" in line]
+    assert line.startswith("points ALL_TIME lifetime demo-linus: expected ")
+    assert result.stdout.splitlines()[-1] == "1 difference(s)"

@@ -6,12 +6,12 @@ import strawberry
 
 from api.context import Info
 from api.errors import ClientError
-from api.leaderboards.types import Leaderboard, LeaderboardPeriod
+from api.leaderboards.types import BoardDefinition, Leaderboard, LeaderboardPeriod
 from domain import progress
 from domain.content_board import CONTENT_BOARD
 from domain.leaderboards import current_board
-from gamification.challenges import board_key, challenge_of_board
-from gamification.leaderboards import POINTS_BOARD, BoardPeriod
+from gamification.challenges import board_key, board_of, challenge_of_board
+from gamification.leaderboards import POINTS_BOARD, BoardPeriod, board_window
 from gamification.referrals import REFERRALS_BOARD
 
 KNOWN_BOARDS = {POINTS_BOARD, CONTENT_BOARD, REFERRALS_BOARD}
@@ -42,5 +42,21 @@ class LeaderboardQueries:
             return Leaderboard(board=board, period=period, _key=board_key(challenge_key))
         if board not in KNOWN_BOARDS:
             raise ClientError("NOT_FOUND", f"no leaderboard named {board[:100]!r}")
-        key = current_board(board, period, datetime.now(UTC), info.context.runtime.settings.tz)
-        return Leaderboard(board=board, period=period, _key=key)
+        now, tz = datetime.now(UTC), info.context.runtime.settings.tz
+        key = current_board(board, period, now, tz)
+        window = None if period is BoardPeriod.ALL_TIME else board_window(period, now, tz)
+        return Leaderboard(board=board, period=period, _key=key, _window=window)
+
+    @strawberry.field(description="Every board there is, with the periods it keeps.")
+    async def boards(self) -> list[BoardDefinition]:
+        calendar = list(BoardPeriod)
+        built_in = [
+            BoardDefinition(board=POINTS_BOARD, name="Points", periods=calendar),
+            BoardDefinition(board=REFERRALS_BOARD, name="Referrals", periods=calendar),
+            BoardDefinition(board=CONTENT_BOARD, name="Content", periods=calendar),
+        ]
+        challenges = [
+            BoardDefinition(board=board_of(key), name=name, periods=[BoardPeriod.ALL_TIME])
+            for key, name in await progress.challenge_names()
+        ]
+        return built_in + challenges

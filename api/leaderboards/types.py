@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 
 from api.context import Info
@@ -18,6 +20,7 @@ from gamification.leaderboards import (
     decode_cursor,
     encode_cursor,
 )
+from gamification.periods import Window
 
 LeaderboardPeriod = strawberry.enum(BoardPeriod, name="LeaderboardPeriod")
 
@@ -72,6 +75,17 @@ class Leaderboard:
     )
     period: LeaderboardPeriod  # type: ignore[valid-type]
     _key: strawberry.Private[BoardKey]
+    _window: strawberry.Private[Window | None] = None  # the current period; None for ALL_TIME
+
+    @strawberry.field(
+        description="Start of the current period (program time zone); null for ALL_TIME."
+    )
+    def period_start(self) -> datetime | None:
+        return self._window.start if self._window is not None else None
+
+    @strawberry.field(description="End (exclusive) of the current period; null for ALL_TIME.")
+    def period_end(self) -> datetime | None:
+        return self._window.end if self._window is not None else None
 
     @strawberry.field(description="Members with a score in this board and period.")
     async def size(self, info: Info) -> int:
@@ -111,6 +125,15 @@ class Leaderboard:
         standings: list[Standing] = await info.context.boards.reads.load((self._key, read))
         return await _entries(info, standings)
 
+    @strawberry.field(
+        description="The entry of `memberId` (default: the viewer); null when they have no score."
+    )
+    async def entry(
+        self, info: Info, member_id: strawberry.ID | None = None
+    ) -> LeaderboardEntry | None:
+        entries = await self.around(info, member_id, radius=0)
+        return entries[0] if entries else None
+
 
 async def _connection(info: Info, key: BoardKey, read: PageRead) -> LeaderboardEntryConnection:
     """A page as the API renders it (profiles included): what the page cache shares."""
@@ -128,4 +151,17 @@ async def _connection(info: Info, key: BoardKey, read: PageRead) -> LeaderboardE
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
+    )
+
+
+@strawberry.type(
+    description='A leaderboard\'s definition. Built in: "points" (points credited), '
+    '"referrals" (converted referrals), "content" (sum of approved content scores, rounded), '
+    'and "challenge:<key>" for each challenge (goal progress, in the challenge window).'
+)
+class BoardDefinition:
+    board: str
+    name: str
+    periods: list[LeaderboardPeriod] = strawberry.field(  # type: ignore[valid-type]
+        description="Periods kept for this board."
     )
