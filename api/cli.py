@@ -89,6 +89,10 @@ def _parser() -> argparse.ArgumentParser:
         "verify", help="compare Redis boards with the DB; exit 1 on any difference"
     )
     verify.set_defaults(handler=_leaderboards_verify)
+    archive = leaderboard_commands.add_parser(
+        "archive", help="archive every closed period not archived yet"
+    )
+    archive.set_defaults(handler=_leaderboards_archive)
 
     badges = commands.add_parser("badges", help="badge maintenance")
     badge_commands = badges.add_subparsers(required=True, metavar="ACTION")
@@ -378,6 +382,23 @@ def _leaderboards_rebuild(settings: Settings, args: argparse.Namespace) -> int:
     for board, size in sorted(counts.items()):
         print(f"{board}: {size} members")
     print(f"rebuilt {len(counts)} board(s)")
+    return 0
+
+
+def _leaderboards_archive(settings: Settings, args: argparse.Namespace) -> int:
+    from domain import leaderboard_archives
+    from domain.runtime import Runtime
+
+    async def run() -> int:
+        runtime = await Runtime.open(settings)
+        try:
+            return await leaderboard_archives.archive_closed(
+                datetime.now(UTC), settings.tz, settings.leaderboard_archive_depth
+            )
+        finally:
+            await runtime.close()
+
+    print(f"archived {_run(run())} period(s)")
     return 0
 
 

@@ -20,6 +20,7 @@ from gamification.leaderboards import (
     boards_moved_by,
     expires_at,
 )
+from gamification.periods import Window
 
 log = logging.getLogger("plaudit.leaderboards")
 
@@ -114,7 +115,8 @@ def _kept(key: BoardKey, now: datetime, tz: ZoneInfo) -> tuple[bool, datetime | 
     return expiry is None or expiry > now, expiry
 
 
-async def _stored_boards() -> list[BoardKey]:
+async def stored_boards() -> list[BoardKey]:
+    """Every board and period the database holds scores of."""
     groups = (
         await LeaderboardScore.all()
         .distinct()
@@ -138,7 +140,7 @@ class Difference:
 async def verify(store: LeaderboardStore, now: datetime, tz: ZoneInfo) -> list[Difference]:
     """Compare every board still kept in Redis with the database, member by member."""
     differences = []
-    for key in await _stored_boards():
+    for key in await stored_boards():
         if not _kept(key, now, tz)[0]:
             continue
         expected = {member_id: int(score) for member_id, score, _ in await _scores_of(key)}
@@ -160,7 +162,7 @@ async def rebuild(
 ) -> dict[str, int]:
     """Recompute every board still kept in Redis exactly from the database. `progress(done,
     total)` hears of each board considered (the CLI's progress bar)."""
-    keys = await _stored_boards()
+    keys = await stored_boards()
     counts: dict[str, int] = {}
     for done, key in enumerate(keys, start=1):
         kept, expiry = _kept(key, now, tz)
@@ -192,11 +194,15 @@ async def _scores_of(key: BoardKey, batch: int = 20_000) -> list[tuple[str, int,
         last_id = chunk[-1][0]
 
 
+def window_of(key: BoardKey, tz: ZoneInfo) -> Window:
+    """The calendar period a (non-ALL_TIME) board key names, in the program time zone."""
+    return board_window(key.period, _period_start(key).replace(tzinfo=tz), tz)
+
+
 def _expiry_of(key: BoardKey, tz: ZoneInfo) -> datetime | None:
     if key.period is BoardPeriod.ALL_TIME:
         return None
-    start = _period_start(key)
-    return expires_at(key, board_window(key.period, start.replace(tzinfo=tz), tz))
+    return expires_at(key, window_of(key, tz))
 
 
 def _period_start(key: BoardKey) -> datetime:

@@ -68,6 +68,8 @@ class Settings:
     worker_metrics_port: int = 0
     # Approve submitted content at once instead of queueing it for moderation.
     content_auto_approve: bool = False
+    # Entries kept of each closed leaderboard period (`leaderboardArchives`).
+    leaderboard_archive_depth: int = 100
     rate_limit_subject_requests: str = "6000/minute"
     rate_limit_subject_mutations: str = "3000/minute"
     rate_limit_ip_requests: str = "60000/minute"
@@ -123,6 +125,9 @@ class Settings:
             rate_limits=reader.boolean("PLAUDIT_RATE_LIMITS", True),
             worker_metrics_port=reader.integer("PLAUDIT_WORKER_METRICS_PORT", 0, low=0, high=65535),
             content_auto_approve=reader.boolean("PLAUDIT_CONTENT_AUTO_APPROVE", False),
+            leaderboard_archive_depth=reader.integer(
+                "PLAUDIT_LEADERBOARD_ARCHIVE_DEPTH", 100, low=1, high=10_000
+            ),
             rate_limit_subject_requests=reader.rate(
                 "PLAUDIT_RATE_LIMIT_SUBJECT_REQUESTS", "6000/minute"
             ),

@@ -43,6 +43,7 @@ TABLES = [
     "referral_program",
     "member_attempt",
     "leaderboard_score",
+    "leaderboard_archive",
     "ledger_entry",
     "interaction",
     "action",

@@ -129,3 +129,16 @@ def test_leaderboards_verify_prints_each_difference_and_exits_one(tmp_path):
     [line] = [line for line in result.stdout.splitlines() if "demo-linus" in line]
     assert line.startswith("points ALL_TIME lifetime demo-linus: expected ")
     assert result.stdout.splitlines()[-1] == "1 difference(s)"
+
+
+def test_leaderboards_archive_by_hand_archives_nothing_open_and_says_so(tmp_path):
+    env = {"PLAUDIT_DATA_DIR": str(tmp_path), "PLAUDIT_JWT_SECRET": SECRET}
+    assert plaudit("demo", **env).returncode == 0
+
+    result = plaudit("leaderboards", "archive", **env)
+
+    assert result.returncode == 0, result.stderr
+    # The demo backdates app opens by days: those days have closed and are archived once.
+    assert result.stdout.startswith("archived ")
+    again = plaudit("leaderboards", "archive", **env)
+    assert again.stdout.strip() == "archived 0 period(s)"

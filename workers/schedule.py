@@ -68,6 +68,13 @@ def scheduled_jobs(settings: Settings) -> list[ScheduledJob]:
             "re-evaluate members whose tier retention has run out",
             {"hour": {2}, "minute": {30}, "second": {0}},
         ),
+        # Daily, when days, weeks and months end (program time zone): their final standings.
+        ScheduledJob(
+            "archive_leaderboards",
+            tasks.archive_leaderboards,
+            "archive the final top entries of every leaderboard period that has closed",
+            {"hour": {0}, "minute": {5}, "second": {0}},
+        ),
         # Daily: the per-member hourly limits (referral codes, content, votes) count rows.
         ScheduledJob(
             "prune_attempts",

@@ -103,3 +103,16 @@ async def prune_attempts(ctx: dict[str, Any]) -> int:
 
     async with transaction() as connection:
         return await attempts.prune(connection, datetime.now(UTC))
+
+
+async def archive_leaderboards(ctx: dict[str, Any]) -> int:
+    """Daily, just after midnight (program time zone): archive the periods that just closed."""
+    from domain import leaderboard_archives
+
+    settings = _runtime(ctx).settings
+    return await leaderboard_archives.archive_closed(
+        datetime.now(UTC),
+        settings.tz,
+        settings.leaderboard_archive_depth,
+        progress=_progress(ctx),
+    )

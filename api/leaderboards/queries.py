@@ -6,8 +6,13 @@ import strawberry
 
 from api.context import Info
 from api.errors import ClientError
-from api.leaderboards.types import BoardDefinition, Leaderboard, LeaderboardPeriod
-from domain import progress
+from api.leaderboards.types import (
+    BoardDefinition,
+    Leaderboard,
+    LeaderboardArchive,
+    LeaderboardPeriod,
+)
+from domain import leaderboard_archives, progress
 from domain.content_board import CONTENT_BOARD
 from domain.leaderboards import current_board
 from gamification.challenges import board_key, board_of, challenge_of_board
@@ -60,3 +65,13 @@ class LeaderboardQueries:
             for key, name in await progress.challenge_names()
         ]
         return built_in + challenges
+
+    @strawberry.field(description="The most recent closed periods first.")
+    async def leaderboard_archives(
+        self,
+        board: str,
+        period: LeaderboardPeriod,  # type: ignore[valid-type]
+        last: int | None = 1,
+    ) -> list[LeaderboardArchive]:
+        rows = await leaderboard_archives.recent(board, BoardPeriod(period), last or 1)
+        return [LeaderboardArchive.from_model(row) for row in rows]

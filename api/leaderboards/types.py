@@ -11,6 +11,7 @@ from api.members.types import PublicMember
 from api.pagination import PageInfo, clamp_first, clamp_radius
 from domain.leaderboard_store import AroundRead, PageRead, SizeRead
 from domain.members import default_display_name
+from domain.models import LeaderboardArchive as LeaderboardArchiveModel
 from domain.profiles import public_profiles
 from gamification.leaderboards import (
     BoardKey,
@@ -165,3 +166,36 @@ class BoardDefinition:
     periods: list[LeaderboardPeriod] = strawberry.field(  # type: ignore[valid-type]
         description="Periods kept for this board."
     )
+
+
+@strawberry.type(
+    description="One closed period's final standings, kept after the period rolls over."
+)
+class LeaderboardArchive:
+    board: str
+    period: LeaderboardPeriod  # type: ignore[valid-type]
+    period_start: datetime
+    period_end: datetime
+    _standings: strawberry.Private[list[Standing]]
+
+    @classmethod
+    def from_model(cls, row: LeaderboardArchiveModel) -> LeaderboardArchive:
+        standings = [
+            Standing(
+                rank=int(e["rank"]), score=int(e["score"]), member_id=str(e["memberId"]), element=""
+            )
+            for e in row.entries or []
+        ]
+        return cls(
+            board=row.board,
+            period=BoardPeriod(row.period),
+            period_start=row.period_start,
+            period_end=row.period_end,
+            _standings=standings,
+        )
+
+    @strawberry.field(
+        description="Final top entries (up to the program's archive depth, 100 unless configured)."
+    )
+    async def entries(self, info: Info) -> list[LeaderboardEntry]:
+        return await _entries(info, self._standings)

@@ -8,7 +8,7 @@ from domain.models.challenges import Challenge, ChallengeParticipant
 from domain.models.content import Content, ContentVote
 from domain.models.events import MemberEvent
 from domain.models.interactions import Interaction, InteractionStatus
-from domain.models.leaderboards import LeaderboardScore
+from domain.models.leaderboards import LeaderboardArchive, LeaderboardScore
 from domain.models.ledger import LedgerEntry, LedgerReason
 from domain.models.members import Member
 from domain.models.program import ProgramVersion
@@ -31,6 +31,7 @@ __all__ = [
     "ContentVote",
     "Interaction",
     "InteractionStatus",
+    "LeaderboardArchive",
     "LeaderboardScore",
     "LedgerEntry",
     "LedgerReason",

@@ -51,7 +51,13 @@ async def test_jobs_list_shows_every_job_with_its_next_run_in_the_program_time_z
     assert listed.code == 0, listed.stderr
     assert listed.stdout.splitlines()[0] == "time zone Asia/Tokyo"
     runs = next_runs(listed.stdout)
-    assert set(runs) == {"sweep_pending", "reevaluate_tiers", "expire_points", "prune_attempts"}
+    assert set(runs) == {
+        "sweep_pending",
+        "reevaluate_tiers",
+        "expire_points",
+        "archive_leaderboards",
+        "prune_attempts",
+    }
     tokyo = ZoneInfo("Asia/Tokyo")
     now = datetime.now(tokyo)
     for when in runs.values():
@@ -60,6 +66,7 @@ async def test_jobs_list_shows_every_job_with_its_next_run_in_the_program_time_z
     assert (runs["reevaluate_tiers"].hour, runs["reevaluate_tiers"].minute) == (2, 30)
     assert (runs["expire_points"].hour, runs["expire_points"].minute) == (3, 0)
     assert (runs["prune_attempts"].hour, runs["prune_attempts"].minute) == (4, 0)
+    assert (runs["archive_leaderboards"].hour, runs["archive_leaderboards"].minute) == (0, 5)
     assert runs["sweep_pending"].second % 10 == 0
     assert (runs["sweep_pending"] - now).total_seconds() <= 11
 
@@ -67,7 +74,12 @@ async def test_jobs_list_shows_every_job_with_its_next_run_in_the_program_time_z
 async def test_points_expiry_is_not_scheduled_unless_the_program_configures_it(plaudit):
     listed = await plaudit("jobs", "list")
 
-    assert set(next_runs(listed.stdout)) == {"sweep_pending", "reevaluate_tiers", "prune_attempts"}
+    assert set(next_runs(listed.stdout)) == {
+        "sweep_pending",
+        "reevaluate_tiers",
+        "archive_leaderboards",
+        "prune_attempts",
+    }
 
 
 async def test_a_job_runs_by_hand_now_with_a_progress_bar(plaudit):
@@ -112,7 +124,7 @@ async def test_an_unknown_job_is_one_line_and_exit_2(plaudit):
     assert ran.stdout == ""
     assert ran.stderr.splitlines() == [
         "plaudit jobs run: unknown job 'expire_points' "
-        "(known: sweep_pending, reevaluate_tiers, prune_attempts)"
+        "(known: sweep_pending, reevaluate_tiers, archive_leaderboards, prune_attempts)"
     ]
 
 
