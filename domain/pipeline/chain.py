@@ -118,11 +118,11 @@ class Chain:
     ) -> LedgerEntry | None:
         """Take back up to `amount` points (REVERSAL), never below a zero balance: what the
         member already spent stays spent, and the description says how much of it that was."""
+        if amount <= 0:
+            return None
         taken = min(amount, self.state.member.balance)
         if taken < amount:
             description = f"{description} ({amount - taken:,} points already spent, not recovered)"
-        if amount <= 0:
-            return None
         # Even when nothing is left to take, the (zero) entry records what was not recovered.
         return self.post(-taken, LedgerReason.REVERSAL, description, source_key, at)
 

@@ -29,18 +29,13 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.events import EventKind
 from domain.models import Interaction, InteractionStatus, LedgerReason, Referral
-from domain.pipeline.state import Demand
+from domain.pipeline.state import Demand, ReadAgain
 from gamification.goals import FactKind
 from gamification.periods import Period, period_window
 from gamification.referrals import REFERRALS_BOARD, ReferralRules, referrer_rewarded
 
 if TYPE_CHECKING:
     from domain.pipeline.session import Session
-
-
-class ReadAgain(Exception):
-    """What a batch read before taking its locks changed before it got them; the batch is
-    done again from the start (nothing was written)."""
 
 
 def _converting(rules: ReferralRules, interactions: Iterable[Interaction]) -> set[str]:
@@ -137,12 +132,11 @@ class Conversions:
             or interaction.action_key != self.rules.conversion_action
         ):
             return
-        referee = session.chain(referral.referee_id)
-        if referee.state.awarded[self.rules.conversion_action].lifetime != 1:
-            del self.pending[referral.referee_id]  # not their first: this referral never converts
-            return
+        # Decided either way: converted now, or (not their first) never.
         del self.pending[referral.referee_id]
-        self._convert(session, referral, interaction.occurred_at)
+        awarded = session.loaded.states[referral.referee_id].awarded
+        if awarded[self.rules.conversion_action].lifetime == 1:
+            self._convert(session, referral, interaction.occurred_at)
 
     def _convert(self, session: Session, referral: Referral, at: datetime) -> None:
         rules = self.rules

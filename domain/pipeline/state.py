@@ -41,6 +41,11 @@ from gamification.periods import Period, local_date, period_window
 ScoreKey = tuple[str, str, str]  # (board, period, period_key)
 
 
+class ReadAgain(Exception):
+    """What a batch read before taking its locks changed before it got them (challenge places,
+    referrals); the batch is done again from the start (nothing was written)."""
+
+
 @dataclass(frozen=True)
 class Program:
     """The definitions an award is decided by, read once per batch."""

@@ -12,7 +12,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from domain.db import insert_rows, raw_timestamp, update_rows, values_list
 from domain.leaderboards import store_scores
 from domain.pipeline.changes import Changes
-from domain.pipeline.referrals import ReadAgain
+from domain.pipeline.state import ReadAgain
 
 
 class ChallengeOverfilled(ReadAgain):
