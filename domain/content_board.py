@@ -4,9 +4,10 @@ A member's score on board "content" in a period (all-time, month, week, day) is 
 scores of their APPROVED pieces approved in that period, rounded to an integer. Unlike points,
 it falls as well as rises (downvotes, takedowns), so it is recomputed rather than added to:
 `recompute` reads the author's approved pieces and writes the absolute totals of the periods
-one piece's approval falls in, in the caller's transaction, under the author's row lock (which
-serialises every change to their pieces). Once committed, the rows are read back and replace
-the Redis projection (`falling=True`: a lower score replaces a higher one, 0 removes it).
+one piece's approval falls in (those still open: a closed period is final), in the caller's
+transaction, under the author's row lock (which serialises every change to their pieces).
+Once committed, the rows are read back and replace the Redis projection (`falling=True`: a
+lower score replaces a higher one, 0 removes it).
 Rows that fall to 0 stay in the database with score 0: a rebuild skips them, as Redis does.
 """
 
@@ -22,9 +23,8 @@ from domain.leaderboard_store import LeaderboardStore
 from domain.leaderboards import ScoreUpdate
 from domain.models import Content, ContentStatus, LeaderboardScore
 from domain.runtime import Runtime
-from gamification.leaderboards import BoardKey, boards_moved_by, expires_at
-
-CONTENT_BOARD = "content"
+from gamification.content import CONTENT_BOARD
+from gamification.leaderboards import BoardKey, expires_at, is_open, periods_of
 
 
 async def recompute(
@@ -37,9 +37,15 @@ async def recompute(
     """Rewrite the author's `content` scores in every period `approved_at` falls in (the
     periods a change to a piece approved then can move). The caller holds the author's lock
     and has saved the piece. Scores that did not change keep their `reached_at` (the
-    tie-break: who reached a score first ranks higher)."""
+    tie-break: who reached a score first ranks higher). Periods that have closed by `now`
+    keep their final standings."""
     tz = runtime.settings.tz
-    moved = boards_moved_by(CONTENT_BOARD, approved_at, tz)
+    # Closed periods are final (see `boards_moved_by`): only the open ones are rewritten.
+    moved = [
+        (key, window)
+        for key, window in periods_of(CONTENT_BOARD, approved_at, tz)
+        if is_open(window, now)
+    ]
     sums = {key: 0.0 for key, _ in moved}
     pieces = (
         await Content.filter(author_id=author_id, status=ContentStatus.APPROVED)
@@ -49,7 +55,7 @@ async def recompute(
     for score, at in pieces:
         if at is None:
             continue
-        for key, _ in boards_moved_by(CONTENT_BOARD, at, tz):
+        for key, _ in periods_of(CONTENT_BOARD, at, tz):
             if key in sums:
                 sums[key] += float(score)
     stored = {

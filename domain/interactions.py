@@ -194,7 +194,11 @@ async def process_interaction(runtime: Runtime, interaction_id: int) -> Interact
             log.warning("interaction %s does not exist", interaction_id)
         elif interaction.status is InteractionStatus.AWARDED:
             updates = await leaderboards.current_scores(
-                POINTS_BOARD, interaction.member_id, interaction.occurred_at, runtime.settings.tz
+                POINTS_BOARD,
+                interaction.member_id,
+                interaction.occurred_at,
+                interaction.processed_at or interaction.occurred_at,
+                runtime.settings.tz,
             )
             await leaderboards.project(runtime.leaderboards, updates)
         return interaction

@@ -72,10 +72,11 @@ async def store_scores(connection: BaseDBAsyncClient, updates: list[ScoreUpdate]
 
 
 async def current_scores(
-    board: str, member_id: str, effective_at: datetime, tz: ZoneInfo
+    board: str, member_id: str, effective_at: datetime, credited_at: datetime, tz: ZoneInfo
 ) -> list[ScoreUpdate]:
-    """The member's stored scores on the boards `effective_at` falls in (to re-project them)."""
-    moved = boards_moved_by(board, effective_at, tz)
+    """The member's stored scores on the boards a credit for `effective_at` made at
+    `credited_at` moved (to re-project them)."""
+    moved = boards_moved_by(board, effective_at, tz, now=credited_at)
     rows = await LeaderboardScore.filter(
         board=board, member_id=member_id, period_key__in=[key.period_key for key, _ in moved]
     )

@@ -161,17 +161,6 @@ async def participations(member_ids: Sequence[str]) -> dict[str, list[Participat
     return found
 
 
-async def challenge_exists(key: str) -> bool:
-    return await challenges.find(key) is not None
-
-
-async def challenge_names() -> list[tuple[str, str]]:
-    """(key, name) of every challenge, archived ones included (their boards stay readable),
-    by key: one read of the cached definitions."""
-    rules = (await definitions.cache.current()).challenges
-    return [(key, rules[key].name) for key in sorted(rules)]
-
-
 @dataclass(frozen=True)
 class StreakStanding:
     action: str | None  # None: any action

@@ -45,6 +45,8 @@ from urllib.parse import urlsplit
 
 from gamification.actions import Problem
 
+CONTENT_BOARD = "content"  # authors ranked by the scores of their approved content
+
 CONTENT_ACTION_PREFIX = "content."
 
 MAX_BODY = 10_000

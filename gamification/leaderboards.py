@@ -96,13 +96,41 @@ def board_window(period: BoardPeriod, moment: datetime, tz: ZoneInfo) -> Window:
     return period_window(CALENDAR_PERIOD[period], moment, tz)
 
 
-def boards_moved_by(board: str, moment: datetime, tz: ZoneInfo) -> list[tuple[BoardKey, Window]]:
-    """Every period of `board` that a credit effective at `moment` counts toward."""
+def periods_of(board: str, moment: datetime, tz: ZoneInfo) -> list[tuple[BoardKey, Window]]:
+    """The period of each kind (day, week, month, all time) of `board` containing `moment`."""
     moved = []
     for period in BoardPeriod:
         window = board_window(period, moment, tz)
         moved.append((BoardKey(board, period, window.key), window))
     return moved
+
+
+def is_open(window: Window, now: datetime) -> bool:
+    return window.end is None or window.end > now
+
+
+def boards_moved_by(
+    board: str, moment: datetime, tz: ZoneInfo, *, now: datetime
+) -> list[tuple[BoardKey, Window]]:
+    """Every period of `board` that a credit for `moment` (the interaction's `occurredAt`),
+    made at `now`, counts toward: the period containing `moment`, unless that period has
+    closed by `now` (a late or backdated interaction); then the current period instead.
+
+    So a closed period never changes: its standings are final when it ends, which is what
+    its archive records, and the ledger agrees with the boards entry by entry (an entry
+    counts where its occurrence falls, or where its crediting falls when that came later).
+    """
+    return [
+        (key, window) if is_open(window, now) else _current(board, key.period, now, tz)
+        for key, window in periods_of(board, moment, tz)
+    ]
+
+
+def _current(
+    board: str, period: BoardPeriod, now: datetime, tz: ZoneInfo
+) -> tuple[BoardKey, Window]:
+    window = board_window(period, now, tz)
+    return BoardKey(board, period, window.key), window
 
 
 def expires_at(key: BoardKey, window: Window) -> datetime | None:

@@ -13,6 +13,7 @@ from domain.leaderboard_store import AroundRead, PageRead, SizeRead
 from domain.members import default_display_name
 from domain.models import LeaderboardArchive as LeaderboardArchiveModel
 from domain.profiles import public_profiles
+from gamification import boards
 from gamification.leaderboards import (
     BoardKey,
     BoardPeriod,
@@ -166,6 +167,10 @@ class BoardDefinition:
     periods: list[LeaderboardPeriod] = strawberry.field(  # type: ignore[valid-type]
         description="Periods kept for this board."
     )
+
+    @classmethod
+    def of(cls, definition: boards.BoardDefinition) -> BoardDefinition:
+        return cls(board=definition.board, name=definition.name, periods=list(definition.periods))
 
 
 @strawberry.type(

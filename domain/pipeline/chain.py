@@ -207,9 +207,9 @@ class Chain:
         self.add_to_board(POINTS_BOARD, amount, at)
 
     def add_to_board(self, board: str, amount: int, at: datetime) -> None:
-        """Add to the member's score in every period of `board` that `at` falls in (the
-        session loaded the scores of the boards its `Demand` named)."""
-        for key, window in boards_moved_by(board, at, self.program.tz):
+        """Add to the member's score in every period of `board` that a credit for `at` made
+        now counts toward (the session loaded the scores of the boards its `Demand` named)."""
+        for key, window in boards_moved_by(board, at, self.program.tz, now=self.now):
             stored = (key.board, key.period.value, key.period_key)
             total = self.state.scores.get(stored, 0) + amount
             self.state.scores[stored] = total

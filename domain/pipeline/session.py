@@ -70,9 +70,12 @@ class Session:
         *,
         clock: Clock = utc_now,
     ) -> Session:
-        """Load what `demand` needs for `members`, which the caller has locked."""
-        loaded = await load(connection, program, members, demand, clock())
-        return cls(connection, program, loaded, store, clock, Changes())
+        """Load what `demand` needs for `members`, which the caller has locked. The session
+        reads the clock once: its loads and every chain see the same moment, so a batch that
+        straddles midnight still adds to the very periods whose scores it loaded."""
+        now = clock()
+        loaded = await load(connection, program, members, demand, now)
+        return cls(connection, program, loaded, store, lambda: now, Changes())
 
     @classmethod
     async def for_member(

@@ -162,7 +162,7 @@ async def load(
         totals = await tiers.qualifying_points_of(connection, ids, now, program.policy)
         for member_id, total in totals.items():
             states[member_id].qualifying = total
-    await _load_scores(connection, program, states, demand)
+    await _load_scores(connection, program, states, demand, now)
     if demand.day_keys or demand.settle:
         await _load_activity(connection, program, states, demand)
     await _load_awarded(connection, states, demand)
@@ -172,14 +172,18 @@ async def load(
 
 
 async def _load_scores(
-    connection: BaseDBAsyncClient, program: Program, states: dict[str, MemberState], d: Demand
+    connection: BaseDBAsyncClient,
+    program: Program,
+    states: dict[str, MemberState],
+    d: Demand,
+    now: datetime,
 ) -> None:
     """The members' scores on the demanded boards in every period a credit of theirs can
     fall in."""
     keys = {
         (key.period.value, key.period_key)
         for moment in d.moments
-        for key, _ in boards_moved_by(POINTS_BOARD, moment, program.tz)
+        for key, _ in boards_moved_by(POINTS_BOARD, moment, program.tz, now=now)
     }
     boards = sorted(d.boards)
     if not keys:

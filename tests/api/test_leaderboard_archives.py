@@ -6,9 +6,12 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from domain import leaderboard_archives
-from domain.models import LeaderboardArchive
+from domain import leaderboard_archives, pipeline
+from domain.models import LeaderboardArchive, LeaderboardScore
+from gamification.leaderboards import BoardPeriod, board_window
 from tests.api.test_rewards import earn
+from tests.conftest import SERVICE
+from tests.helpers import RECORD, define
 
 ARCHIVES = """
 query Archives($period: LeaderboardPeriod!, $last: Int) {
@@ -62,29 +65,78 @@ async def test_two_workers_racing_store_one_archive_per_period(gql, drain, runti
     assert await LeaderboardArchive.all().count() == 3
 
 
-async def test_archives_are_listed_most_recent_first(gql, drain, runtime):
-    from tests.conftest import SERVICE
-    from tests.helpers import RECORD, ago, define
+async def record_at(gql, runtime, key: str, member: str, occurred: datetime) -> None:
+    """Record a backdated interaction and award it as a worker would have at the time."""
+    body = await gql(
+        RECORD,
+        {
+            "input": {
+                "action": "grant.p5",
+                "idempotencyKey": key,
+                "memberId": member,
+                "occurredAt": occurred.isoformat(),
+            }
+        },
+        as_=SERVICE,
+    )
+    assert body["data"]["recordInteraction"]["errors"] == []
+    interaction_id = int(body["data"]["recordInteraction"]["interaction"]["id"])
+    credited = occurred + timedelta(seconds=1)
+    assert await pipeline.process_ids(runtime, [interaction_id], clock=lambda: credited) == 1
 
+
+async def test_archives_are_listed_most_recent_first(gql, runtime):
     await define(gql, "grant.p5", 5, memberReportable=False)
+    now = datetime.now(UTC)
     for days, key in ((3, "old"), (2, "newer")):
-        body = await gql(
-            RECORD,
-            {
-                "input": {
-                    "action": "grant.p5",
-                    "idempotencyKey": key,
-                    "memberId": "ada",
-                    "occurredAt": ago(days=days),
-                }
-            },
-            as_=SERVICE,
-        )
-        assert body["data"]["recordInteraction"]["errors"] == []
-    await drain()
-    assert await archive(runtime, datetime.now(UTC)) >= 2
+        await record_at(gql, runtime, key, "ada", now - timedelta(days=days))
+    assert await archive(runtime, now) >= 2
     daily = (await gql(ARCHIVES, {"period": "DAILY", "last": 5}))["data"]["leaderboardArchives"]
     ends = [datetime.fromisoformat(a["periodEnd"]) for a in daily]
     assert len(ends) >= 2 and ends == sorted(ends, reverse=True)
     last = (await gql(ARCHIVES, {"period": "DAILY"}))["data"]["leaderboardArchives"]
     assert len(last) == 1 and last[0]["periodEnd"] == daily[0]["periodEnd"]
+
+
+DAILY_BOARD = """
+{ leaderboard(period: DAILY) { periodStart entries { edges { node { score member { id } } } } } }
+"""
+
+
+async def test_a_credit_for_a_closed_period_lands_in_the_current_one(gql, drain, runtime):
+    """A late interaction counts today: the day it occurred has closed and its archive is
+    final, so the boards and the ledger agree with what was archived."""
+    await define(gql, "grant.p5", 5, memberReportable=False)
+    now = datetime.now(UTC)
+    await record_at(gql, runtime, "on-time", "bob", now - timedelta(days=3))
+    assert await archive(runtime, now) >= 1
+    before = (await gql(ARCHIVES, {"period": "DAILY"}))["data"]["leaderboardArchives"]
+
+    body = await gql(
+        RECORD,
+        {
+            "input": {
+                "action": "grant.p5",
+                "idempotencyKey": "late",
+                "memberId": "ada",
+                "occurredAt": (now - timedelta(days=3)).isoformat(),
+            }
+        },
+        as_=SERVICE,
+    )
+    assert body["data"]["recordInteraction"]["errors"] == []
+    await drain()
+
+    board = (await gql(DAILY_BOARD))["data"]["leaderboard"]
+    assert datetime.fromisoformat(board["periodStart"]) <= datetime.now(UTC)
+    assert [(e["node"]["member"]["id"], e["node"]["score"]) for e in board["entries"]["edges"]] == [
+        ("ada", 5)
+    ]
+    assert (await gql(ARCHIVES, {"period": "DAILY"}))["data"]["leaderboardArchives"] == before
+    assert await archive(runtime, now) == 0  # the closed day did not change, nothing new
+    rows = await LeaderboardScore.filter(member_id="ada", board="points").values_list(
+        "period", "period_key", "score"
+    )
+    today = board_window(BoardPeriod.DAILY, datetime.now(UTC), runtime.settings.tz).key
+    assert ("DAILY", today, 5) in rows
+    assert all(period_key >= today or period != "DAILY" for period, period_key, _ in rows)

@@ -32,7 +32,9 @@ from gamification.leaderboards import (
     element_for,
     encode_cursor,
     expires_at,
+    is_open,
     member_of,
+    periods_of,
 )
 from gamification.periods import Period, period_window
 
@@ -87,7 +89,7 @@ def test_a_board_window_is_the_calendar_window_used_by_limits(
 
 
 def test_a_credit_moves_the_daily_weekly_monthly_and_all_time_boards() -> None:
-    moved = boards_moved_by(POINTS_BOARD, NOW, PARIS)
+    moved = boards_moved_by(POINTS_BOARD, NOW, PARIS, now=NOW)
     assert [key for key, _ in moved] == [
         BoardKey("points", BoardPeriod.DAILY, "2026-03-29"),
         BoardKey("points", BoardPeriod.WEEKLY, "2026-W13"),
@@ -98,11 +100,9 @@ def test_a_credit_moves_the_daily_weekly_monthly_and_all_time_boards() -> None:
 
 def test_the_boards_a_credit_moves_follow_the_program_zone_not_utc() -> None:
     late_sunday_utc = datetime(2026, 5, 31, 23, 30, tzinfo=UTC)  # Monday 1 June 01:30 in Paris
-    keys = [key.period_key for key, _ in boards_moved_by("points", late_sunday_utc, PARIS)]
+    keys = [key.period_key for key, _ in periods_of("points", late_sunday_utc, PARIS)]
     assert keys == ["2026-06-01", "2026-W23", "2026-06", "lifetime"]
-    keys = [
-        key.period_key for key, _ in boards_moved_by("points", late_sunday_utc, ZoneInfo("UTC"))
-    ]
+    keys = [key.period_key for key, _ in periods_of("points", late_sunday_utc, ZoneInfo("UTC"))]
     assert keys == ["2026-05-31", "2026-W22", "2026-05", "lifetime"]
 
 
@@ -111,13 +111,48 @@ def test_the_boards_a_credit_moves_follow_the_program_zone_not_utc() -> None:
 def test_each_moved_board_is_named_after_the_window_that_contains_the_credit(
     moment: datetime, tz: ZoneInfo, board: str
 ) -> None:
-    moved = boards_moved_by(board, moment, tz)
+    moved = periods_of(board, moment, tz)
     assert [key.period for key, _ in moved] == list(BoardPeriod)
     for key, window in moved:
         assert key.board == board
         assert key.period_key == window.key
         assert window.contains(moment)
         assert window == board_window(key.period, moment, tz)
+
+
+def test_a_late_credit_for_a_closed_day_lands_in_today_and_keeps_its_open_week() -> None:
+    sunday_noon = datetime(2026, 3, 29, 10, 0, tzinfo=UTC)  # Paris, Sunday of ISO week 13
+    credited = datetime(2026, 3, 30, 8, 0, tzinfo=UTC)  # Monday: day and week 13 closed
+    keys = [
+        key.period_key for key, _ in boards_moved_by("points", sunday_noon, PARIS, now=credited)
+    ]
+    assert keys == ["2026-03-30", "2026-W14", "2026-03", "lifetime"]
+    wednesday = datetime(2026, 3, 25, 10, 0, tzinfo=UTC)
+    credited = datetime(2026, 3, 26, 10, 0, tzinfo=UTC)  # Thursday: only the day has closed
+    keys = [key.period_key for key, _ in boards_moved_by("points", wednesday, PARIS, now=credited)]
+    assert keys == ["2026-03-26", "2026-W13", "2026-03", "lifetime"]
+
+
+@fast
+@given(
+    moment=instants,
+    delay=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=90)),
+    tz=zones,
+)
+def test_a_credit_never_moves_a_closed_period(
+    moment: datetime, delay: timedelta, tz: ZoneInfo
+) -> None:
+    """Each period is the occurrence's while it is open, else the one the credit is made in."""
+    now = moment + delay
+    for (key, window), (_, occurred) in zip(
+        boards_moved_by("points", moment, tz, now=now),
+        periods_of("points", moment, tz),
+        strict=True,
+    ):
+        assert is_open(window, now)
+        assert key.period_key == window.key
+        expected = occurred if is_open(occurred, now) else board_window(key.period, now, tz)
+        assert window == expected
 
 
 # --- Redis keys -----------------------------------------------------------------------------------
@@ -180,7 +215,7 @@ def test_finished_boards_are_retained_for_8_35_and_400_days() -> None:
 def test_a_periodic_board_expires_its_retention_after_its_period_ends(
     period: BoardPeriod, expected: datetime
 ) -> None:
-    moved = dict(boards_moved_by("points", NOW, PARIS))
+    moved = dict(periods_of("points", NOW, PARIS))
     key = BoardKey("points", period, board_window(period, NOW, PARIS).key)
     window = moved[key]
     expiry = expires_at(key, window)
@@ -202,7 +237,7 @@ def test_a_board_whose_window_never_ends_never_expires() -> None:
 @fast
 @given(moment=instants, tz=zones)
 def test_every_periodic_board_outlives_its_period(moment: datetime, tz: ZoneInfo) -> None:
-    for key, window in boards_moved_by("points", moment, tz):
+    for key, window in periods_of("points", moment, tz):
         expiry = expires_at(key, window)
         if key.period is BoardPeriod.ALL_TIME:
             assert expiry is None
