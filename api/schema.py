@@ -35,6 +35,7 @@ from api.input_guard import guard_string_arguments
 from api.interactions.mutations import InteractionMutations
 from api.interactions.queries import InteractionQueries
 from api.leaderboards.queries import LeaderboardQueries
+from api.leaderboards.subscriptions import LeaderboardSubscriptions
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
 from api.points.mutations import PointsMutations
@@ -84,7 +85,7 @@ Mutation = merge_types(
         ReferralMutations,
     ),
 )
-Subscription = merge_types("Subscription", (EventSubscriptions,))
+Subscription = merge_types("Subscription", (EventSubscriptions, LeaderboardSubscriptions))
 
 
 class Schema(strawberry.Schema):

@@ -7,6 +7,7 @@ this module is the I/O over them. See that module's docstring for why writes are
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
@@ -15,11 +16,13 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar, cast
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from gamification.leaderboards import (
     BoardKey,
     Page,
     Standing,
+    change_channel,
     decode_cursor,
     element_for,
     member_of,
@@ -196,10 +199,11 @@ class LeaderboardStore:
         self, updates: Iterable[tuple[BoardKey, str, int, datetime, datetime | None]]
     ) -> None:
         """Apply (board, member, score, reached_at, expires_at) writes, a few hundred per
-        script, in one round trip."""
+        script, and announce the boards they touch, in one round trip."""
         self.pages.invalidate()
         now = datetime.now(UTC)
         scripts: list[tuple[list[str], list[str | int]]] = []
+        touched: set[BoardKey] = set()
         for key, member_id, score, reached_at, expiry in updates:
             if score <= 0 or (expiry is not None and expiry <= now):
                 # Boards list members with a score; a board past its retention lives on in
@@ -208,16 +212,16 @@ class LeaderboardStore:
             if not scripts or len(scripts[-1][0]) >= 2 * SCORES_PER_SCRIPT:
                 scripts.append(([], []))
             keys, args = scripts[-1]
+            touched.add(key)
             key = key.in_namespace(self.namespace)
             expire = "" if expiry is None else str(int(expiry.timestamp()))
             keys += (key.scores, key.elements)
             args += (member_id, score, element_for(member_id, reached_at), expire)
-        if len(scripts) == 1:
-            await self._set_scores(keys=scripts[0][0], args=scripts[0][1])
-        elif scripts:
+        if scripts:
             async with self.redis.pipeline(transaction=False) as pipe:
                 for keys, args in scripts:
                     await self._set_scores(keys=keys, args=args, client=pipe)
+                self._announce(pipe, touched)
                 await pipe.execute()
 
     async def replace_scores(
@@ -227,10 +231,12 @@ class LeaderboardStore:
         for boards whose scores fall as well as rise."""
         self.pages.invalidate()
         now = datetime.now(UTC)
+        touched: set[BoardKey] = set()
         async with self.redis.pipeline(transaction=False) as pipe:
             for key, member_id, score, reached_at, expiry in updates:
                 if expiry is not None and expiry <= now:
                     continue
+                touched.add(key)
                 key = key.in_namespace(self.namespace)
                 expire = "" if expiry is None else str(int(expiry.timestamp()))
                 await self._replace_score(
@@ -238,7 +244,15 @@ class LeaderboardStore:
                     args=[member_id, score, element_for(member_id, reached_at), expire],
                     client=pipe,
                 )
+            self._announce(pipe, touched)
             await pipe.execute()
+
+    def _announce(self, pipe: Pipeline, keys: Iterable[BoardKey]) -> None:
+        """Tell live subscribers (`api.leaderboards.live`) which boards moved: one message per
+        board and period a write touched, in the writes' round trip."""
+        for key in keys:
+            message = json.dumps({"periodKey": key.period_key})
+            pipe.publish(change_channel(key.board, key.period, self.namespace), message)
 
     async def size(self, key: BoardKey) -> int:
         key = key.in_namespace(self.namespace)
@@ -333,6 +347,7 @@ class LeaderboardStore:
                     pipe.expireat(key.elements, int(expiry.timestamp()))
             else:
                 pipe.delete(key.scores, key.elements)
+            self._announce(pipe, [key])
             await pipe.execute()
         self.pages.invalidate()
         return count

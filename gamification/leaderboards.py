@@ -139,6 +139,13 @@ def expires_at(key: BoardKey, window: Window) -> datetime | None:
     return window.end + RETENTION[key.period]
 
 
+def change_channel(board: str, period: BoardPeriod, namespace: str = "") -> str:
+    """The pub/sub channel that hears of every write to `board` in `period` (any period key:
+    a subscriber reads whichever period is current when it looks)."""
+    prefix = f"{namespace}:" if namespace else ""
+    return f"{prefix}leaderboard-changed:{board}:{period.value}"
+
+
 def element_for(member_id: str, reached_at: datetime) -> str:
     # Integer arithmetic: a float timestamp loses the last microsecond from about 2034 on.
     micros = (reached_at - _EPOCH) // timedelta(microseconds=1)

@@ -139,6 +139,20 @@ async def server(settings: Settings) -> AsyncIterator[Server]:
             os.kill(embedded_pid, signal.SIGKILL)
 
 
+@pytest.fixture
+def open_socket(server: Server) -> Any:
+    """Opens graphql-transport-ws connections to the test server (`tests.websockets.Socket`)."""
+    from tests.websockets import socket_opener
+
+    return socket_opener(server.url)
+
+
+@pytest.fixture
+def hub(server: Server) -> Any:
+    """The test server's pub/sub hub (`api.events.hub.EventHub`)."""
+    return server.app.state.event_hub
+
+
 @pytest.fixture(scope="session")
 def runtime(server: Server) -> Runtime:
     return server.runtime

@@ -20,6 +20,7 @@ DONE_PARTS = [
     "gamification",
     "community",
     "ingest",
+    "leaderboards",
 ]  # each part joins this list when its issue is resolved
 
 

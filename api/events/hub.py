@@ -1,10 +1,11 @@
-"""Process-wide fan-out of members' events: one Redis pub/sub connection per API process.
+"""Process-wide fan-out of pub/sub channels: one Redis pub/sub connection per API process.
 
-Every API process receives only the channels (`<namespace>:member-events:<member id>`) of the
-members who have a subscription open on it: the hub subscribes to a member's channel when the
-first local listener for that member arrives and unsubscribes when the last one leaves. Each
-listener gets a bounded queue; a listener that falls behind loses its oldest events (logged),
-never blocks the others.
+Every API process receives only the channels its open subscriptions need: a member's events
+(`<namespace>:member-events:<member id>`) or a board's changes
+(`<namespace>:leaderboard-changed:<board>:<period>`). The hub subscribes to a channel when its
+first local listener arrives and unsubscribes when the last one leaves. Each listener gets a
+bounded queue; a listener that falls behind loses its oldest messages (logged, unless it only
+wants the latest), never blocks the others.
 
 One reader task owns the reads. On any Redis failure it logs, backs off (0.1 s doubling to 5 s),
 opens a fresh pub/sub connection and subscribes again to every channel still wanted. Events
@@ -25,8 +26,6 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
-from domain.events import channel
-
 log = logging.getLogger("plaudit.events.hub")
 
 QUEUE_SIZE = 100
@@ -45,9 +44,11 @@ class EventHub:
     def __init__(self, redis: Redis, *, queue_size: int = QUEUE_SIZE) -> None:
         self._redis = redis
         self._queue_size = queue_size
+        # Channel name -> its local listeners, and which of those only want the latest message.
         self._listeners: dict[str, set[Listener]] = {}
+        self._latest_only: set[Listener] = set()
         self._pubsub: PubSub | None = None
-        # Members whose channel the current connection is subscribed to (or asked to be).
+        # Channels the current connection is subscribed to (or asked to be).
         self._subscribed: set[str] = set()
         # A SUBSCRIBE/UNSUBSCRIBE failed: the reader starts over on a fresh connection.
         self._stale = False
@@ -58,28 +59,33 @@ class EventHub:
         self._closed = False
 
     @contextlib.asynccontextmanager
-    async def listen(self, member_id: str) -> AsyncIterator[Listener]:
-        """The member's events, as they are published, for as long as this is open."""
+    async def listen(self, name: str, *, latest_only: bool = False) -> AsyncIterator[Listener]:
+        """The channel's messages, as they are published, for as long as this is open.
+        `latest_only`: the queue holds one message, the newest (a listener that coalesces
+        bursts loses nothing it wants, so nothing is logged)."""
         if self._closed:
             raise RuntimeError("the event hub is closed")
-        queue: Listener = asyncio.Queue(self._queue_size)
-        listeners = self._listeners.setdefault(member_id, set())
+        queue: Listener = asyncio.Queue(1 if latest_only else self._queue_size)
+        if latest_only:
+            self._latest_only.add(queue)
+        listeners = self._listeners.setdefault(name, set())
         listeners.add(queue)
         self._start()
         try:
             if len(listeners) == 1:
-                await self._sync(member_id)
+                await self._sync(name)
             yield queue
         finally:
             listeners.discard(queue)
-            if not listeners and self._listeners.get(member_id) is listeners:
-                del self._listeners[member_id]
+            self._latest_only.discard(queue)
+            if not listeners and self._listeners.get(name) is listeners:
+                del self._listeners[name]
                 # If this is interrupted, the reader unsubscribes at the channel's next message.
-                await self._sync(member_id)
+                await self._sync(name)
 
-    def listening(self, member_id: str) -> int:
-        """How many local listeners the member has (for tests and diagnostics)."""
-        return len(self._listeners.get(member_id, ()))
+    def listening(self, name: str) -> int:
+        """How many local listeners the channel has (for tests and diagnostics)."""
+        return len(self._listeners.get(name, ()))
 
     async def close(self) -> None:
         """Stop the reader, drop the connection, and end every listener's stream."""
@@ -92,30 +98,30 @@ class EventHub:
         await self._disconnect()
         for listeners in self._listeners.values():
             for queue in listeners:
-                _offer(queue, None, "")
+                _offer(queue, None, "", quiet=True)
 
     def _start(self) -> None:
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="plaudit-event-hub")
 
-    async def _sync(self, member_id: str) -> None:
-        """Subscribe to, or unsubscribe from, the member's channel as local listeners require."""
+    async def _sync(self, name: str) -> None:
+        """Subscribe to, or unsubscribe from, the channel as local listeners require."""
         async with self._lock:
             pubsub = self._pubsub
             if pubsub is None or self._stale:
                 return  # (re)connecting: the reader subscribes to what is wanted then
-            wanted = member_id in self._listeners
-            if wanted == (member_id in self._subscribed):
+            wanted = name in self._listeners
+            if wanted == (name in self._subscribed):
                 return
             try:
                 if wanted:
-                    await pubsub.subscribe(channel(member_id))
-                    self._subscribed.add(member_id)
+                    await pubsub.subscribe(name)
+                    self._subscribed.add(name)
                 else:
-                    self._subscribed.discard(member_id)
-                    await pubsub.unsubscribe(channel(member_id))
+                    self._subscribed.discard(name)
+                    await pubsub.unsubscribe(name)
             except Exception as exc:
-                log.warning("member events: pub/sub command failed (%s); reconnecting", exc)
+                log.warning("live events: pub/sub command failed (%s); reconnecting", exc)
                 self._stale = True
 
     async def _run(self) -> None:
@@ -127,7 +133,7 @@ class EventHub:
                 raise
             except Exception as exc:
                 log.warning(
-                    "member events: Redis pub/sub failed (%s: %s); reconnecting in %.1fs",
+                    "live events: Redis pub/sub failed (%s: %s); reconnecting in %.1fs",
                     type(exc).__name__,
                     exc,
                     self._backoff,
@@ -143,7 +149,7 @@ class EventHub:
                 await pubsub.connect()  # type: ignore[no-untyped-call]
                 wanted = set(self._listeners)
                 if wanted:
-                    await pubsub.subscribe(*(channel(member_id) for member_id in wanted))
+                    await pubsub.subscribe(*wanted)
             except BaseException:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()  # type: ignore[no-untyped-call]
@@ -184,24 +190,23 @@ class EventHub:
 
     async def _dispatch(self, raw_channel: bytes | str, data: bytes | str) -> None:
         name = raw_channel.decode() if isinstance(raw_channel, bytes) else raw_channel
-        member_id = name.removeprefix(channel(""))
-        listeners = self._listeners.get(member_id)
+        listeners = self._listeners.get(name)
         if not listeners:
-            await self._sync(member_id)  # nobody listens here any more: a missed unsubscribe
+            await self._sync(name)  # nobody listens here any more: a missed unsubscribe
             return
         try:
             payload = json.loads(data)
         except ValueError:
-            log.warning("member events: ignoring a malformed message on %s", name)
+            log.warning("live events: ignoring a malformed message on %s", name)
             return
         for queue in list(listeners):
-            _offer(queue, payload, member_id)
+            _offer(queue, payload, name, quiet=queue in self._latest_only)
 
 
-def _offer(queue: Listener, item: Payload | None, member_id: str) -> None:
-    """Queue `item`; a full queue (a subscriber too slow to keep up) loses its oldest event."""
+def _offer(queue: Listener, item: Payload | None, name: str, *, quiet: bool = False) -> None:
+    """Queue `item`; a full queue (a subscriber too slow to keep up) loses its oldest message."""
     if queue.full():
         queue.get_nowait()
-        if item is not None:
-            log.warning("member events: a slow subscriber of %s lost its oldest event", member_id)
+        if item is not None and not quiet:
+            log.warning("live events: a slow subscriber of %s lost its oldest event", name)
     queue.put_nowait(item)

@@ -9,7 +9,7 @@ from api.context import Info
 from api.errors import ClientError
 from api.events.hub import EventHub
 from api.events.types import MemberEvent
-from domain import members
+from domain import events, members
 from domain.errors import ErrorCode
 
 
@@ -29,6 +29,6 @@ class EventSubscriptions:
 
 
 async def _stream(hub: EventHub, member_id: str) -> AsyncGenerator[MemberEvent, None]:
-    async with hub.listen(member_id) as queue:
+    async with hub.listen(events.channel(member_id)) as queue:
         while (payload := await queue.get()) is not None:
             yield MemberEvent.from_payload(payload)

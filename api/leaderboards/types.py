@@ -49,7 +49,7 @@ class LeaderboardEntryConnection:
     page_info: PageInfo
 
 
-async def _entries(info: Info, standings: list[Standing]) -> list[LeaderboardEntry]:
+async def entries_of(info: Info, standings: list[Standing]) -> list[LeaderboardEntry]:
     # One call for the list's profiles (cached briefly per process, one query for the misses):
     # straight, not through a DataLoader, whose extra task and loop turn cost more than the
     # rare second query of a request that asks for both a page and `around`.
@@ -125,7 +125,7 @@ class Leaderboard:
             member_id = strawberry.ID(viewer.subject)
         read = AroundRead(str(member_id), clamp_radius(radius))
         standings: list[Standing] = await info.context.boards.reads.load((self._key, read))
-        return await _entries(info, standings)
+        return await entries_of(info, standings)
 
     @strawberry.field(
         description="The entry of `memberId` (default: the viewer); null when they have no score."
@@ -140,7 +140,7 @@ class Leaderboard:
 async def _connection(info: Info, key: BoardKey, read: PageRead) -> LeaderboardEntryConnection:
     """A page as the API renders it (profiles included): what the page cache shares."""
     page: Page = await info.context.boards.reads.load((key, read))
-    entries = await _entries(info, page.standings)
+    entries = await entries_of(info, page.standings)
     edges = [
         LeaderboardEntryEdge(cursor=encode_cursor(standing), node=entry)
         for standing, entry in zip(page.standings, entries, strict=True)
@@ -203,4 +203,16 @@ class LeaderboardArchive:
         description="Final top entries (up to the program's archive depth, 100 unless configured)."
     )
     async def entries(self, info: Info) -> list[LeaderboardEntry]:
-        return await _entries(info, self._standings)
+        return await entries_of(info, self._standings)
+
+
+@strawberry.type
+class LeaderboardUpdate:
+    board: str
+    period: LeaderboardPeriod  # type: ignore[valid-type]
+    top: list[LeaderboardEntry] = strawberry.field(
+        description="Current top entries after the change (up to `top`)."
+    )
+    me: LeaderboardEntry | None = strawberry.field(
+        description="The viewer's own entry after the change, when they have one."
+    )

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.api.test_member_events import MEMBER_EVENTS, PROTOCOL, Socket, bearer
 from tests.helpers import PLAUDIT, cli_env, free_port
+from tests.websockets import MEMBER_EVENTS, PROTOCOL, Socket, bearer
 
 
 @pytest.fixture

@@ -4,29 +4,25 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from redis.asyncio import Redis
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.asyncio.client import connect
 
 from api.events.hub import EventHub
 from domain import events, members
 from domain.db import transaction
 from domain.events import EventKind
 from domain.models import MemberEvent
-from tests.conftest import ADMIN, member, token
+from tests.conftest import ADMIN, member
 from tests.helpers import codes, define, record
+from tests.websockets import PROTOCOL, Socket, bearer, eventually
 from workers import tasks
 
-PROTOCOL = "graphql-transport-ws"
-MEMBER_EVENTS = "subscription { memberEvents { id kind occurredAt message points subject } }"
 EVENTS_PAGE = """
 query Events($first: Int, $after: String) {
   me {
@@ -37,74 +33,6 @@ query Events($first: Int, $after: String) {
   }
 }
 """
-
-
-class Socket:
-    """A graphql-transport-ws client, message by message."""
-
-    def __init__(self, ws: ClientConnection) -> None:
-        self.ws = ws
-
-    async def send(self, message: dict[str, Any]) -> None:
-        await self.ws.send(json.dumps(message))
-
-    async def receive(self, within: float = 2.0) -> dict[str, Any]:
-        while True:
-            message: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(), within))
-            if message["type"] != "ping":
-                return message
-            await self.send({"type": "pong"})
-
-    async def init(self, authorization: str | None) -> dict[str, Any]:
-        payload = {} if authorization is None else {"authorization": authorization}
-        await self.send({"type": "connection_init", "payload": payload})
-        return await self.receive()
-
-    async def subscribe(self, id: str = "1", query: str = MEMBER_EVENTS) -> None:
-        await self.send({"id": id, "type": "subscribe", "payload": {"query": query}})
-
-    async def closed(self, within: float = 2.0) -> tuple[int, str]:
-        """Wait for the server to close the socket; its close code and reason."""
-        with contextlib.suppress(ConnectionClosed):
-            while True:
-                await asyncio.wait_for(self.ws.recv(), within)
-        assert self.ws.close_code is not None
-        return self.ws.close_code, self.ws.close_reason or ""
-
-    async def nothing_more(self, wait: float = 0.3) -> None:
-        with pytest.raises(TimeoutError):
-            message = await self.receive(within=wait)
-            pytest.fail(f"unexpected message {message}")
-
-
-@pytest.fixture
-def open_socket(server) -> Callable[[], contextlib.AbstractAsyncContextManager[Socket]]:
-    url = server.url.replace("http://", "ws://") + "/graphql"
-
-    @contextlib.asynccontextmanager
-    async def opened() -> AsyncIterator[Socket]:
-        async with connect(url, subprotocols=[PROTOCOL], open_timeout=5) as ws:
-            assert ws.subprotocol == PROTOCOL
-            yield Socket(ws)
-
-    return opened
-
-
-@pytest.fixture
-def hub(server) -> EventHub:
-    event_hub: EventHub = server.app.state.event_hub
-    return event_hub
-
-
-def bearer(settings, subject: str, role: str = "member") -> str:
-    return f"Bearer {token(settings, subject, role)}"
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], within: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while not await check():
-        assert asyncio.get_running_loop().time() < deadline, "timed out waiting"
-        await asyncio.sleep(0.02)
 
 
 async def subscribers(redis: Redis, member_id: str) -> int:
@@ -118,7 +46,7 @@ async def subscribed(server, hub: EventHub, member_id: str, listeners: int = 1) 
 
     async def ready() -> bool:
         return (
-            hub.listening(member_id) == listeners
+            hub.listening(events.channel(member_id)) == listeners
             and await subscribers(server.runtime.redis, member_id) == 1
         )
 
@@ -285,7 +213,7 @@ async def test_the_hub_unsubscribes_when_the_last_local_listener_leaves(
 
         async def gone() -> bool:
             return (
-                hub.listening("alice") == 0
+                hub.listening(events.channel("alice")) == 0
                 and await subscribers(server.runtime.redis, "alice") == 0
             )
 
@@ -298,7 +226,10 @@ async def test_the_hub_unsubscribes_when_the_last_local_listener_leaves(
         await subscribed(server, hub, "alice")
 
     async def closed() -> bool:
-        return hub.listening("alice") == 0 and await subscribers(server.runtime.redis, "alice") == 0
+        return (
+            hub.listening(events.channel("alice")) == 0
+            and await subscribers(server.runtime.redis, "alice") == 0
+        )
 
     await eventually(closed)
 
@@ -315,7 +246,7 @@ async def test_other_roles_connect_but_may_not_subscribe_to_member_events(
         assert message["id"] == "1"
         [error] = message["payload"]
         assert error["extensions"]["code"] == "FORBIDDEN"
-        assert hub.listening("root") == 0
+        assert hub.listening(events.channel("root")) == 0
         # The socket stays usable: the id is free again once the error is sent.
         await socket.send({"type": "ping"})
         assert await socket.receive() == {"type": "pong"}
@@ -329,7 +260,7 @@ async def test_the_query_limits_apply_to_subscriptions_too(open_socket, hub, set
         message = await socket.receive()
         assert message["type"] == "error" and message["id"] == "1"
         assert "aliases" in message["payload"][0]["message"].lower()
-        assert hub.listening("alice") == 0
+        assert hub.listening(events.channel("alice")) == 0
 
 
 async def test_a_socket_holds_at_most_five_operations(open_socket, server, hub, settings):
@@ -343,7 +274,7 @@ async def test_a_socket_holds_at_most_five_operations(open_socket, server, hub, 
         message = await socket.receive()
         assert message["type"] == "error" and message["id"] == "6"
         assert message["payload"][0]["message"] == "Subscription limit reached"
-        assert hub.listening("alice") == 5
+        assert hub.listening(events.channel("alice")) == 5
 
         await socket.send({"id": "5", "type": "complete"})
         await subscribed(server, hub, "alice", listeners=4)
@@ -545,7 +476,7 @@ async def test_the_hub_reconnects_and_resubscribes_after_a_redis_outage(spare_re
     publisher = Redis.from_url(spare_redis.url)
     hub = EventHub(redis)
     try:
-        async with hub.listen("alice") as queue:
+        async with hub.listen(events.channel("alice")) as queue:
             await eventually(lambda: _numsub_is(publisher, "alice", 1))
             await publisher.publish(events.channel("alice"), json.dumps({"id": 1}))
             assert await asyncio.wait_for(queue.get(), 1) == {"id": 1}
@@ -572,7 +503,10 @@ async def test_a_slow_listener_loses_its_oldest_events_not_the_newest(spare_redi
     redis = Redis.from_url(spare_redis.url)
     hub = EventHub(redis, queue_size=3)
     try:
-        async with hub.listen("alice") as slow, hub.listen("alice") as other:
+        async with (
+            hub.listen(events.channel("alice")) as slow,
+            hub.listen(events.channel("alice")) as other,
+        ):
             await eventually(lambda: _numsub_is(redis, "alice", 1))
             with caplog.at_level(logging.WARNING, logger="plaudit.events.hub"):
                 for n in range(1, 6):
@@ -596,12 +530,12 @@ async def test_closing_the_hub_ends_its_listeners_streams(spare_redis):
     redis = Redis.from_url(spare_redis.url)
     hub = EventHub(redis)
     try:
-        async with hub.listen("alice") as queue:
+        async with hub.listen(events.channel("alice")) as queue:
             await eventually(lambda: _numsub_is(redis, "alice", 1))
             await hub.close()
             assert await asyncio.wait_for(queue.get(), 1) is None
         with pytest.raises(RuntimeError):
-            async with hub.listen("alice"):
+            async with hub.listen(events.channel("alice")):
                 pass
     finally:
         await hub.close()
