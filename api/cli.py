@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from domain.errors import DomainError
 from domain.reachability import Unreachable
 from domain.settings import Settings, SettingsError
 
@@ -84,10 +85,12 @@ def _parser() -> argparse.ArgumentParser:
     leaderboards = commands.add_parser("leaderboards", help="leaderboard maintenance")
     leaderboard_commands = leaderboards.add_subparsers(required=True, metavar="ACTION")
     rebuild = leaderboard_commands.add_parser("rebuild", help="recompute Redis boards from the DB")
+    rebuild.add_argument("--board", help="only this board's periods (e.g. points)")
     rebuild.set_defaults(handler=_leaderboards_rebuild)
     verify = leaderboard_commands.add_parser(
         "verify", help="compare Redis boards with the DB; exit 1 on any difference"
     )
+    verify.add_argument("--board", help="only this board's periods (e.g. points)")
     verify.set_defaults(handler=_leaderboards_verify)
     archive = leaderboard_commands.add_parser(
         "archive", help="archive every closed period not archived yet"
@@ -368,14 +371,22 @@ def _leaderboards_rebuild(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> dict[str, int]:
         runtime = await Runtime.open(settings)
         try:
+            await _known_board(args.board)
             return await leaderboards.rebuild(
-                runtime.leaderboards, datetime.now(UTC), settings.tz, progress=show
+                runtime.leaderboards,
+                datetime.now(UTC),
+                settings.tz,
+                progress=show,
+                board=args.board,
             )
         finally:
             await runtime.close()
 
     try:
         counts = _run(run())
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
     finally:
         for bar in bars:
             bar.close()
@@ -402,6 +413,14 @@ def _leaderboards_archive(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _known_board(board: str | None) -> None:
+    """NOT_FOUND for a `--board` that names no board (a typo must not pass as "0 boards")."""
+    from domain import boards
+
+    if board is not None and await boards.find(board) is None:
+        raise DomainError("NOT_FOUND", f"no leaderboard named {board[:100]!r}")
+
+
 def _leaderboards_verify(settings: Settings, args: argparse.Namespace) -> int:
     from domain import leaderboards
     from domain.runtime import Runtime
@@ -409,11 +428,18 @@ def _leaderboards_verify(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> list[leaderboards.Difference]:
         runtime = await Runtime.open(settings)
         try:
-            return await leaderboards.verify(runtime.leaderboards, datetime.now(UTC), settings.tz)
+            await _known_board(args.board)
+            return await leaderboards.verify(
+                runtime.leaderboards, datetime.now(UTC), settings.tz, board=args.board
+            )
         finally:
             await runtime.close()
 
-    differences = _run(run())
+    try:
+        differences = _run(run())
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
     for d in differences:
         expected = "-" if d.expected is None else d.expected
         found = "-" if d.found is None else d.found
@@ -429,7 +455,6 @@ def _badges_backfill(settings: Settings, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from domain import badges
-    from domain.errors import DomainError
     from domain.runtime import Runtime
 
     bars: list[tqdm[Any]] = []  # opened at the first report, once the total is known

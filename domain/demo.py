@@ -11,7 +11,9 @@ from domain import (
     content_moderation,
     content_votes,
     interactions,
+    leaderboard_archives,
     members,
+    pipeline,
     referrals,
     rewards,
     tiers,
@@ -125,6 +127,20 @@ BADGES = [
 
 CHALLENGE_KEY = "review.week"
 
+# Reviews in the weeks before this one, (member, days ago), credited as a worker would have
+# credited them then: the daily, weekly and monthly boards have closed periods, which `load`
+# archives (a credit made today for a closed period would count today instead).
+HISTORY = [
+    ("demo-grace", 22),
+    ("demo-ada", 21),
+    ("demo-grace", 16),
+    ("demo-ada", 15),
+    ("demo-alan", 15),
+    ("demo-ada", 9),
+    ("demo-linus", 8),
+    ("demo-ada", 8),
+]
+
 # Days ago on which members opened the app (their streaks), before the interactions above.
 DAILY_OPENS = {"demo-ada": [3, 2, 1], "demo-grace": [5, 4, 2, 1]}
 
@@ -190,6 +206,11 @@ async def load(runtime: Runtime) -> str:
             reward_badge_key="review.week.champion",
         )
     recorded = 0
+    for index, (member_id, days) in enumerate(HISTORY):
+        at = now - timedelta(days=days)
+        recorded += await _record(
+            runtime, member_id, "review.posted", f"demo-history-{index}", at, credited_at=at
+        )
     for member_id, days_ago in DAILY_OPENS.items():
         for days in days_ago:
             recorded += await _record(
@@ -212,15 +233,28 @@ async def load(runtime: Runtime) -> str:
             at = now - timedelta(minutes=10 * (len(done) - index))
             recorded += await _record(runtime, member_id, action, f"demo-{index}", at)
     await _content(runtime)
+    settings = runtime.settings
+    archived = await leaderboard_archives.archive_closed(
+        now, settings.tz, settings.leaderboard_archive_depth
+    )
     return (
         f"demo program: {len(ACTIONS)} actions, {len(TIERS)} tiers, {len(REWARDS)} rewards, "
         f"{len(BADGES)} badges (one secret), 1 running challenge ({CHALLENGE_KEY}), "
         f"{len(MEMBERS)} members ({len(REFERRALS)} referred), {len(CONTENT)} pieces of content, "
-        f"{recorded} interactions (member ids: {', '.join(MEMBERS)})"
+        f"{recorded} interactions (member ids: {', '.join(MEMBERS)}), "
+        f"{archived} closed leaderboard periods archived"
     )
 
 
-async def _record(runtime: Runtime, member_id: str, action: str, key: str, at: datetime) -> int:
+async def _record(
+    runtime: Runtime,
+    member_id: str,
+    action: str,
+    key: str,
+    at: datetime,
+    *,
+    credited_at: datetime | None = None,
+) -> int:
     interaction = await interactions.record_interaction(
         runtime,
         interactions.Recording(
@@ -233,7 +267,10 @@ async def _record(runtime: Runtime, member_id: str, action: str, key: str, at: d
         ),
     )
     # Processed here rather than left to a worker, so the demo works without one.
-    await interactions.process_interaction(runtime, interaction.id)
+    if credited_at is None:
+        await interactions.process_interaction(runtime, interaction.id)
+    else:
+        await pipeline.process_ids(runtime, [interaction.id], clock=lambda: credited_at)
     return 1
 
 

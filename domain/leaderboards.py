@@ -116,13 +116,10 @@ def _kept(key: BoardKey, now: datetime, tz: ZoneInfo) -> tuple[bool, datetime | 
     return expiry is None or expiry > now, expiry
 
 
-async def stored_boards() -> list[BoardKey]:
-    """Every board and period the database holds scores of."""
-    groups = (
-        await LeaderboardScore.all()
-        .distinct()
-        .values_list("board", "period", "period_key", flat=False)
-    )
+async def stored_boards(board: str | None = None) -> list[BoardKey]:
+    """Every board and period the database holds scores of (of `board` only, when given)."""
+    rows = LeaderboardScore.all() if board is None else LeaderboardScore.filter(board=board)
+    groups = await rows.distinct().values_list("board", "period", "period_key", flat=False)
     return [
         BoardKey(board, BoardPeriod(period), period_key) for board, period, period_key in groups
     ]
@@ -138,10 +135,13 @@ class Difference:
     found: int | None  # Redis's
 
 
-async def verify(store: LeaderboardStore, now: datetime, tz: ZoneInfo) -> list[Difference]:
-    """Compare every board still kept in Redis with the database, member by member."""
+async def verify(
+    store: LeaderboardStore, now: datetime, tz: ZoneInfo, *, board: str | None = None
+) -> list[Difference]:
+    """Compare every board still kept in Redis (or `board`'s periods) with the database,
+    member by member."""
     differences = []
-    for key in await stored_boards():
+    for key in await stored_boards(board):
         if not _kept(key, now, tz)[0]:
             continue
         expected = {member_id: int(score) for member_id, score, _ in await _scores_of(key)}
@@ -160,10 +160,12 @@ async def rebuild(
     tz: ZoneInfo,
     *,
     progress: Callable[[int, int], None] | None = None,
+    board: str | None = None,
 ) -> dict[str, int]:
-    """Recompute every board still kept in Redis exactly from the database. `progress(done,
-    total)` hears of each board considered (the CLI's progress bar)."""
-    keys = await stored_boards()
+    """Recompute every board still kept in Redis (or only `board`'s periods) exactly from the
+    database. `progress(done, total)` hears of each board considered (the CLI's progress
+    bar)."""
+    keys = await stored_boards(board)
     counts: dict[str, int] = {}
     for done, key in enumerate(keys, start=1):
         kept, expiry = _kept(key, now, tz)

@@ -91,6 +91,21 @@ def test_leaderboards_rebuild_reports_progress_and_every_board(tmp_path):
     assert result.stdout.splitlines()[-1].startswith("rebuilt ")
 
 
+def test_leaderboards_rebuild_and_verify_take_one_board(tmp_path):
+    env = {"PLAUDIT_DATA_DIR": str(tmp_path), "PLAUDIT_JWT_SECRET": SECRET}
+    assert plaudit("demo", **env).returncode == 0
+
+    rebuilt = plaudit("leaderboards", "rebuild", "--board", "referrals", **env)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    boards = [line.split(":", 1)[0] for line in rebuilt.stdout.splitlines()[:-1]]
+    assert boards and set(boards) == {"referrals"}
+    verified = plaudit("leaderboards", "verify", "--board", "points", **env)
+    assert verified.returncode == 0 and verified.stdout.splitlines()[-1] == "0 difference(s)"
+
+    unknown = plaudit("leaderboards", "rebuild", "--board", "pionts", **env)
+    assert unknown.returncode == 2 and "no leaderboard named 'pionts'" in unknown.stderr
+
+
 def test_badges_backfill_of_an_unknown_badge_fails_with_a_message(tmp_path):
     env = {"PLAUDIT_DATA_DIR": str(tmp_path), "PLAUDIT_JWT_SECRET": SECRET}
     assert plaudit("migrate", **env).returncode == 0

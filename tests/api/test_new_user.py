@@ -82,3 +82,22 @@ async def test_the_demo_has_referrals_and_content_in_every_status_and_loads_twic
     assert await LedgerEntry.filter(reason=LedgerReason.REFERRAL).count() == 2
     body = await gql("{ me { referral { invited converted } } }", as_=member("demo-grace"))
     assert body["data"]["me"]["referral"] == {"invited": 1, "converted": 1}
+
+
+async def test_the_demo_shows_weekly_and_all_time_boards_with_past_weeks_archived(runtime, gql):
+    await demo.load(runtime)
+    body = await gql(
+        """{
+          weekly: leaderboard(period: WEEKLY) { size }
+          allTime: leaderboard(period: ALL_TIME) { size }
+          leaderboardArchives(board: "points", period: WEEKLY, last: 3) {
+            periodStart periodEnd entries { rank score member { displayName } }
+          }
+        }"""
+    )
+    assert "errors" not in body, body
+    assert body["data"]["weekly"]["size"] >= 3 and body["data"]["allTime"]["size"] == 4
+    weeks = body["data"]["leaderboardArchives"]
+    assert len(weeks) == 3
+    assert [w["periodEnd"] for w in weeks] == sorted((w["periodEnd"] for w in weeks), reverse=True)
+    assert all(w["entries"] and w["entries"][0]["rank"] == 1 for w in weeks)

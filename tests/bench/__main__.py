@@ -24,7 +24,7 @@ DEFAULT_MEMBERS = {"ingest": 5_000, "bulk": 10_000, "leaderboard": 1_000_000, "r
 DEFAULT_DURATION = {"ingest": 30.0, "leaderboard": 15.0, "redeem": 15.0}
 SCENARIOS = ["ingest", "bulk", "leaderboard", "redeem"]
 # Several runs of one scenario, each on a fresh stack, and a summary of how they compare.
-MATRICES = ["ingest-matrix", "workers-matrix"]
+MATRICES = ["ingest-matrix", "workers-matrix", "leaderboard-matrix"]
 PROGRAMS = {  # ingest-matrix: (gamification, award_heavy)
     "none": (False, False),
     "default": (True, False),
@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
             result = _ingest_matrix(backend, args)
         elif scenario == "workers-matrix":
             result = _workers_matrix(backend, args)
+        elif scenario == "leaderboard-matrix":
+            result = _leaderboard_matrix(backend, args)
         else:
             result = _run(scenario, backend, args)
         report[scenario] = result
@@ -67,6 +69,7 @@ def _run(
     workers: int | None = None,
     gamification: bool | None = None,
     award_heavy: bool | None = None,
+    members: int | None = None,
 ) -> dict[str, Any]:
     """One scenario on a fresh stack (a wiped database and Redis db on PostgreSQL)."""
     if workers is None:
@@ -74,7 +77,7 @@ def _run(
     gamification = not args.no_gamification if gamification is None else gamification
     award_heavy = args.award_heavy if award_heavy is None else award_heavy
     ingesting = scenario in ("ingest", "bulk")
-    members = args.members or DEFAULT_MEMBERS[scenario]
+    members = members or args.members or DEFAULT_MEMBERS[scenario]
     duration = args.duration or DEFAULT_DURATION.get(scenario, 15.0)
     load = wrk.Load(args.threads, args.connections, duration)
     with Stack(
@@ -165,6 +168,32 @@ def _workers_matrix(backend: Backend, args: argparse.Namespace) -> dict[str, Any
         "statements_per_batch": {name: _per_batch(run) for name, run in runs.items()},
     }
     log(f"workers-matrix: {json.dumps(summary)}")
+    return {"summary": summary, **runs}
+
+
+BOARD_SIZES = (10_000, 1_000_000)
+
+
+def _leaderboard_matrix(backend: Backend, args: argparse.Namespace) -> dict[str, Any]:
+    """The leaderboard scenario at 10,000 and at 1,000,000 members, each on a fresh stack: how
+    much each read slows down when the board grows 100-fold (O(log N) reads: a little)."""
+    runs = {f"members_{n}": _run("leaderboard", backend, args, members=n) for n in BOARD_SIZES}
+    small, large = (runs[f"members_{n}"] for n in BOARD_SIZES)
+    summary: dict[str, Any] = {
+        "ratio_to_hello": {name: run["ratios"] for name, run in runs.items()},
+        "p50_ms": {
+            name: {mode: run[mode]["p50_ms"] for mode in leaderboard.READS}
+            for name, run in runs.items()
+        },
+        "req_per_s_large_to_small": {
+            mode: _ratio(float(large[mode]["req_per_s"]), float(small[mode]["req_per_s"]))
+            for mode in leaderboard.READS
+        },
+        "fanout": {name: run["fanout"] for name, run in runs.items()},
+        "credits_per_s": {name: run["credits"]["credits_per_s"] for name, run in runs.items()},
+        "memory": {name: run["memory"] for name, run in runs.items()},
+    }
+    log(f"leaderboard-matrix: {json.dumps(summary)}")
     return {"summary": summary, **runs}
 
 

@@ -1,14 +1,17 @@
-"""Leaderboard reads at scale: seed N members with scores in the database, rebuild the Redis
-boards with `plaudit leaderboards rebuild`, then measure top-10, `around(radius: 5)` and the
-mobile app's `me` progress screen with wrk, each beside a bare Strawberry `{ hello }` app served
-the same way and measured in the same run (`ratio_to_hello`; see `tests.bench.reads`)."""
+"""Leaderboards at scale: seed N members with scores in the database, rebuild the Redis boards
+with `plaudit leaderboards rebuild`, then measure with wrk top-10, a page deep in the board,
+`around(radius: 5)`, `entry` and the mobile app's `me` progress screen, each beside a bare
+Strawberry `{ hello }` app served the same way and measured in the same run (`ratio_to_hello`;
+see `tests.bench.reads`). Then the live-update fan-out to open subscriptions
+(`tests.bench.fanout`), the credits per second the store projects into the board's four periods,
+and the board's Redis memory (`tests.bench.board_redis`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from tests.bench import cpu, reads, wrk
+from tests.bench import board_redis, cpu, fanout, reads, wrk
 from tests.bench.db import SEED_PREFIX, Database
 from tests.bench.graphql import call, token
 from tests.bench.hello import HELLO
@@ -23,6 +26,20 @@ AROUND = (
     'query Around($memberId: ID!) { leaderboard(board: "points", period: ALL_TIME) { '
     f"around(memberId: $memberId, radius: 5) {{ {ENTRY} }} }} }}"
 )
+ENTRY_OF = (
+    'query Entry($memberId: ID!) { leaderboard(board: "points", period: ALL_TIME) { '
+    f"entry(memberId: $memberId) {{ {ENTRY} }} }} }}"
+)
+
+
+def deep_page(cursor: str) -> str:
+    return (
+        'query Deep { leaderboard(board: "points", period: ALL_TIME) { '
+        f'entries(first: 10, after: "{cursor}") {{ edges {{ cursor node {{ {ENTRY} }} }} '
+        "pageInfo { hasNextPage endCursor } } } }"
+    )
+
+
 SIZE = 'query Size { leaderboard(board: "points", period: ALL_TIME) { size } }'
 WARMUP_S = 3.0
 
@@ -31,6 +48,9 @@ WARMUP_S = 3.0
 class Options:
     members: int
     load: wrk.Load
+    subscribers: int = 1000
+    credit_seconds: float = 10.0
+    credits_per_call: int = 250  # the worker's default batch
 
 
 def run(
@@ -46,6 +66,14 @@ def run(
     if size != members:
         raise RuntimeError(f"the rebuilt board holds {size} members, expected {members}")
     _check_samples(stack, viewer, members)
+    board = board_redis.find_board(stack)
+    deep = deep_page(board_redis.cursor_at(board, members // 2))
+    ranks = [
+        e["node"]["rank"]
+        for e in call(stack.url, deep, {}, viewer)["leaderboard"]["entries"]["edges"]
+    ]
+    if ranks != list(range(members // 2 + 1, members // 2 + 11)):
+        raise RuntimeError(f"the deep page's ranks are {ranks}")
 
     reader = reads.prepare_reader(stack, database)
 
@@ -72,7 +100,9 @@ def run(
         log(f"hello: {hello_runs[0]['req_per_s']} req/s, p99 {hello_runs[0]['p99_ms']} ms")
         for mode, wrk_mode, bearer, query in (
             ("top10", "top", viewer, TOP),
+            ("deep_page", "top", viewer, deep),
             ("around", "around", viewer, AROUND),
+            ("entry", "around", viewer, ENTRY_OF),
             ("me", "top", reader, reads.ME),
         ):
             report[mode] = measure(stack.url, wrk_mode, bearer, query)
@@ -81,10 +111,27 @@ def run(
         log(f"hello again: {hello_runs[1]['req_per_s']} req/s")
     hello_req_s = sum(float(run["req_per_s"]) for run in hello_runs) / len(hello_runs)
     report["hello"] = {"req_per_s": round(hello_req_s, 1), "runs": hello_runs}
-    for mode in ("top10", "around", "me"):
+    for mode in READS:
         report[mode] = reads.with_ratio(report[mode], hello_req_s)
-    report["ratios"] = {mode: report[mode]["ratio_to_hello"] for mode in ("top10", "around", "me")}
+    report["ratios"] = {mode: report[mode]["ratio_to_hello"] for mode in READS}
+    report["memory"] = board_redis.memory(board, members)
+    log(f"memory: {report['memory']}")
+    fan = fanout.run(stack, board, min(options.subscribers, members))
+    report["fanout"] = fan | {
+        "pushes_per_s_to_hello": reads.ratio(fan["pushes_per_s"], hello_req_s)
+    }
+    log(f"fan-out: {report['fanout']}")
+    credits = board_redis.credits_per_second(
+        board, members, options.credit_seconds, options.credits_per_call
+    )
+    report["credits"] = credits | {
+        "credits_per_s_to_hello": reads.ratio(credits["credits_per_s"], hello_req_s)
+    }
+    log(f"credits: {report['credits']}")
     return report
+
+
+READS = ("top10", "deep_page", "around", "entry", "me")
 
 
 def _check_samples(stack: Stack, viewer: str, members: int) -> None:

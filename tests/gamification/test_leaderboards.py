@@ -395,3 +395,31 @@ def test_a_cursor_still_decodes_when_its_padding_is_left_on() -> None:
 def test_decoding_any_string_never_raises(cursor: str) -> None:
     decoded = decode_cursor(cursor)
     assert decoded is None or (isinstance(decoded[0], int) and ":" in decoded[1])
+
+
+# --- period bounds across a DST change ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("period", "start", "end", "hours"),
+    [
+        # Paris leaves summer time on Sunday 25 October 2026 at 03:00 (back to 02:00).
+        (BoardPeriod.DAILY, "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00", 25),
+        (BoardPeriod.WEEKLY, "2026-10-19T00:00:00+02:00", "2026-10-26T00:00:00+01:00", 7 * 24 + 1),
+        (
+            BoardPeriod.MONTHLY,
+            "2026-10-01T00:00:00+02:00",
+            "2026-11-01T00:00:00+01:00",
+            31 * 24 + 1,
+        ),
+    ],
+)
+def test_period_bounds_are_local_midnights_across_the_autumn_dst_change(
+    period: BoardPeriod, start: str, end: str, hours: int
+) -> None:
+    window = board_window(period, datetime(2026, 10, 25, 12, 0, tzinfo=UTC), PARIS)
+    assert window.start is not None and window.end is not None
+    assert window.start == datetime.fromisoformat(start)
+    assert window.end == datetime.fromisoformat(end)
+    assert window.start.utcoffset() == datetime.fromisoformat(start).utcoffset()
+    assert (utc(window.end) - utc(window.start)) == timedelta(hours=hours)
