@@ -24,7 +24,9 @@ class LedgerEntry(Model):
 
     `source_key` names what caused the entry (e.g. `interaction:42`); its uniqueness is what makes
     every award idempotent. `effective_at` is when the cause happened (an interaction's
-    occurredAt), which decides the calendar periods the entry counts toward.
+    occurredAt), which decides the calendar periods the entry counts toward; on leaderboards,
+    a period that had closed by `created_at` gives way to the one current then
+    (`gamification.leaderboards.boards_moved_by`).
     """
 
     id = fields.BigIntField(primary_key=True)
