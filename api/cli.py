@@ -214,17 +214,27 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     _run(reachability.check(settings))
 
     async def run() -> None:
+        # Ctrl-C / SIGTERM cancel whatever runs: start-up first, then the supervisor (whose
+        # cancellation stops it cleanly). Handled from the first moment, so a signal during
+        # start-up does not meet Python's default handler half-way through opening Redis.
+        current = asyncio.current_task()
+        assert current is not None
+        running = [current]
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, lambda: running[-1].cancel())
         stop_metrics = serve_worker_metrics(settings.host, settings.worker_metrics_port)
         try:
             runtime = await Runtime.open(settings)
+        except asyncio.CancelledError:
+            stop_metrics()
+            return
         except BaseException:
             stop_metrics()
             raise
         try:
             supervised = asyncio.create_task(Supervisor(runtime, kind="standalone").run())
-            loop = asyncio.get_running_loop()
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(signum, supervised.cancel)
+            running.append(supervised)
             with contextlib.suppress(asyncio.CancelledError):
                 await supervised
         finally:

