@@ -199,7 +199,8 @@ class LeaderboardStore:
         self, updates: Iterable[tuple[BoardKey, str, int, datetime, datetime | None]]
     ) -> None:
         """Apply (board, member, score, reached_at, expires_at) writes, a few hundred per
-        script, and announce the boards they touch, in one round trip."""
+        script, all scripts in one MULTI, and announce the boards they touch, in one round
+        trip."""
         self.pages.invalidate()
         now = datetime.now(UTC)
         scripts: list[tuple[list[str], list[str | int]]] = []
@@ -218,7 +219,9 @@ class LeaderboardStore:
             keys += (key.scores, key.elements)
             args += (member_id, score, element_for(member_id, reached_at), expire)
         if scripts:
-            async with self.redis.pipeline(transaction=False) as pipe:
+            # MULTI/EXEC: a batch's scripts apply together, so no reader sees its credits on
+            # one board or period and not yet on another (redis-py loads the scripts first).
+            async with self.redis.pipeline(transaction=True) as pipe:
                 for keys, args in scripts:
                     await self._set_scores(keys=keys, args=args, client=pipe)
                 self._announce(pipe, touched)
