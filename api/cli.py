@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +96,19 @@ def _parser() -> argparse.ArgumentParser:
         "archive", help="archive every closed period not archived yet"
     )
     archive.set_defaults(handler=_leaderboards_archive)
+
+    insight = commands.add_parser("insight", help="RFM segments and churn risk")
+    insight_commands = insight.add_subparsers(required=True, metavar="ACTION")
+    refresh = insight_commands.add_parser(
+        "refresh", help="recompute every member's segment and churn risk as of a date"
+    )
+    refresh.add_argument(
+        "--as-of",
+        type=_iso_date,
+        default=None,
+        help="YYYY-MM-DD (program time zone; default: yesterday, the last whole day)",
+    )
+    refresh.set_defaults(handler=_insight_refresh)
 
     badges = commands.add_parser("badges", help="badge maintenance")
     badge_commands = badges.add_subparsers(required=True, metavar="ACTION")
@@ -203,6 +216,19 @@ async def _check_namespace(settings: Settings) -> None:
     await runtime.close(database=False)
 
 
+SHUTDOWN_GRACE_S = 10.0
+
+
+def _exit_after_grace() -> None:
+    import logging
+    import os
+
+    logging.getLogger("plaudit.worker").warning(
+        "the worker did not stop within %.0fs of the signal; exiting", SHUTDOWN_GRACE_S
+    )
+    os._exit(130)
+
+
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
     import signal
 
@@ -221,8 +247,15 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
         assert current is not None
         running = [current]
         loop = asyncio.get_running_loop()
+
+        def stop() -> None:
+            running[-1].cancel()
+            # A clean stop takes well under a second; one CI run saw a worker stay idle after
+            # its cancellation. It must not outlive the signal: exit after a grace period.
+            loop.call_later(SHUTDOWN_GRACE_S, _exit_after_grace)
+
         for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, lambda: running[-1].cancel())
+            loop.add_signal_handler(signum, stop)
         stop_metrics = serve_worker_metrics(settings.host, settings.worker_metrics_port)
         try:
             runtime = await Runtime.open(settings)
@@ -492,6 +525,51 @@ def _badges_backfill(settings: Settings, args: argparse.Namespace) -> int:
         for bar in bars:
             bar.close()
     print(f"{awarded} member(s) earned {args.key}")
+    return 0
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from None
+
+
+def _insight_refresh(settings: Settings, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from domain import insight
+    from domain.runtime import Runtime
+
+    as_of = args.as_of or datetime.now(settings.tz).date() - timedelta(days=1)
+    bars: list[tqdm[Any]] = []
+
+    def show(done: int, total: int) -> None:
+        if not bars:
+            bars.append(tqdm(total=total, unit="member", desc="insight", file=sys.stderr))
+        bars[0].update(done - bars[0].n)
+
+    async def run() -> insight.Refreshed:
+        runtime = await Runtime.open(settings)
+        try:
+            return await insight.refresh(settings, as_of, progress=show)
+        finally:
+            await runtime.close()
+
+    try:
+        refreshed = _run(run())
+    finally:
+        for bar in bars:
+            bar.close()
+    print(f"as of {as_of}: {refreshed.members} member(s) scored in {refreshed.seconds:.1f}s")
+    fit = refreshed.fit
+    if fit is None:
+        print("no churn model: no member has come back yet")
+    else:
+        print(
+            f"churn model: r={fit.r:.4f} alpha={fit.alpha:.4f} a={fit.a:.4f} b={fit.b:.4f} "
+            f"log-likelihood={fit.log_likelihood:.1f} over {fit.members} member(s)"
+        )
     return 0
 
 

@@ -14,6 +14,7 @@ from api.challenges.loaders import ChallengeLoaders
 from api.content.loaders import ContentLoaders
 from api.errors import forbidden, unauthenticated
 from api.events.hub import EventHub
+from api.insight.loaders import InsightLoaders
 from api.leaderboards.loaders import BoardLoaders
 from api.members.loaders import MemberLoaders
 from api.referrals.loaders import ReferralLoaders
@@ -38,6 +39,7 @@ class Context:
     challenges: ChallengeLoaders = field(default_factory=ChallengeLoaders)
     contents: ContentLoaders = field(default_factory=ContentLoaders)
     referrals: ReferralLoaders = field(default_factory=ReferralLoaders)
+    insight: InsightLoaders = field(default_factory=InsightLoaders)
     streaks: StreakLoaders = field(init=False)
     tiers: TierLoaders = field(init=False)
     boards: BoardLoaders = field(init=False)

@@ -32,6 +32,8 @@ from api.depth_limit import depth_limit_rule
 from api.errors import MaskUnexpectedErrors, is_request_error
 from api.events.subscriptions import EventSubscriptions
 from api.input_guard import guard_string_arguments
+from api.insight.campaigns import CampaignMutations, CampaignQueries
+from api.insight.queries import InsightQueries
 from api.interactions.mutations import InteractionMutations
 from api.interactions.queries import InteractionQueries
 from api.leaderboards.queries import LeaderboardQueries
@@ -68,6 +70,8 @@ Query = merge_types(
         ChallengeQueries,
         ContentQueries,
         ReferralQueries,
+        InsightQueries,
+        CampaignQueries,
     ),
 )
 Mutation = merge_types(
@@ -83,6 +87,7 @@ Mutation = merge_types(
         ChallengeMutations,
         ContentMutations,
         ReferralMutations,
+        CampaignMutations,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscriptions, LeaderboardSubscriptions))

@@ -35,6 +35,7 @@ class EventKind(StrEnum):
     STREAK_EXTENDED = "STREAK_EXTENDED"
     REFERRAL_CONVERTED = "REFERRAL_CONVERTED"
     CONTENT_MODERATED = "CONTENT_MODERATED"
+    CAMPAIGN_OFFER = "CAMPAIGN_OFFER"  # a retention campaign's message (and bonus)
 
 
 class _Publisher:

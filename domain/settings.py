@@ -70,6 +70,16 @@ class Settings:
     content_auto_approve: bool = False
     # Entries kept of each closed leaderboard period (`leaderboardArchives`).
     leaderboard_archive_depth: int = 100
+    # Insight (RFM, churn risk): the actions whose awarded interactions make a day active
+    # (empty: every action), the numeric interaction property summed as "monetary" and the
+    # actions it is summed over (None: points credited), whether members see their own
+    # insight, and the P(alive) percentages below which a member is HIGH / MEDIUM risk.
+    insight_actions: tuple[str, ...] = ()
+    insight_monetary_property: str | None = None
+    insight_monetary_actions: tuple[str, ...] = ()
+    insight_visible_to_members: bool = False
+    churn_high_below_percent: int = 30
+    churn_medium_below_percent: int = 70
     rate_limit_subject_requests: str = "6000/minute"
     rate_limit_subject_mutations: str = "3000/minute"
     rate_limit_ip_requests: str = "60000/minute"
@@ -128,6 +138,16 @@ class Settings:
             leaderboard_archive_depth=reader.integer(
                 "PLAUDIT_LEADERBOARD_ARCHIVE_DEPTH", 100, low=1, high=10_000
             ),
+            insight_actions=reader.keys("PLAUDIT_INSIGHT_ACTIONS"),
+            insight_monetary_property=reader.identifier("PLAUDIT_INSIGHT_MONETARY_PROPERTY"),
+            insight_monetary_actions=reader.keys("PLAUDIT_INSIGHT_MONETARY_ACTIONS"),
+            insight_visible_to_members=reader.boolean("PLAUDIT_INSIGHT_VISIBLE_TO_MEMBERS", False),
+            churn_high_below_percent=reader.integer(
+                "PLAUDIT_CHURN_HIGH_BELOW_PERCENT", 30, low=0, high=100
+            ),
+            churn_medium_below_percent=reader.integer(
+                "PLAUDIT_CHURN_MEDIUM_BELOW_PERCENT", 70, low=0, high=100
+            ),
             rate_limit_subject_requests=reader.rate(
                 "PLAUDIT_RATE_LIMIT_SUBJECT_REQUESTS", "6000/minute"
             ),
@@ -138,6 +158,11 @@ class Settings:
             rate_limit_ip_mutations=reader.rate("PLAUDIT_RATE_LIMIT_IP_MUTATIONS", "30000/minute"),
             environ=env,
         )
+        if settings.churn_high_below_percent > settings.churn_medium_below_percent:
+            raise SettingsError(
+                "PLAUDIT_CHURN_HIGH_BELOW_PERCENT",
+                "must not be above PLAUDIT_CHURN_MEDIUM_BELOW_PERCENT",
+            )
         if settings.jwt_secret and settings.jwt_public_key:
             raise SettingsError(
                 "PLAUDIT_JWT_PUBLIC_KEY", "set either PLAUDIT_JWT_SECRET or PLAUDIT_JWT_PUBLIC_KEY"
@@ -307,6 +332,21 @@ class _Reader:
                 name, "expected 1 to 64 letters, digits and . _ - : (no braces, no spaces)"
             )
         return raw.rstrip(":")
+
+    def identifier(self, name: str) -> str | None:
+        """A property name of letters, digits and underscores (it is written into SQL)."""
+        raw = self.text(name)
+        if raw is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", raw):
+            raise SettingsError(name, f"expected a property name like amount, got {raw[:100]!r}")
+        return raw
+
+    def keys(self, name: str) -> tuple[str, ...]:
+        """A comma-separated list of action keys (blanks ignored, duplicates dropped)."""
+        keys = [raw.strip() for raw in (self.text(name) or "").split(",") if raw.strip()]
+        for key in keys:
+            if len(key) > 100 or not key.isprintable():
+                raise SettingsError(name, f"expected action keys, got {key[:100]!r}")
+        return tuple(dict.fromkeys(keys))
 
     def origins(self, name: str) -> tuple[str, ...]:
         """A comma-separated list of origins (`scheme://host[:port]`, no path), or `*`."""

@@ -36,6 +36,10 @@ from domain.settings import Settings
 from workers.settings import build_worker
 
 TABLES = [
+    "campaign_member",
+    "campaign",
+    "member_insight",
+    "churn_fit",
     "audit_record",
     "content_vote",
     "content",

@@ -106,6 +106,21 @@ def test_leaderboards_rebuild_and_verify_take_one_board(tmp_path):
     assert unknown.returncode == 2 and "no leaderboard named 'pionts'" in unknown.stderr
 
 
+def test_insight_refresh_scores_the_members_with_a_progress_bar(tmp_path):
+    env = {"PLAUDIT_DATA_DIR": str(tmp_path), "PLAUDIT_JWT_SECRET": SECRET}
+    assert plaudit("demo", **env).returncode == 0
+
+    result = plaudit("insight", "refresh", "--as-of", "2026-11-30", **env)
+
+    assert result.returncode == 0, result.stderr
+    assert "insight: 100%" in result.stderr  # tqdm's bar
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("as of 2026-11-30: 4 member(s) scored in ")
+    assert lines[1].startswith("churn model: r=")
+    bad = plaudit("insight", "refresh", "--as-of", "yesterday", **env)
+    assert bad.returncode == 2 and "expected YYYY-MM-DD" in bad.stderr
+
+
 def test_badges_backfill_of_an_unknown_badge_fails_with_a_message(tmp_path):
     env = {"PLAUDIT_DATA_DIR": str(tmp_path), "PLAUDIT_JWT_SECRET": SECRET}
     assert plaudit("migrate", **env).returncode == 0

@@ -21,6 +21,7 @@ DONE_PARTS = [
     "community",
     "ingest",
     "leaderboards",
+    "insight",
 ]  # each part joins this list when its issue is resolved
 
 

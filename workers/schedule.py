@@ -82,6 +82,20 @@ def scheduled_jobs(settings: Settings) -> list[ScheduledJob]:
             "forget counted referral, content and vote attempts older than a day",
             {"hour": {4}, "minute": {0}, "second": {0}},
         ),
+        # Nightly, once yesterday is over (program time zone): RFM segments and churn risk.
+        ScheduledJob(
+            "refresh_insight",
+            tasks.refresh_insight,
+            "recompute RFM segments and the churn model as of yesterday",
+            {"hour": {1}, "minute": {30}, "second": {0}},
+        ),
+        # Every 10 minutes: running campaigns reach the members newly in their target.
+        ScheduledJob(
+            "apply_campaigns",
+            tasks.apply_campaigns,
+            "treat (or hold out) the newly targeted members of running campaigns",
+            {"minute": set(range(0, 60, 10)), "second": {20}},
+        ),
     ]
     if settings.points_expire_days is not None:
         # Daily, only when the program configures expiry (PLAUDIT_POINTS_EXPIRE_DAYS).

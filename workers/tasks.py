@@ -116,3 +116,21 @@ async def archive_leaderboards(ctx: dict[str, Any]) -> int:
         settings.leaderboard_archive_depth,
         progress=_progress(ctx),
     )
+
+
+async def refresh_insight(ctx: dict[str, Any]) -> int:
+    """Nightly: RFM segments and churn risk as of yesterday (the last whole day, program time
+    zone); returns how many members were scored."""
+    from domain import insight
+
+    settings = _runtime(ctx).settings
+    yesterday = datetime.now(settings.tz).date() - timedelta(days=1)
+    refreshed = await insight.refresh(settings, yesterday, progress=_progress(ctx))
+    return refreshed.members
+
+
+async def apply_campaigns(ctx: dict[str, Any]) -> int:
+    """Every few minutes: draw and treat the newly targeted members of running campaigns."""
+    from domain import campaigns
+
+    return await campaigns.apply_running(_runtime(ctx), datetime.now(UTC))

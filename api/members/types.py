@@ -12,6 +12,8 @@ from api.content.types import Content, member_contents
 from api.context import Info
 from api.events import fields as event_fields
 from api.events.types import MemberEvent
+from api.insight.fields import member_insight
+from api.insight.types import MemberInsight
 from api.int_bounds import as_graphql_int
 from api.pagination import Connection, id_keyset_connection
 from api.points import fields as points_fields
@@ -173,6 +175,13 @@ class Member:
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> Connection[MemberEvent]:
         return await event_fields.member_events(self._model.id, first, after)
+
+    @strawberry.field(
+        description="ADMIN always; the member themselves only when the program allows it. "
+        "Null before the first refresh or before the member's first active day."
+    )
+    async def insight(self, info: Info) -> MemberInsight | None:
+        return await member_insight(info, self._model.id)
 
     @strawberry.field(description="The member's side of the referral program.")
     async def referral(self, info: Info) -> ReferralStatus:

@@ -7,6 +7,7 @@ from domain.models.badges import Badge, MemberBadge
 from domain.models.challenges import Challenge, ChallengeParticipant
 from domain.models.content import Content, ContentVote
 from domain.models.events import MemberEvent
+from domain.models.insight import Campaign, CampaignMember, ChurnFit, MemberInsight
 from domain.models.interactions import Interaction, InteractionStatus
 from domain.models.leaderboards import LeaderboardArchive, LeaderboardScore
 from domain.models.ledger import LedgerEntry, LedgerReason
@@ -24,8 +25,11 @@ __all__ = [
     "ActivityStats",
     "AuditRecord",
     "Badge",
+    "Campaign",
+    "CampaignMember",
     "Challenge",
     "ChallengeParticipant",
+    "ChurnFit",
     "Content",
     "ContentStatus",
     "ContentVote",
@@ -39,6 +43,7 @@ __all__ = [
     "MemberAttempt",
     "MemberBadge",
     "MemberEvent",
+    "MemberInsight",
     "ProgramVersion",
     "Redemption",
     "RedemptionStatus",

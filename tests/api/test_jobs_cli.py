@@ -44,6 +44,8 @@ def next_runs(listing: str) -> dict[str, datetime]:
 
 
 async def test_jobs_list_shows_every_job_with_its_next_run_in_the_program_time_zone(plaudit):
+    tokyo = ZoneInfo("Asia/Tokyo")
+    now = datetime.now(tokyo)  # before listing: "next run" is after the moment it was asked
     listed = await plaudit(
         "jobs", "list", PLAUDIT_TIMEZONE="Asia/Tokyo", PLAUDIT_POINTS_EXPIRE_DAYS="365"
     )
@@ -57,9 +59,9 @@ async def test_jobs_list_shows_every_job_with_its_next_run_in_the_program_time_z
         "expire_points",
         "archive_leaderboards",
         "prune_attempts",
+        "refresh_insight",
+        "apply_campaigns",
     }
-    tokyo = ZoneInfo("Asia/Tokyo")
-    now = datetime.now(tokyo)
     for when in runs.values():
         assert when.utcoffset() == tokyo.utcoffset(now)  # +09:00, not UTC
         assert now < when
@@ -67,8 +69,10 @@ async def test_jobs_list_shows_every_job_with_its_next_run_in_the_program_time_z
     assert (runs["expire_points"].hour, runs["expire_points"].minute) == (3, 0)
     assert (runs["prune_attempts"].hour, runs["prune_attempts"].minute) == (4, 0)
     assert (runs["archive_leaderboards"].hour, runs["archive_leaderboards"].minute) == (0, 5)
+    assert (runs["refresh_insight"].hour, runs["refresh_insight"].minute) == (1, 30)
+    assert runs["apply_campaigns"].minute % 10 == 0 and runs["apply_campaigns"].second == 20
     assert runs["sweep_pending"].second % 10 == 0
-    assert (runs["sweep_pending"] - now).total_seconds() <= 11
+    assert (runs["sweep_pending"] - now).total_seconds() <= 20  # every 10 s (listing takes ~1)
 
 
 async def test_points_expiry_is_not_scheduled_unless_the_program_configures_it(plaudit):
@@ -79,6 +83,8 @@ async def test_points_expiry_is_not_scheduled_unless_the_program_configures_it(p
         "reevaluate_tiers",
         "archive_leaderboards",
         "prune_attempts",
+        "refresh_insight",
+        "apply_campaigns",
     }
 
 
@@ -124,7 +130,8 @@ async def test_an_unknown_job_is_one_line_and_exit_2(plaudit):
     assert ran.stdout == ""
     assert ran.stderr.splitlines() == [
         "plaudit jobs run: unknown job 'expire_points' "
-        "(known: sweep_pending, reevaluate_tiers, archive_leaderboards, prune_attempts)"
+        "(known: sweep_pending, reevaluate_tiers, archive_leaderboards, prune_attempts, "
+        "refresh_insight, apply_campaigns)"
     ]
 
 

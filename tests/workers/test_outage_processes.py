@@ -59,6 +59,9 @@ class Program:
             "PLAUDIT_PORT": str(self.port),
             "PLAUDIT_LOG_LEVEL": "INFO",
             "PLAUDIT_SWEEP_AFTER_SECONDS": "1",
+            # The test polls every waiting interaction four times a second while an outage
+            # delays them: production's per-token limit (6000/minute) would refuse it.
+            "PLAUDIT_RATE_LIMIT_SUBJECT_REQUESTS": "1000000/minute",
             **env,
         }
         self.processes: dict[str, subprocess.Popen[bytes]] = {}

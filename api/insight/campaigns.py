@@ -1,0 +1,214 @@
+"""Campaigns through the API: `campaigns`, `campaign(key)` and `upsertCampaign` (ADMIN)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import strawberry
+
+from api.auth import Role
+from api.badges.types import Badge
+from api.context import Info
+from api.errors import UserError
+from api.insight.types import ChurnRisk, RfmSegment
+from api.mutation_errors import UserErrors
+from domain import campaigns
+from domain.models import Campaign as CampaignModel
+from domain.models import CampaignMember
+from gamification.churn import ChurnRisk as Risk
+from gamification.rfm import RfmSegment as Segment
+
+
+@strawberry.enum
+class CampaignStatus(StrEnum):
+    SCHEDULED = "SCHEDULED"
+    RUNNING = "RUNNING"
+    ENDED = "ENDED"
+
+
+@strawberry.type
+class CampaignTarget:
+    segments: list[RfmSegment]  # type: ignore[valid-type]
+    churn_risks: list[ChurnRisk]  # type: ignore[valid-type]
+    tiers: list[str] = strawberry.field(description="Tier keys.")
+
+
+@strawberry.type
+class CampaignOffer:
+    bonus_points: int
+    _badge_key: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def badge(self, info: Info) -> Badge | None:
+        if self._badge_key is None:
+            return None
+        found = await info.context.badges.by_key.load(self._badge_key)
+        return Badge.from_model(found) if found is not None else None
+
+
+@strawberry.type
+class CampaignGroup:
+    members: int
+    active_within_7_days: float = strawberry.field(
+        name="activeWithin7Days",
+        description="Share of the group with an active day within 7 / 30 days after being "
+        "treated (or held out).",
+    )
+    active_within_30_days: float = strawberry.field(name="activeWithin30Days")
+    points_earned_per_member: float = strawberry.field(
+        description="Mean points credited per member since, excluding the campaign's own bonus."
+    )
+
+    @classmethod
+    def of(cls, group: campaigns.Group) -> CampaignGroup:
+        return cls(
+            members=group.members,
+            active_within_7_days=group.active_within_7_days,
+            active_within_30_days=group.active_within_30_days,
+            points_earned_per_member=group.points_earned_per_member,
+        )
+
+
+@strawberry.type
+class CampaignResults:
+    treated: CampaignGroup
+    holdout: CampaignGroup
+    uplift: float = strawberry.field(
+        description="activeWithin30Days of treated minus holdout, with a 95% confidence interval."
+    )
+    uplift_low: float
+    uplift_high: float
+
+
+@strawberry.type
+class Campaign:
+    key: str
+    name: str
+    message: str = strawberry.field(description="Shown to treated members in their member event.")
+    target: CampaignTarget = strawberry.field(
+        description="Members matching every non-empty list are targeted."
+    )
+    offer: CampaignOffer
+    starts_at: datetime
+    ends_at: datetime
+    holdout_percent: int = strawberry.field(
+        description="Share of targeted members held out (drawn deterministically per member and "
+        "campaign), 0 to 50."
+    )
+    status: CampaignStatus
+    _model: strawberry.Private[CampaignModel]
+
+    @classmethod
+    def of(cls, model: CampaignModel) -> Campaign:
+        target = campaigns.target_of(model)
+        return cls(
+            key=model.key,
+            name=model.name,
+            message=model.message,
+            target=CampaignTarget(
+                segments=[Segment(s) for s in sorted(target.segments)],
+                churn_risks=[Risk(r) for r in sorted(target.churn_risks)],
+                tiers=sorted(target.tiers),
+            ),
+            offer=CampaignOffer(bonus_points=int(model.bonus_points), _badge_key=model.badge_key),
+            starts_at=model.starts_at,
+            ends_at=model.ends_at,
+            holdout_percent=model.holdout_percent,
+            status=CampaignStatus(campaigns.status(model, datetime.now(UTC))),
+            _model=model,
+        )
+
+    @strawberry.field
+    async def treated(self) -> int:
+        return await CampaignMember.filter(campaign_id=self._model.id, held_out=False).count()
+
+    @strawberry.field
+    async def held_out(self) -> int:
+        return await CampaignMember.filter(campaign_id=self._model.id, held_out=True).count()
+
+    @strawberry.field
+    async def results(self, info: Info) -> CampaignResults:
+        found = await campaigns.results(info.context.runtime.settings, self._model)
+        return CampaignResults(
+            treated=CampaignGroup.of(found.treated),
+            holdout=CampaignGroup.of(found.holdout),
+            uplift=found.uplift.estimate,
+            uplift_low=found.uplift.low,
+            uplift_high=found.uplift.high,
+        )
+
+
+@strawberry.input
+class CampaignTargetInput:
+    segments: list[RfmSegment] | None = strawberry.field(default_factory=list)  # type: ignore[valid-type]
+    churn_risks: list[ChurnRisk] | None = strawberry.field(default_factory=list)  # type: ignore[valid-type]
+    tiers: list[str] | None = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CampaignOfferInput:
+    bonus_points: int | None = 0
+    badge_key: str | None = None
+
+
+@strawberry.input
+class UpsertCampaignInput:
+    key: str
+    name: str
+    message: str
+    target: CampaignTargetInput
+    offer: CampaignOfferInput
+    starts_at: datetime
+    ends_at: datetime
+    holdout_percent: int | None = 10
+
+
+@strawberry.type
+class CampaignPayload:
+    campaign: Campaign | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _spec(input: UpsertCampaignInput) -> campaigns.CampaignSpec:
+    target = input.target
+    return campaigns.CampaignSpec(
+        key=input.key,
+        name=input.name,
+        message=input.message,
+        segments=tuple(sorted({Segment(s).value for s in target.segments or []})),
+        churn_risks=tuple(sorted({Risk(r).value for r in target.churn_risks or []})),
+        tiers=tuple(sorted(set(target.tiers or []))),
+        bonus_points=input.offer.bonus_points or 0,
+        badge_key=input.offer.badge_key,
+        starts_at=input.starts_at,
+        ends_at=input.ends_at,
+        holdout_percent=10 if input.holdout_percent is None else input.holdout_percent,
+    )
+
+
+@strawberry.type
+class CampaignQueries:
+    @strawberry.field(description="ADMIN token.")
+    async def campaigns(self, info: Info) -> list[Campaign]:
+        info.context.require(Role.ADMIN)
+        return [Campaign.of(model) for model in await CampaignModel.all().order_by("starts_at")]
+
+    @strawberry.field(description="ADMIN token.")
+    async def campaign(self, info: Info, key: str) -> Campaign | None:
+        info.context.require(Role.ADMIN)
+        model = await CampaignModel.get_or_none(key=key)
+        return Campaign.of(model) if model is not None else None
+
+
+@strawberry.type
+class CampaignMutations:
+    @strawberry.mutation(
+        extensions=[UserErrors()],
+        description="ADMIN token. Creates or replaces a campaign; a started campaign's target "
+        "and offer are fixed.",
+    )
+    async def upsert_campaign(self, info: Info, input: UpsertCampaignInput) -> CampaignPayload:
+        viewer = info.context.require(Role.ADMIN)
+        model = await campaigns.upsert(viewer.subject, _spec(input), datetime.now(UTC))
+        return CampaignPayload(campaign=Campaign.of(model))
