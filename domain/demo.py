@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 from domain import (
     badges,
+    campaigns,
     challenges,
     content,
     content_moderation,
     content_votes,
+    insight,
     interactions,
     leaderboard_archives,
     members,
@@ -20,7 +22,7 @@ from domain import (
 )
 from domain.actions import ActionDefinition, upsert_action
 from domain.content_moderation import Decision
-from domain.models import Challenge, Referral
+from domain.models import Campaign, Challenge, Referral
 from domain.runtime import Runtime
 from gamification.badges import BadgeDefinition
 from gamification.challenges import ChallengeDefinition, Window
@@ -233,6 +235,9 @@ async def load(runtime: Runtime) -> str:
             at = now - timedelta(minutes=10 * (len(done) - index))
             recorded += await _record(runtime, member_id, action, f"demo-{index}", at)
     await _content(runtime)
+    # The campaign is drawn in the past (as the job would have been): before archiving, so
+    # the days it credited are archived with its bonus in them.
+    refreshed = await _insight(runtime, now)
     settings = runtime.settings
     archived = await leaderboard_archives.archive_closed(
         now, settings.tz, settings.leaderboard_archive_depth
@@ -242,8 +247,40 @@ async def load(runtime: Runtime) -> str:
         f"{len(BADGES)} badges (one secret), 1 running challenge ({CHALLENGE_KEY}), "
         f"{len(MEMBERS)} members ({len(REFERRALS)} referred), {len(CONTENT)} pieces of content, "
         f"{recorded} interactions (member ids: {', '.join(MEMBERS)}), "
-        f"{archived} closed leaderboard periods archived"
+        f"{archived} closed leaderboard periods archived, {refreshed} members scored "
+        f"(RFM, churn model) and one campaign ({CAMPAIGN_KEY})"
     )
+
+
+CAMPAIGN_KEY = "demo-comeback"
+
+
+async def _insight(runtime: Runtime, now: datetime) -> int:
+    """Segments and the churn model as of yesterday, and a campaign drawn six days ago, whose
+    results then show who came back since."""
+    settings = runtime.settings
+    yesterday = now.astimezone(settings.tz).date() - timedelta(days=1)
+    refreshed = await insight.refresh(settings, yesterday)
+    if not await Campaign.exists(key=CAMPAIGN_KEY):
+        await campaigns.upsert(
+            "demo",
+            campaigns.CampaignSpec(
+                key=CAMPAIGN_KEY,
+                name="We saved you some points",
+                message="50 points on us: come and see what is new",
+                segments=(),
+                churn_risks=(),
+                tiers=(),
+                bonus_points=50,
+                badge_key=None,
+                starts_at=now - timedelta(days=7),
+                ends_at=now + timedelta(days=23),
+                holdout_percent=50,
+            ),
+            now,
+        )
+    await campaigns.apply_running(runtime, now - timedelta(days=6))
+    return refreshed.members
 
 
 async def _record(

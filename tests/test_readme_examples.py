@@ -1,5 +1,5 @@
-"""The README's referral and content examples are valid against the served schema, as a program
-manager would copy them into GraphiQL."""
+"""The README's examples for program managers and front-ends are valid against the served
+schema, as they would be copied into GraphiQL."""
 
 from __future__ import annotations
 
@@ -12,27 +12,43 @@ from graphql import parse, validate
 from api.schema import build_schema
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+SECTIONS = {
+    "community": "## Referrals and user-generated content",
+    "leaderboards": "## Leaderboards (for web front-ends)",
+    "insight": "## Insight: segments, churn risk and campaigns",
+}
 
 
-def community_blocks() -> list[str]:
+def blocks(section: str) -> list[str]:
     text = README.read_text(encoding="utf-8")
-    section = text.split("## Referrals and user-generated content", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```graphql\n(.*?)```", section, flags=re.DOTALL)
+    body = text.split(SECTIONS[section], 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```graphql\n(.*?)```", body, flags=re.DOTALL)
 
 
-def test_the_section_has_the_app_and_admin_examples():
-    joined = "\n".join(community_blocks())
-    for operation in (
-        "applyReferralCode",
-        "updateReferralProgram",
-        "submitContent",
-        "moderateContent",
-        "voteContent",
-        "contents(status: PENDING",
-    ):
+@pytest.mark.parametrize(
+    ("section", "operations"),
+    [
+        (
+            "community",
+            (
+                "applyReferralCode",
+                "updateReferralProgram",
+                "submitContent",
+                "moderateContent",
+                "voteContent",
+                "contents(status: PENDING",
+            ),
+        ),
+        ("leaderboards", ("leaderboardChanged", "leaderboardArchives", "entry", "boards")),
+        ("insight", ("upsertCampaign", "segments", "churnModel", "segmentMembers", "results")),
+    ],
+)
+def test_each_section_has_its_examples(section: str, operations: tuple[str, ...]):
+    joined = "\n".join(blocks(section))
+    for operation in operations:
         assert operation in joined
 
 
-@pytest.mark.parametrize("block", community_blocks())
+@pytest.mark.parametrize("block", [block for section in SECTIONS for block in blocks(section)])
 def test_each_example_validates_against_the_served_schema(block: str):
     assert validate(build_schema()._schema, parse(block)) == []

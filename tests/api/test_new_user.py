@@ -101,3 +101,26 @@ async def test_the_demo_shows_weekly_and_all_time_boards_with_past_weeks_archive
     assert len(weeks) == 3
     assert [w["periodEnd"] for w in weeks] == sorted((w["periodEnd"] for w in weeks), reverse=True)
     assert all(w["entries"] and w["entries"][0]["rank"] == 1 for w in weeks)
+
+
+async def test_the_demo_has_segments_a_churn_model_and_a_campaign_with_results(runtime, gql):
+    from tests.conftest import ADMIN
+
+    await demo.load(runtime)
+    body = await gql(
+        """{
+          segments { segment members }
+          churnModel { r alpha a b members }
+          campaign(key: "demo-comeback") {
+            status treated heldOut
+            results { treated { members activeWithin7Days } holdout { members } uplift }
+          }
+        }""",
+        as_=ADMIN,
+    )
+    assert "errors" not in body, body
+    assert sum(row["members"] for row in body["data"]["segments"]) == 4
+    assert body["data"]["churnModel"]["members"] == 4
+    campaign = body["data"]["campaign"]
+    assert campaign["status"] == "RUNNING" and campaign["treated"] + campaign["heldOut"] == 4
+    assert campaign["results"]["treated"]["members"] == campaign["treated"]
