@@ -39,13 +39,15 @@ from scipy import integrate, optimize, special
 Floats = NDArray[np.float64]
 # Each parameter stays within e^-10 .. e^10 (about 4.5e-5 to 22,000). A population without
 # heterogeneity (say, a handful of members with one rhythm) drives the likelihood's maximum to
-# infinity; bounded, the fit stays usable (the likelihood is flat out there) and the
-# hypergeometric function of `expected_transactions` stays computable.
+# infinity; bounded, the fit stays usable (the likelihood is flat out there) and so do the
+# P(alive) and expectations computed from it.
 LOG_BOUND = 10.0
-# Nelder-Mead's tolerances on the log-parameters and on the mean log-likelihood per history.
+# Nelder-Mead's tolerances on the log-parameters and on the mean log-likelihood per history;
+# a fit is done when a restart from where the last round stopped gains less than _FATOL.
 _XATOL = 1e-10
 _FATOL = 1e-12
-_MAX_EVALUATIONS = 20_000
+_EVALUATIONS_PER_ROUND = 4_000
+_ROUNDS = 6
 # Equation 10 divides by a - 1; within this distance of a = 1 it is integrated instead.
 _NEAR_ONE = 1e-6
 
@@ -156,14 +158,16 @@ def fit_bgnbd(x: ArrayLike, t_x: ArrayLike, big_t: ArrayLike) -> BgNbdFit:
     """The maximum-likelihood fit to a population, one (x, t_x, T) per member.
 
     The search runs over the logarithms of the parameters (so they stay positive), bounded by
-    LOG_BOUND, by Nelder-Mead from (1, 1, 1, 1) to tight tolerances, then once more from where
-    it stopped (a simplex can stall on a ridge; a restart confirms the optimum). Deterministic:
-    the same population always gives the same fit. The likelihood is evaluated over distinct
-    (x, t_x, T) triples weighted by how many members share them: with histories counted in
-    whole days there are far fewer triples than members.
+    LOG_BOUND, by Nelder-Mead from (1, 1, 1, 1) to tight tolerances, then again from where it
+    stopped until a round gains nothing (a simplex can stall, on a ridge or against a bound,
+    without meeting its own criteria; a restart that finds nothing better confirms the
+    optimum). Deterministic: the same population always gives the same fit. The likelihood is
+    evaluated over distinct (x, t_x, T) triples weighted by how many members share them: with
+    histories counted in whole days there are far fewer triples than members.
 
-    Raises ValueError for an empty population and for one where nobody has a repeat active day
-    (the likelihood then grows without bound as the rates go to 0: there is nothing to fit).
+    Raises ValueError for an empty population, for one where nobody has a repeat active day
+    (the likelihood then grows without bound as the rates go to 0: there is nothing to fit),
+    and if the search still improves after its last round (not seen in practice).
     """
     xs, txs, ts = (np.ravel(v) for v in _histories(x, t_x, big_t))
     if xs.size == 0:
@@ -180,8 +184,8 @@ def fit_bgnbd(x: ArrayLike, t_x: ArrayLike, big_t: ArrayLike) -> BgNbdFit:
         mean = float(np.dot(weights, values))
         return -mean if np.isfinite(mean) else float(np.finfo(np.float64).max)
 
-    start = np.zeros(4)
-    for _ in range(2):
+    start, best = np.zeros(4), negative_mean(np.zeros(4))
+    for _ in range(_ROUNDS):
         found = optimize.minimize(
             negative_mean,
             start,
@@ -190,15 +194,18 @@ def fit_bgnbd(x: ArrayLike, t_x: ArrayLike, big_t: ArrayLike) -> BgNbdFit:
             options={
                 "xatol": _XATOL,
                 "fatol": _FATOL,
-                "maxiter": _MAX_EVALUATIONS,
-                "maxfev": _MAX_EVALUATIONS,
+                "maxiter": _EVALUATIONS_PER_ROUND,
+                "maxfev": _EVALUATIONS_PER_ROUND,
             },
         )
-        start = np.asarray(found.x, dtype=np.float64)
-    if not found.success:
-        raise ValueError(f"the churn model's fit did not converge: {found.message}")
+        start, previous, best = np.asarray(found.x, dtype=np.float64), best, float(found.fun)
+        if previous - best <= _FATOL:
+            break
+    else:
+        raise ValueError("the churn model's fit did not converge")
     r, alpha, a, b = (float(v) for v in np.exp(start))
-    log_likelihood = bgnbd_log_likelihood((r, alpha, a, b), xs, txs, ts)
+    # Summed over the sorted triples, so the order of the members changes nothing, not a bit.
+    log_likelihood = float(np.dot(counts, member_log_likelihoods((r, alpha, a, b), ux, utx, ut)))
     return BgNbdFit(r, alpha, a, b, log_likelihood, int(xs.size))
 
 
@@ -309,9 +316,7 @@ def _alive_expectation_integrated(
 
     # full_output: a shortfall against this tight tolerance is not worth a warning (the
     # integrand is bounded and monotonic; what quad reaches is accurate to 1e-7 or better).
-    found = integrate.quad(
-        integrand, 0.0, 1.0, epsabs=0.0, epsrel=1e-10, limit=200, full_output=1
-    )
+    found = integrate.quad(integrand, 0.0, 1.0, epsabs=0.0, epsrel=1e-10, limit=200, full_output=1)
     return float(found[0])
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -133,7 +134,7 @@ def score_members(
     return [RfmScores(*scores) for scores in zip(r, f, m, strict=True)]
 
 
-def segment_of(r: int, f: int) -> RfmSegment:
+def segment_of(r: int | np.integer[Any], f: int | np.integer[Any]) -> RfmSegment:
     """The segment of a recency score and a frequency score (monetary plays no part)."""
     _check_score("r", r)
     _check_score("f", f)
@@ -149,7 +150,7 @@ def grid_markdown() -> str:
     return "\n".join(lines)
 
 
-def _check_score(name: str, score: int) -> None:
+def _check_score(name: str, score: int | np.integer[Any]) -> None:
     whole = isinstance(score, int | np.integer) and not isinstance(score, bool)
     if not whole or score not in SCORES:
         raise ValueError(f"scores are 1 to 5, got {name}={score!r}")
