@@ -3,8 +3,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import strawberry
-from gamification.churn import ChurnRisk as Risk
-from gamification.rfm import RfmSegment as Segment
 
 from api.auth import Role
 from api.context import Info
@@ -12,6 +10,8 @@ from api.insight.types import ChurnModel, ChurnRisk, RfmSegment, SegmentCount
 from api.members.types import Member
 from api.pagination import PageInfo, clamp_first, decode_id_cursor, encode_id_cursor
 from domain import insight, insight_reads
+from gamification.churn import ChurnRisk as Risk
+from gamification.rfm import RfmSegment as Segment
 
 
 @strawberry.type

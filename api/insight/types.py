@@ -4,13 +4,13 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import strawberry
-from gamification.rfm import RfmSegment as Segment
 
 from api.context import Info
 from domain.insight_reads import as_model
 from domain.models import ChurnFit
 from domain.models import MemberInsight as MemberInsightModel
 from gamification import churn
+from gamification.rfm import RfmSegment as Segment
 
 RfmSegment = strawberry.enum(Segment, name="RfmSegment")
 ChurnRisk = strawberry.enum(churn.ChurnRisk, name="ChurnRisk")
