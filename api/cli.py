@@ -398,18 +398,31 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _leaderboards_rebuild(settings: Settings, args: argparse.Namespace) -> int:
-    from tqdm import tqdm
+class _LazyBar:
+    """A `progress(done, total)` callback drawing a tqdm bar on stderr, opened at the first
+    report (once the total is known), as every long command shows one."""
 
+    def __init__(self, unit: str, desc: str) -> None:
+        self.unit, self.desc = unit, desc
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit=self.unit, desc=self.desc, file=sys.stderr)
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _leaderboards_rebuild(settings: Settings, args: argparse.Namespace) -> int:
     from domain import leaderboards
     from domain.runtime import Runtime
 
-    bars: list[tqdm[Any]] = []  # opened at the first report, once the total is known
-
-    def show(done: int, total: int) -> None:
-        if not bars:
-            bars.append(tqdm(total=total, unit="board", desc="rebuild", file=sys.stderr))
-        bars[0].update(done - bars[0].n)
+    show = _LazyBar("board", "rebuild")
 
     async def run() -> dict[str, int]:
         runtime = await Runtime.open(settings)
@@ -431,8 +444,7 @@ def _leaderboards_rebuild(settings: Settings, args: argparse.Namespace) -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
     finally:
-        for bar in bars:
-            bar.close()
+        show.close()
     for board, size in sorted(counts.items()):
         print(f"{board}: {size} members")
     print(f"rebuilt {len(counts)} board(s)")
@@ -495,19 +507,10 @@ def _leaderboards_verify(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _badges_backfill(settings: Settings, args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from domain import badges
     from domain.runtime import Runtime
 
-    bars: list[tqdm[Any]] = []  # opened at the first report, once the total is known
-
-    def show(done: int, total: int) -> None:
-        if not bars:
-            bars.append(
-                tqdm(total=total, unit="member", desc=f"backfill {args.key}", file=sys.stderr)
-            )
-        bars[0].update(done - bars[0].n)
+    show = _LazyBar("member", f"backfill {args.key}")
 
     async def run() -> int:
         runtime = await Runtime.open(settings)
@@ -522,8 +525,7 @@ def _badges_backfill(settings: Settings, args: argparse.Namespace) -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
     finally:
-        for bar in bars:
-            bar.close()
+        show.close()
     print(f"{awarded} member(s) earned {args.key}")
     return 0
 
@@ -536,18 +538,11 @@ def _iso_date(text: str) -> date:
 
 
 def _insight_refresh(settings: Settings, args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from domain import insight
     from domain.runtime import Runtime
 
     as_of = args.as_of or datetime.now(settings.tz).date() - timedelta(days=1)
-    bars: list[tqdm[Any]] = []
-
-    def show(done: int, total: int) -> None:
-        if not bars:
-            bars.append(tqdm(total=total, unit="member", desc="insight", file=sys.stderr))
-        bars[0].update(done - bars[0].n)
+    show = _LazyBar("member", "insight")
 
     async def run() -> insight.Refreshed:
         runtime = await Runtime.open(settings)
@@ -559,8 +554,7 @@ def _insight_refresh(settings: Settings, args: argparse.Namespace) -> int:
     try:
         refreshed = _run(run())
     finally:
-        for bar in bars:
-            bar.close()
+        show.close()
     print(f"as of {as_of}: {refreshed.members} member(s) scored in {refreshed.seconds:.1f}s")
     fit = refreshed.fit
     if fit is None:

@@ -7,8 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from tortoise.functions import Count
+
 from domain.models import ChurnFit, MemberInsight
 from gamification import churn
+from gamification.rfm import RfmSegment
 
 
 async def latest_refresh(on_or_before: date | None = None) -> str | None:
@@ -50,8 +53,6 @@ class SegmentCount:
 
 async def segment_counts(as_of: str) -> list[SegmentCount]:
     """Members per segment on the refresh of `as_of`, every segment listed (0 included)."""
-    from gamification.rfm import RfmSegment
-
     rows = await _counts(as_of)
     total = sum(rows.values()) or 1
     return [
@@ -61,8 +62,6 @@ async def segment_counts(as_of: str) -> list[SegmentCount]:
 
 
 async def _counts(as_of: str) -> dict[str, int]:
-    from tortoise.functions import Count
-
     rows = (
         await MemberInsight.filter(as_of=as_of)
         .annotate(count=Count("id"))

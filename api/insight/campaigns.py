@@ -15,7 +15,6 @@ from api.insight.types import ChurnRisk, RfmSegment
 from api.mutation_errors import UserErrors
 from domain import campaigns
 from domain.models import Campaign as CampaignModel
-from domain.models import CampaignMember
 from gamification.churn import ChurnRisk as Risk
 from gamification.rfm import RfmSegment as Segment
 
@@ -120,12 +119,14 @@ class Campaign:
         )
 
     @strawberry.field
-    async def treated(self) -> int:
-        return await CampaignMember.filter(campaign_id=self._model.id, held_out=False).count()
+    async def treated(self, info: Info) -> int:
+        treated, _ = await info.context.insight.draws.load(self._model.id)
+        return treated
 
     @strawberry.field
-    async def held_out(self) -> int:
-        return await CampaignMember.filter(campaign_id=self._model.id, held_out=True).count()
+    async def held_out(self, info: Info) -> int:
+        _, held_out = await info.context.insight.draws.load(self._model.id)
+        return held_out
 
     @strawberry.field
     async def results(self, info: Info) -> CampaignResults:

@@ -110,7 +110,7 @@ def credits_per_second(board: Board, members: int, seconds: float, batch: int) -
         now = datetime.now(UTC)
         moved = boards_moved_by(POINTS_BOARD, now, UTC, now=now)
         periods = [(key, expires_at(key, window)) for key, window in moved]
-        credits = calls = 0
+        credits = 0
         base = 20 * members  # above every seeded score (they are at most 10 x members)
         started = time.perf_counter()
         try:
@@ -122,7 +122,6 @@ def credits_per_second(board: Board, members: int, seconds: float, batch: int) -
                     for key, expiry in periods:
                         updates.append((key, member, base + credits, now, expiry))
                 await store.set_scores(updates)
-                calls += 1
             elapsed = time.perf_counter() - started
         finally:
             for key, _ in periods:
