@@ -27,9 +27,9 @@ from api.metrics_endpoint import metrics_endpoint
 from api.rate_limits import RateLimiter
 from api.refusals import http_exception
 from api.schema import MAX_TOKENS, build_schema
-from domain.metrics import serve_worker_metrics
+from domain.infra.metrics import serve_worker_metrics
+from domain.infra.settings import Settings
 from domain.runtime import Runtime
-from domain.settings import Settings
 
 log = logging.getLogger("plaudit.api")
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 import jwt
 
-from domain.settings import Settings
+from domain.infra.settings import Settings
 
 LEEWAY_S = 30  # clock skew accepted on exp, nbf and iat
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from domain.errors import DomainError
-from domain.reachability import Unreachable
-from domain.settings import Settings, SettingsError
+from domain.infra.reachability import Unreachable
+from domain.infra.settings import Settings, SettingsError
 
 Handler = Callable[[Settings, argparse.Namespace], int]
 
@@ -164,7 +164,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from api import app as application
     from api.auth import Role, mint_token
-    from domain import migrations, reachability
+    from domain.infra import migrations, reachability
 
     _refuse_dev_secret_in_production(settings)
     _run(reachability.check(settings))
@@ -232,8 +232,8 @@ def _exit_after_grace() -> None:
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
     import signal
 
-    from domain import reachability
-    from domain.metrics import serve_worker_metrics
+    from domain.infra import reachability
+    from domain.infra.metrics import serve_worker_metrics
     from domain.runtime import Runtime
     from workers.supervisor import Supervisor
 
@@ -279,7 +279,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _status(settings: Settings, args: argparse.Namespace) -> int:
-    from domain.namespace import owner_key
+    from domain.infra.namespace import owner_key
     from domain.runtime import Runtime
     from workers.supervisor import heartbeats
 
@@ -326,7 +326,7 @@ def _ago(stamp: str | None, now: datetime) -> str:
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from domain import migrations, reachability
+    from domain.infra import migrations, reachability
 
     _run(reachability.check(settings, redis=False))
     applied = _run(migrations.apply(settings))
@@ -335,7 +335,7 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _migrations_make(settings: Settings, args: argparse.Namespace) -> int:
-    from domain import migrations
+    from domain.infra import migrations
 
     made = _run(migrations.make(settings, args.name))
     print(f"generated: {made}" if made else "no changes detected")
@@ -343,7 +343,7 @@ def _migrations_make(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _migrations_check(settings: Settings, args: argparse.Namespace) -> int:
-    from domain import migrations
+    from domain.infra import migrations
 
     drift = _run(migrations.drift(settings))
     if drift:
@@ -381,7 +381,8 @@ def _schema(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
-    from domain import demo, migrations
+    from domain import demo
+    from domain.infra import migrations
     from domain.runtime import Runtime
 
     async def run() -> None:
@@ -419,7 +420,7 @@ class _LazyBar:
 
 
 def _leaderboards_rebuild(settings: Settings, args: argparse.Namespace) -> int:
-    from domain import leaderboards
+    from domain.leaderboards import scores as leaderboards
     from domain.runtime import Runtime
 
     show = _LazyBar("board", "rebuild")
@@ -452,7 +453,7 @@ def _leaderboards_rebuild(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _leaderboards_archive(settings: Settings, args: argparse.Namespace) -> int:
-    from domain import leaderboard_archives
+    from domain.leaderboards import archives as leaderboard_archives
     from domain.runtime import Runtime
 
     async def run() -> int:
@@ -470,14 +471,14 @@ def _leaderboards_archive(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _known_board(board: str | None) -> None:
     """NOT_FOUND for a `--board` that names no board (a typo must not pass as "0 boards")."""
-    from domain import boards
+    from domain.leaderboards import boards
 
     if board is not None and await boards.find(board) is None:
         raise DomainError("NOT_FOUND", f"no leaderboard named {board[:100]!r}")
 
 
 def _leaderboards_verify(settings: Settings, args: argparse.Namespace) -> int:
-    from domain import leaderboards
+    from domain.leaderboards import scores as leaderboards
     from domain.runtime import Runtime
 
     async def run() -> list[leaderboards.Difference]:
@@ -507,7 +508,7 @@ def _leaderboards_verify(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _badges_backfill(settings: Settings, args: argparse.Namespace) -> int:
-    from domain import badges
+    from domain.goals import badges
     from domain.runtime import Runtime
 
     show = _LazyBar("member", f"backfill {args.key}")
@@ -538,7 +539,7 @@ def _iso_date(text: str) -> date:
 
 
 def _insight_refresh(settings: Settings, args: argparse.Namespace) -> int:
-    from domain import insight
+    from domain.insight import refresh as insight
     from domain.runtime import Runtime
 
     as_of = args.as_of or datetime.now(settings.tz).date() - timedelta(days=1)
@@ -611,7 +612,8 @@ def _jobs_run(settings: Settings, args: argparse.Namespace) -> int:
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from domain import ingest, migrations
+    from domain.infra import migrations
+    from domain.interactions import ingest
     from domain.runtime import Runtime
 
     path: Path = args.file

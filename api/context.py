@@ -21,8 +21,8 @@ from api.referrals.loaders import ReferralLoaders
 from api.rewards.loaders import RewardLoaders
 from api.streaks.loaders import StreakLoaders
 from api.tiers.loaders import TierLoaders
+from domain.program.tier_ladder import TierPolicy
 from domain.runtime import Runtime
-from domain.tiers import TierPolicy
 
 
 @dataclass

@@ -18,7 +18,7 @@ from __future__ import annotations
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
-from domain.settings import Settings
+from domain.infra.settings import Settings
 
 # What a GraphQL front-end sends besides simple headers: its token and its media types.
 ALLOWED_HEADERS = ("authorization", "content-type", "accept")

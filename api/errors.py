@@ -5,7 +5,7 @@
 - Authentication and authorization failures are GraphQL errors with code UNAUTHENTICATED or
   FORBIDDEN.
 - The database or Redis being unreachable is UNAVAILABLE: the client may retry; the server logs
-  one WARNING per outage (`domain.outages`), no traceback.
+  one WARNING per outage (`domain.infra.outages`), no traceback.
 - A request that cannot run (a syntax error, a document the schema refuses, variables that do not
   coerce) is the client's mistake: code GRAPHQL_PARSE_FAILED or GRAPHQL_VALIDATION_FAILED, the
   same whether a bad value came as a literal or as a variable, logged at INFO.
@@ -22,8 +22,8 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from domain import outages
 from domain.errors import DomainError, ErrorCode
+from domain.infra import outages
 
 log = logging.getLogger("plaudit.errors")
 

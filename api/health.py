@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from tortoise import connections
 
-from domain import migrations, outages
+from domain.infra import migrations, outages
 from domain.runtime import Runtime
 
 BEHIND = "the database schema is behind the code: run `plaudit migrate`"

@@ -20,7 +20,7 @@ from gamification.text import TextProblem, first_problem
 
 JSON_FIELDS = frozenset({"properties"})
 # Arguments whose items succeed or fail on their own (a bulk call refuses only the bad item):
-# their resolver checks every field of every item with the same rules (`domain.interactions.
+# their resolver checks every field of every item with the same rules (`domain.interactions.record.
 # check_recording`), so the guard leaves them to it rather than refusing the whole call.
 ITEMWISE: dict[str, frozenset[str]] = {"recordInteractions": frozenset({"inputs"})}
 DEFINITION = "strawberry-definition"  # where Strawberry keeps a GraphQL type's definition

@@ -36,7 +36,7 @@ def configure_logging(level: str) -> None:
     for noisy in ("uvicorn.access", "tortoise", "aiosqlite", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # asyncpg logs a traceback per reconnection attempt while the database is down; Plaudit
-    # logs the outage once (`domain.outages`).
+    # logs the outage once (`domain.infra.outages`).
     logging.getLogger("asyncpg.pool").setLevel(logging.ERROR)
 
 

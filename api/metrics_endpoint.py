@@ -1,4 +1,4 @@
-"""`GET /metrics`: Prometheus's scrape of this process (`domain.metrics`).
+"""`GET /metrics`: Prometheus's scrape of this process (`domain.infra.metrics`).
 
 The PENDING backlog's size and the age of its oldest interaction are read here, at scrape time:
 one count and one min() on the (status, recorded_at) index, bounded by a short timeout so a slow
@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
-from domain import metrics, outages
+from domain.infra import metrics, outages
 from domain.models import Interaction
 from domain.models.interactions import InteractionStatus
 

@@ -15,7 +15,7 @@ import strawberry
 
 from api.errors import ClientError
 from domain.errors import ErrorCode
-from domain.ids import parse_id
+from domain.infra.ids import parse_id
 
 MAX_PAGE = 100
 
@@ -85,7 +85,7 @@ async def id_keyset_connection(
     """A newest-first page of a history list whose cursors are row ids of `kind`.
 
     `fetch(size, before_id)` returns up to `size + 1` rows, newest first, with ids below
-    `before_id` (`domain.keyset.history` does exactly that); the extra row tells whether more
+    `before_id` (`domain.infra.keyset.history` does exactly that); the extra row tells whether more
     follow. A cursor from another list, or none of ours, is INVALID_CURSOR.
     """
     size = clamp_first(first, default_size)

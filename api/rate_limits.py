@@ -7,7 +7,7 @@ as well. The counters live in Redis (the `limits` library's storage, keys under
 above what a real front-end sends; `PLAUDIT_RATE_LIMITS=false` turns limiting off.
 
 When Redis is unreachable, limiting fails open: the request is served, and the outage is logged
-once as a WARNING (`domain.outages`), as everywhere else; the database stays the one thing a
+once as a WARNING (`domain.infra.outages`), as everywhere else; the database stays the one thing a
 request needs.
 """
 
@@ -30,9 +30,9 @@ from limits.aio.strategies import FixedWindowRateLimiter
 from redis.asyncio import ConnectionPool
 from redis.exceptions import RedisError
 
-from domain import outages
-from domain.redis import RedisEndpoint
-from domain.settings import Settings
+from domain.infra import outages
+from domain.infra.redis import RedisEndpoint
+from domain.infra.settings import Settings
 
 # A slow Redis must not slow every request: limiting gives up (fails open) quickly.
 REDIS_TIMEOUT_S = 0.5

@@ -1,4 +1,4 @@
-"""Counts and times every GraphQL operation for Prometheus (`domain.metrics`).
+"""Counts and times every GraphQL operation for Prometheus (`domain.infra.metrics`).
 
 A schema extension rather than an HTTP middleware: the operation's name and type are only known
 once the document is parsed, and the outcome once errors are masked. It runs first among the
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from graphql import ExecutionResult
 from strawberry.extensions import SchemaExtension
 
-from domain import metrics
+from domain.infra import metrics
 
 log = logging.getLogger("plaudit.metrics")
 

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain import (
-    badges,
-    campaigns,
-    challenges,
-    content,
-    content_moderation,
-    content_votes,
-    insight,
-    interactions,
-    leaderboard_archives,
-    members,
-    pipeline,
-    referrals,
-    rewards,
-    tiers,
-)
-from domain.actions import ActionDefinition, upsert_action
-from domain.content_moderation import Decision
+from domain import pipeline
+from domain.community import referrals
+from domain.community.content import moderation as content_moderation
+from domain.community.content import submission as content
+from domain.community.content import votes as content_votes
+from domain.community.content.moderation import Decision
+from domain.goals import badges, challenges
+from domain.insight import campaigns
+from domain.insight import refresh as insight
+from domain.interactions import record as interactions
+from domain.leaderboards import archives as leaderboard_archives
+from domain.members import members
 from domain.models import Campaign, Challenge, Referral
+from domain.points import rewards, tiers
+from domain.program.actions import ActionDefinition, upsert_action
 from domain.runtime import Runtime
 from gamification.badges import BadgeDefinition
 from gamification.challenges import ChallengeDefinition, Window

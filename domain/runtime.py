@@ -1,6 +1,6 @@
 """What a running process holds open: settings, Redis clients, the queue and leaderboards.
 
-Everything it opens on Redis lives in the program's namespace (`domain.namespace`).
+Everything it opens on Redis lives in the program's namespace (`domain.infra.namespace`).
 
 The API and the worker each build one `Runtime` at start-up and close it at shutdown; services
 receive it rather than reaching for globals.
@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
-from domain import events, namespace
-from domain.db import close_db, init_db
-from domain.leaderboard_store import LeaderboardStore
-from domain.queue import deserialize, queue_name, serialize
-from domain.redis import RedisEndpoint, open_endpoint
-from domain.settings import Settings
+from domain.infra import namespace
+from domain.infra.db import close_db, init_db
+from domain.infra.queue import deserialize, queue_name, serialize
+from domain.infra.redis import RedisEndpoint, open_endpoint
+from domain.infra.settings import Settings
+from domain.leaderboards.store import LeaderboardStore
+from domain.members import events
 
 log = logging.getLogger("plaudit.runtime")
 

@@ -1,6 +1,6 @@
 """Which leaderboards there are: one small definition per board.
 
-Every board is served by the same code (`domain.leaderboards`, `domain.leaderboard_store`,
+Every board is served by the same code (`domain.leaderboards.scores`, `domain.leaderboards.store`,
 `api.leaderboards`): a board is a name, a title and the periods it keeps. A new kind of board is
 one more definition here and a writer of its scores, not a new read path.
 """

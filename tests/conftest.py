@@ -28,11 +28,13 @@ from tortoise import connections
 
 from api.app import create_app
 from api.auth import Role, mint_token
-from domain import definitions, migrations, profiles
-from domain.members import recently_enrolled
+from domain.infra import migrations
+from domain.infra.settings import Settings
+from domain.members import profiles
+from domain.members.members import recently_enrolled
 from domain.models import Interaction, InteractionStatus
+from domain.program import definitions
 from domain.runtime import Runtime
-from domain.settings import Settings
 from workers.settings import build_worker
 
 TABLES = [

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from domain.settings import Settings
+from domain.infra.settings import Settings
 from tests.conftest import ADMIN, SECRET
 
 UPSERT_ACTION = """

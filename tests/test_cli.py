@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from api.auth import Role, TokenVerifier
-from domain.settings import Settings
+from domain.infra.settings import Settings
 from tests.conftest import SECRET
 
 PLAUDIT = str(Path(sys.executable).with_name("plaudit"))

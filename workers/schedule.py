@@ -15,8 +15,8 @@ from typing import Any
 
 from arq.cron import next_cron
 
+from domain.infra.settings import Settings
 from domain.runtime import Runtime
-from domain.settings import Settings
 from workers import tasks
 
 Task = Callable[[dict[str, Any]], Awaitable[int]]
@@ -34,7 +34,7 @@ class ScheduledJob:
     async def run(self, ctx: dict[str, Any]) -> int:
         """Run the task, counted in the metrics (`plaudit_job_runs_total`). The worker's cron
         and `plaudit jobs run` both call this."""
-        from domain import metrics
+        from domain.infra import metrics
 
         try:
             done = await self.task(ctx)

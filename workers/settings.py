@@ -15,7 +15,7 @@ from arq import cron
 from arq.cron import CronJob
 from arq.worker import Worker, func
 
-from domain.queue import deserialize, serialize
+from domain.infra.queue import deserialize, serialize
 from domain.runtime import Runtime
 from workers import tasks
 from workers.schedule import scheduled_jobs

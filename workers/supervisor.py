@@ -5,9 +5,9 @@ supervisor runs the worker in a loop: when Redis goes away it drops that worker 
 are cancelled; their transactions roll back and the interactions stay PENDING), waits for Redis
 with capped exponential backoff and jitter, claims the program's namespace again (Redis may come
 back empty) and starts a fresh worker, whose first act is a sweep. One WARNING when an outage
-starts and one INFO when it ends (`domain.outages`), not a line per attempt. A worker that dies
-of anything else is logged with its traceback and restarted the same way. Only a namespace owned
-by another database (`NamespaceClaimed`) or cancellation ends `run`.
+starts and one INFO when it ends (`domain.infra.outages`), not a line per attempt. A worker that
+dies of anything else is logged with its traceback and restarted the same way. Only a namespace
+owned by another database (`NamespaceClaimed`) or cancellation ends `run`.
 
 Database outages do not stop the poll loop: the tasks note them and return (`workers.tasks`).
 
@@ -33,8 +33,8 @@ from typing import Any
 
 from arq.worker import Worker
 
-from domain import namespace, outages
-from domain.namespace import NamespaceClaimed
+from domain.infra import namespace, outages
+from domain.infra.namespace import NamespaceClaimed
 from domain.pipeline.batch import drainer
 from domain.runtime import Runtime
 from workers.settings import build_worker

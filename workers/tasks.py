@@ -1,8 +1,8 @@
 """arq tasks: each one a thin call into a domain service.
 
 The wake-up and the sweep ride out outages: when the database or Redis is gone they note it
-(one WARNING per outage, `domain.outages`) and return; the PENDING rows wait, and the next sweep
-after the outage queues them again.
+(one WARNING per outage, `domain.infra.outages`) and return; the PENDING rows wait, and the next
+sweep after the outage queues them again.
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from domain import events, expiry, interactions, outages, queue
+from domain.infra import outages, queue
+from domain.interactions import record as interactions
+from domain.members import events
+from domain.points import expiry
 from domain.runtime import Runtime
 
 log = logging.getLogger("plaudit.worker")
@@ -88,7 +91,7 @@ async def expire_points(ctx: dict[str, Any]) -> int:
 
 async def reevaluate_tiers(ctx: dict[str, Any]) -> int:
     """Daily: re-evaluate the members whose tier retention has run out."""
-    from domain import tiers  # imported lazily: the tier service lives with the tiers feature
+    from domain.points import tiers
 
     return int(
         await tiers.reevaluate_due_tiers(_runtime(ctx), datetime.now(UTC), progress=_progress(ctx))
@@ -98,8 +101,8 @@ async def reevaluate_tiers(ctx: dict[str, Any]) -> int:
 async def prune_attempts(ctx: dict[str, Any]) -> int:
     """Daily: forget the community features' counted attempts older than a day (no hourly limit
     looks back that far); returns how many were deleted."""
-    from domain import attempts
-    from domain.db import transaction
+    from domain.community import attempts
+    from domain.infra.db import transaction
 
     async with transaction() as connection:
         return await attempts.prune(connection, datetime.now(UTC))
@@ -107,7 +110,7 @@ async def prune_attempts(ctx: dict[str, Any]) -> int:
 
 async def archive_leaderboards(ctx: dict[str, Any]) -> int:
     """Daily, just after midnight (program time zone): archive the periods that just closed."""
-    from domain import leaderboard_archives
+    from domain.leaderboards import archives as leaderboard_archives
 
     settings = _runtime(ctx).settings
     return await leaderboard_archives.archive_closed(
@@ -121,7 +124,7 @@ async def archive_leaderboards(ctx: dict[str, Any]) -> int:
 async def refresh_insight(ctx: dict[str, Any]) -> int:
     """Nightly: RFM segments and churn risk as of yesterday (the last whole day, program time
     zone); returns how many members were scored."""
-    from domain import insight
+    from domain.insight import refresh as insight
 
     settings = _runtime(ctx).settings
     yesterday = datetime.now(settings.tz).date() - timedelta(days=1)
@@ -131,6 +134,6 @@ async def refresh_insight(ctx: dict[str, Any]) -> int:
 
 async def apply_campaigns(ctx: dict[str, Any]) -> int:
     """Every few minutes: draw and treat the newly targeted members of running campaigns."""
-    from domain import campaigns
+    from domain.insight import campaigns
 
     return await campaigns.apply_running(_runtime(ctx), datetime.now(UTC))

@@ -7,7 +7,7 @@ from api.auth import Role
 from api.context import Info
 from api.errors import UserError
 from api.mutation_errors import UserErrors
-from domain import actions
+from domain.program import actions
 from gamification.limits import Limit
 from gamification.schedules import Schedule, Step
 

@@ -5,7 +5,7 @@ import strawberry
 from api.actions.types import Action
 from api.auth import Role
 from api.context import Info
-from domain import actions
+from domain.program import actions
 
 
 @strawberry.type

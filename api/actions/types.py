@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.actions import limits_of, schedule_of
 from domain.models import Action as ActionModel
+from domain.program.actions import limits_of, schedule_of
 from gamification.periods import Period
 
 LimitPeriod = strawberry.enum(Period, name="LimitPeriod")

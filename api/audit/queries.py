@@ -6,7 +6,7 @@ from api.audit.types import AuditRecord
 from api.auth import Role
 from api.context import Info
 from api.pagination import Connection, id_keyset_connection
-from domain import audit
+from domain.program import audit
 
 
 @strawberry.type

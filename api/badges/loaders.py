@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
-from domain import definitions, progress
+from domain.goals import progress
 from domain.models import Badge, Member
+from domain.program import definitions
 
 
 async def _load_earned(member_ids: Sequence[str]) -> list[set[str]]:

@@ -8,8 +8,9 @@ from api.context import Info
 from api.errors import UserError
 from api.goals.types import GoalInput, goals_from_input
 from api.mutation_errors import UserErrors
-from domain import badges, members
 from domain.errors import not_found
+from domain.goals import badges
+from domain.members import members
 from gamification.badges import BadgeDefinition
 
 

@@ -5,7 +5,7 @@ import strawberry
 from api.auth import Role
 from api.badges.types import Badge
 from api.context import Info
-from domain import progress
+from domain.goals import progress
 
 
 @strawberry.type

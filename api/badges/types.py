@@ -5,9 +5,9 @@ from datetime import datetime
 import strawberry
 
 from api.goals.types import Goal, GoalProgress
-from domain import badges
+from domain.goals import badges
+from domain.goals.progress import BadgeStanding
 from domain.models import Badge as BadgeModel
-from domain.progress import BadgeStanding
 
 
 @strawberry.type

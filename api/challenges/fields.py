@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from api.challenges.types import ChallengeProgress, ChallengeStatus
 from api.context import Info
-from domain import challenges
+from domain.goals import challenges
 from domain.models import Member
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
-from domain import progress
+from domain.goals import progress
 
 
 async def _load_participations(ids: Sequence[str]) -> list[list[progress.Participation]]:

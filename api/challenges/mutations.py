@@ -10,9 +10,9 @@ from api.context import Info
 from api.errors import UserError
 from api.goals.types import GoalInput, goals_from_input
 from api.mutation_errors import UserErrors
-from domain import challenges
 from domain.errors import ErrorCode, invalid_input
-from domain.progress import participation_of
+from domain.goals import challenges
+from domain.goals.progress import participation_of
 from gamification.challenges import ChallengeDefinition, Window
 
 

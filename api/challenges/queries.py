@@ -4,7 +4,7 @@ import strawberry
 
 from api.challenges.types import Challenge, ChallengeStatus
 from api.context import Info
-from domain import challenges
+from domain.goals import challenges
 from gamification.challenges import ChallengeStatus as ChallengeStatusRule
 
 

@@ -9,9 +9,9 @@ from api.badges.types import Badge
 from api.badges.visibility import may_see
 from api.context import Info
 from api.goals.types import Goal, GoalProgress
-from domain import challenges
+from domain.goals import challenges
+from domain.goals.progress import Participation
 from domain.models import Challenge as ChallengeModel
-from domain.progress import Participation
 
 
 @strawberry.enum(name="ChallengeStatus")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
-from domain import content_reads
+from domain.community.content import reads as content_reads
 from domain.models import Content
 
 # (author id, page size, before id, every status: whether the viewer may see unapproved ones)

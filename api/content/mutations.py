@@ -7,8 +7,10 @@ from api.content.types import Content, ContentKind, ModerationDecision
 from api.context import Info
 from api.errors import UserError
 from api.mutation_errors import UserErrors
-from domain import content, content_moderation, content_votes
-from domain.members import enrol
+from domain.community.content import moderation as content_moderation
+from domain.community.content import submission as content
+from domain.community.content import votes as content_votes
+from domain.members.members import enrol
 from gamification.content import ContentKind as ContentKindEnum
 from gamification.content import Submission
 

@@ -16,11 +16,11 @@ from api.content.types import (
 from api.context import Info
 from api.errors import ClientError
 from api.pagination import Connection, Edge, PageInfo, clamp_first, id_keyset_connection
-from domain import content_reads
-from domain.content_reads import ContentOrder as ContentOrderEnum
-from domain.content_reads import TopCursor
+from domain.community.content import reads as content_reads
+from domain.community.content.reads import ContentOrder as ContentOrderEnum
+from domain.community.content.reads import TopCursor
 from domain.errors import ErrorCode
-from domain.ids import parse_id
+from domain.infra.ids import parse_id
 from domain.models import Content as ContentModel
 from domain.models import ContentStatus as ContentStatusModel
 

@@ -11,9 +11,9 @@ from api.auth import Role
 from api.context import Info
 from api.int_bounds import as_graphql_int
 from api.pagination import Connection, id_keyset_connection
-from domain.content_moderation import Decision
-from domain.content_reads import ContentOrder as ContentOrderEnum
-from domain.content_reads import Reader
+from domain.community.content.moderation import Decision
+from domain.community.content.reads import ContentOrder as ContentOrderEnum
+from domain.community.content.reads import Reader
 from domain.models import Content as ContentModel
 from domain.models import Member as MemberModel
 from gamification.content import ContentKind as ContentKindEnum

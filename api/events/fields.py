@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from api.events.types import MemberEvent
 from api.pagination import Connection, id_keyset_connection
-from domain import events
+from domain.members import events
 from domain.models import MemberEvent as MemberEventModel
 
 

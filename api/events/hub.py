@@ -36,7 +36,8 @@ BACKOFF_MIN = 0.1
 BACKOFF_MAX = 5.0
 
 Payload = dict[str, Any]
-# A listener's queue: events as published (`domain.events.payload`), then None once the hub closes.
+# A listener's queue: events as published (`domain.members.events.payload`), then None once
+# the hub closes.
 Listener = asyncio.Queue[Payload | None]
 
 

@@ -9,8 +9,8 @@ from api.context import Info
 from api.errors import ClientError
 from api.events.hub import EventHub
 from api.events.types import MemberEvent
-from domain import events, members
 from domain.errors import ErrorCode
+from domain.members import events, members
 
 
 @strawberry.type

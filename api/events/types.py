@@ -5,7 +5,7 @@ from typing import Any
 
 import strawberry
 
-from domain.events import EventKind
+from domain.members.events import EventKind
 from domain.models import MemberEvent as MemberEventModel
 
 MemberEventKind = strawberry.enum(EventKind, name="MemberEventKind")
@@ -37,7 +37,7 @@ class MemberEvent:
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> MemberEvent:
-        """From the JSON published on Redis (`domain.events.payload`)."""
+        """From the JSON published on Redis (`domain.members.events.payload`)."""
         return cls(
             id=strawberry.ID(str(payload["id"])),
             kind=EventKind(payload["kind"]),

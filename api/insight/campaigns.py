@@ -13,7 +13,7 @@ from api.context import Info
 from api.errors import UserError
 from api.insight.types import ChurnRisk, RfmSegment
 from api.mutation_errors import UserErrors
-from domain import campaigns
+from domain.insight import campaigns
 from domain.models import Campaign as CampaignModel
 from gamification.churn import ChurnRisk as Risk
 from gamification.rfm import RfmSegment as Segment

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 from tortoise.functions import Count
 
-from domain import insight_reads
+from domain.insight import reads as insight_reads
 from domain.models import CampaignMember, ChurnFit, MemberInsight
 
 

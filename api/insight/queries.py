@@ -9,7 +9,8 @@ from api.context import Info
 from api.insight.types import ChurnModel, ChurnRisk, RfmSegment, SegmentCount
 from api.members.types import Member
 from api.pagination import PageInfo, clamp_first, decode_id_cursor, encode_id_cursor
-from domain import insight, insight_reads
+from domain.insight import reads as insight_reads
+from domain.insight import refresh as insight
 from gamification.churn import ChurnRisk as Risk
 from gamification.rfm import RfmSegment as Segment
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import strawberry
 
 from api.context import Info
-from domain.insight_reads import as_model
+from domain.insight.reads import as_model
 from domain.models import ChurnFit
 from domain.models import MemberInsight as MemberInsightModel
 from gamification import churn

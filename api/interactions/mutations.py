@@ -10,8 +10,9 @@ from api.context import Info
 from api.errors import UserError
 from api.interactions.types import Interaction
 from api.mutation_errors import UserErrors
-from domain import ingest, interactions
 from domain.errors import DomainError, ErrorCode
+from domain.interactions import ingest
+from domain.interactions import record as interactions
 
 
 @strawberry.input

@@ -5,7 +5,7 @@ import strawberry
 from api.auth import Role
 from api.context import Info
 from api.interactions.types import Interaction
-from domain import interactions
+from domain.interactions import record as interactions
 
 
 @strawberry.type

@@ -25,8 +25,8 @@ from api.leaderboards.queries import open_leaderboard
 from api.leaderboards.types import LeaderboardEntry, LeaderboardUpdate, entries_of
 from api.pagination import clamp_first
 from domain.errors import ErrorCode
-from domain.leaderboard_store import AroundRead, PageRead
-from domain.leaderboards import current_board
+from domain.leaderboards.scores import current_board
+from domain.leaderboards.store import AroundRead, PageRead
 from gamification.leaderboards import BoardPeriod, change_channel
 
 # At most one push per subscriber per this many seconds.

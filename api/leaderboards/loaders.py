@@ -9,7 +9,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from domain.leaderboard_store import BoardRead, LeaderboardStore
+from domain.leaderboards.store import BoardRead, LeaderboardStore
 from gamification.leaderboards import BoardKey
 
 ReadKey = tuple[BoardKey, BoardRead]

@@ -12,8 +12,9 @@ from api.leaderboards.types import (
     LeaderboardArchive,
     LeaderboardPeriod,
 )
-from domain import boards, leaderboard_archives
-from domain.leaderboards import current_board
+from domain.leaderboards import archives as leaderboard_archives
+from domain.leaderboards import boards
+from domain.leaderboards.scores import current_board
 from gamification.leaderboards import POINTS_BOARD, BoardPeriod, board_window
 
 

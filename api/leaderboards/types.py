@@ -9,10 +9,10 @@ from api.errors import ClientError
 from api.int_bounds import as_graphql_int
 from api.members.types import PublicMember
 from api.pagination import PageInfo, clamp_first, clamp_radius
-from domain.leaderboard_store import AroundRead, PageRead, SizeRead
-from domain.members import default_display_name
+from domain.leaderboards.store import AroundRead, PageRead, SizeRead
+from domain.members.members import default_display_name
+from domain.members.profiles import public_profiles
 from domain.models import LeaderboardArchive as LeaderboardArchiveModel
-from domain.profiles import public_profiles
 from gamification import boards
 from gamification.leaderboards import (
     BoardKey,

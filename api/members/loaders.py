@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
-from domain.members import could_exist
+from domain.members.members import could_exist
+from domain.members.profiles import PublicProfile, public_profiles
 from domain.models import Member
-from domain.profiles import PublicProfile, public_profiles
 
 
 async def _load_members(ids: Sequence[str]) -> list[Member | None]:

@@ -7,7 +7,7 @@ from api.context import Info
 from api.errors import UserError
 from api.members.types import Member
 from api.mutation_errors import UserErrors
-from domain import members
+from domain.members import members
 
 
 @strawberry.input

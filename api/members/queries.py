@@ -5,7 +5,7 @@ import strawberry
 from api.auth import Role
 from api.context import Info
 from api.members.types import Member
-from domain import members
+from domain.members import members
 
 
 @strawberry.type

@@ -22,12 +22,12 @@ from api.rewards.types import Redemption
 from api.streaks import fields as streak_fields
 from api.streaks.types import Streak
 from api.tiers.types import TierStatus
-from domain import ledger
-from domain.members import default_display_name
+from domain.members.members import default_display_name
 from domain.models import LedgerEntry as LedgerEntryModel
 from domain.models import LedgerReason as LedgerReasonEnum
 from domain.models import Member as MemberModel
 from domain.models import Redemption as RedemptionModel
+from domain.points import ledger
 
 LedgerReason = strawberry.enum(LedgerReasonEnum, name="LedgerReason")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from api.context import Info
-from domain import expiry
+from domain.points import expiry
 
 
 async def _next_expiry(member_id: str, info: Info) -> tuple[datetime, int] | None:

@@ -7,7 +7,7 @@ from api.context import Info
 from api.errors import UserError
 from api.members.types import LedgerEntry
 from api.mutation_errors import UserErrors
-from domain import adjustments
+from domain.points import adjustments
 
 
 @strawberry.input

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
-from domain import referrals
+from domain.community import referrals
+from domain.community.referrals import ReferralStanding
 from domain.models import Member
-from domain.referrals import ReferralStanding
 
 
 async def _load_standings(members: Sequence[Member]) -> list[ReferralStanding]:

@@ -9,8 +9,8 @@ from api.context import Info
 from api.errors import UserError
 from api.mutation_errors import UserErrors
 from api.referrals.types import ReferralProgram, ReferralStatus
-from domain import referrals
-from domain.members import enrol
+from domain.community import referrals
+from domain.members.members import enrol
 from domain.models import Member
 
 

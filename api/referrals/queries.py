@@ -3,7 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from api.referrals.types import ReferralProgram
-from domain import referrals
+from domain.community import referrals
 
 
 @strawberry.type

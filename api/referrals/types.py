@@ -8,7 +8,7 @@ import strawberry
 
 from api.context import Info
 from api.int_bounds import as_graphql_int
-from domain.referrals import ReferralStanding
+from domain.community.referrals import ReferralStanding
 from gamification.referrals import ReferralRules
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
-from domain import rewards
 from domain.models import Redemption, Reward
+from domain.points import rewards
 
 # (member id, page size, before id)
 PageKey = tuple[str, int, int | None]

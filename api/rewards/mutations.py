@@ -7,9 +7,9 @@ from api.context import Info
 from api.errors import UserError
 from api.mutation_errors import UserErrors
 from api.rewards.types import Redemption, Reward
-from domain import rewards
 from domain.errors import DomainError, ErrorCode
-from domain.members import enrol
+from domain.members.members import enrol
+from domain.points import rewards
 
 
 @strawberry.input

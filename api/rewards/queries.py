@@ -5,7 +5,7 @@ import strawberry
 from api.auth import Role
 from api.context import Info
 from api.rewards.types import Reward
-from domain import rewards
+from domain.points import rewards
 
 
 @strawberry.type

@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from strawberry.dataloader import DataLoader
 
-from domain import definitions, progress
+from domain.goals import progress
+from domain.program import definitions
 
 DefinitionsOf = Callable[[], Awaitable[definitions.Definitions]]
 

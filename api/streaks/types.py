@@ -4,7 +4,7 @@ from datetime import date
 
 import strawberry
 
-from domain.progress import StreakStanding
+from domain.goals.progress import StreakStanding
 
 
 @strawberry.type

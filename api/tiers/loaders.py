@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from strawberry.dataloader import DataLoader
 
 from api.tiers.types import Tier, TierStatus
-from domain import tiers
 from domain.models import Member
+from domain.program import tier_ladder
 from gamification import tiers as rules
 
 
 class TierLoaders:
-    def __init__(self, policy: tiers.TierPolicy) -> None:
+    def __init__(self, policy: tier_ladder.TierPolicy) -> None:
         self.policy = policy
         self._members: dict[str, Member] = {}
         self.status: DataLoader[str, TierStatus] = DataLoader(load_fn=self._load)
@@ -25,12 +25,12 @@ class TierLoaders:
 
     async def _load(self, ids: Sequence[str]) -> list[TierStatus]:
         now = datetime.now(UTC)
-        ladder = await tiers.load_ladder()
-        totals = await tiers.qualifying_points_of(None, ids, now, self.policy)
+        ladder = await tier_ladder.load_ladder()
+        totals = await tier_ladder.qualifying_points_of(None, ids, now, self.policy)
         return [self._status(self._members[i], ladder, totals.get(i, 0)) for i in ids]
 
-    def _status(self, member: Member, ladder: tiers.Ladder, qualifying: int) -> TierStatus:
-        state = tiers.state_of(member)
+    def _status(self, member: Member, ladder: tier_ladder.Ladder, qualifying: int) -> TierStatus:
+        state = tier_ladder.state_of(member)
         held = ladder.held_threshold(state.key)
         upcoming = rules.next_tier(state.key, ladder.rungs, held)
         return TierStatus(

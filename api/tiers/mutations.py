@@ -7,7 +7,8 @@ from api.context import Info
 from api.errors import UserError
 from api.mutation_errors import UserErrors
 from api.tiers.types import Tier
-from domain import tiers
+from domain.points import tiers
+from domain.program import tier_ladder
 from gamification.tiers import TierRule
 
 
@@ -45,4 +46,4 @@ class TierMutations:
             archived=bool(input.archived),
         )
         tier = await tiers.upsert_tier(viewer.subject, rule)
-        return TierPayload(tier=Tier.from_rule(tiers.rule_of(tier)))
+        return TierPayload(tier=Tier.from_rule(tier_ladder.rule_of(tier)))

@@ -4,7 +4,7 @@ import strawberry
 
 from api.context import Info
 from api.tiers.types import Tier
-from domain import tiers
+from domain.points import tiers
 
 
 @strawberry.type

@@ -8,7 +8,7 @@ from domain.models.members import Member
 
 class Badge(Model):
     """An admin-defined badge. `goals` is a list of {metric, action, target} (see
-    `gamification.goals.Goal`); `domain.definitions` indexes them for evaluation."""
+    `gamification.goals.Goal`); `domain.program.definitions` indexes them for evaluation."""
 
     key = fields.CharField(primary_key=True, max_length=100)
     name = fields.CharField(max_length=200)

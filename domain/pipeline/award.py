@@ -8,10 +8,10 @@ decision equals the one a lone interaction would get after its predecessors were
 
 from __future__ import annotations
 
-from domain.actions import limits_of, schedule_of
 from domain.models import Action, Interaction, InteractionStatus, LedgerReason
 from domain.pipeline.chain import Chain
 from domain.pipeline.state import AwardedTimes
+from domain.program.actions import limits_of, schedule_of
 from gamification.content import is_content_action
 from gamification.goals import FactKind
 from gamification.limits import INACTIVE_ACTION, UNKNOWN_ACTION, Decision, decide
@@ -40,7 +40,8 @@ def award_interaction(chain: Chain, interaction: Interaction) -> None:
         state.awarded[action.key].add(at)
     streaks = chain.count_activity(action.key, local_date(at, program.tz))
     chain.pending.append(chain.fact(FactKind.INTERACTION, at, action=action.key))
-    # Content actions are credited by moderation (`domain.content`): their points are CONTENT.
+    # Content actions are credited by moderation (`domain.community.content.moderation`): their
+    # points are CONTENT.
     reason = LedgerReason.CONTENT if is_content_action(action.key) else LedgerReason.ACTION
     entry = chain.credit(points, reason, action.name, f"interaction:{interaction.id}", at)
     interaction.points_awarded = 0 if entry is None else entry.amount  # capped at the maximum

@@ -20,15 +20,15 @@ from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain import metrics
-from domain.db import transaction
+from domain.infra import metrics
+from domain.infra.db import transaction
+from domain.infra.outages import is_outage
+from domain.infra.queue import wake_workers
 from domain.models import Interaction, InteractionStatus, Member
-from domain.outages import is_outage
 from domain.pipeline.award import award_interaction
 from domain.pipeline.referrals import Conversions, referrers_to_lock
 from domain.pipeline.session import Clock, Session, load_program, utc_now
 from domain.pipeline.state import Demand, ReadAgain
-from domain.queue import wake_workers
 from domain.runtime import Runtime
 from gamification.reasons import InteractionReason
 

@@ -18,13 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from domain import tiers
-from domain.activity import streak_of, totals_of
-from domain.definitions import BadgeRule, ChallengeRule
 from domain.errors import DomainError, ErrorCode
-from domain.events import EventKind
-from domain.leaderboards import ScoreUpdate
-from domain.ledger import message as ledger_message
+from domain.leaderboards.scores import ScoreUpdate
+from domain.members.events import EventKind
 from domain.models import (
     ANY_ACTION,
     Action,
@@ -35,8 +31,11 @@ from domain.models import (
     MemberBadge,
     MemberEvent,
 )
+from domain.pipeline.activity import streak_of, totals_of
 from domain.pipeline.changes import Changes
 from domain.pipeline.state import MemberState, Program
+from domain.program import tier_ladder
+from domain.program.definitions import BadgeRule, ChallengeRule
 from gamification import tiers as tier_rules
 from gamification.challenges import board_key, counts_for
 from gamification.goals import (
@@ -153,7 +152,7 @@ class Chain:
         self.changes.members[member.id] = member
         if amount != 0:
             kind = EventKind.POINTS_CREDITED if amount > 0 else EventKind.POINTS_DEBITED
-            self.event(kind, ledger_message(amount, description), points=amount)
+            self.event(kind, _message(amount, description), points=amount)
         if tier_rules.counts_as_qualifying(reason.value, amount):
             self._upgrade_tier(amount, at)
         if earned:
@@ -189,14 +188,14 @@ class Chain:
         if tier_rules.in_window(at, self.now, policy.window_days):
             self.state.qualifying += amount
         member = self.state.member
-        before = tiers.state_of(member)
+        before = tier_ladder.state_of(member)
         held = ladder.held_threshold(before.key)
         after = tier_rules.on_credit(
             before, self.state.qualifying, ladder.rungs, self.now, policy.retention_days, held
         )
         if after == before:
             return
-        tiers.store_state(member, after)
+        tier_ladder.store_state(member, after)
         self.changes.members[member.id] = member
         shown = ladder.shown(after.key)
         if shown.key != ladder.shown(before.key).key:
@@ -430,3 +429,10 @@ def _advance_row(
     if all_completed(progress):
         row.completed_at = now
     return True
+
+
+def _message(amount: int, description: str) -> str:
+    what = f": {description}" if description else ""
+    if amount >= 0:
+        return f"You earned {amount} points{what}"
+    return f"{-amount} points were taken{what}"

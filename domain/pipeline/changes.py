@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from domain.leaderboards import ScoreUpdate
+from domain.leaderboards.scores import ScoreUpdate
 from domain.models import (
     ActivityStats,
     ChallengeParticipant,

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain.events import EventKind
+from domain.members.events import EventKind
 from domain.models import Interaction, InteractionStatus, LedgerReason, Referral
 from domain.pipeline.state import Demand, ReadAgain
 from gamification.goals import FactKind

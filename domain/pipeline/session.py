@@ -15,14 +15,16 @@ from typing import TYPE_CHECKING
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain import definitions, events, leaderboards, tiers
-from domain.db import after_commit, after_commit_batch
-from domain.leaderboard_store import LeaderboardStore
+from domain.infra.db import after_commit, after_commit_batch
+from domain.infra.settings import Settings
+from domain.leaderboards import scores as leaderboards
+from domain.leaderboards.store import LeaderboardStore
+from domain.members import events
 from domain.models import Action, Member
 from domain.pipeline.chain import Chain
 from domain.pipeline.changes import Changes
 from domain.pipeline.state import Demand, Loaded, Program, load
-from domain.settings import Settings
+from domain.program import definitions, tier_ladder
 
 if TYPE_CHECKING:
     from domain.runtime import Runtime
@@ -43,8 +45,8 @@ async def load_program(
     )
     return Program(
         tz=settings.tz,
-        policy=tiers.TierPolicy.of(settings),
-        ladder=await tiers.load_ladder(connection),
+        policy=tier_ladder.TierPolicy.of(settings),
+        ladder=await tier_ladder.load_ladder(connection),
         definitions=await definitions.cache.current(connection),
         actions=actions,
     )

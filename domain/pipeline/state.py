@@ -18,9 +18,6 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
-from domain import tiers
-from domain.actions import limits_of, schedule_of
-from domain.definitions import Definitions
 from domain.models import (
     ANY_ACTION,
     Action,
@@ -34,6 +31,9 @@ from domain.models import (
     Member,
     MemberBadge,
 )
+from domain.program import tier_ladder
+from domain.program.actions import limits_of, schedule_of
+from domain.program.definitions import Definitions
 from gamification.goals import NO_ACTION
 from gamification.leaderboards import POINTS_BOARD, boards_moved_by
 from gamification.periods import Period, local_date, period_window
@@ -51,8 +51,8 @@ class Program:
     """The definitions an award is decided by, read once per batch."""
 
     tz: ZoneInfo
-    policy: tiers.TierPolicy
-    ladder: tiers.Ladder
+    policy: tier_ladder.TierPolicy
+    ladder: tier_ladder.Ladder
     definitions: Definitions
     actions: dict[str, Action]
 
@@ -159,7 +159,7 @@ async def load(
     if not ids:
         return loaded
     if demand.qualifying and program.ladder.defined:
-        totals = await tiers.qualifying_points_of(connection, ids, now, program.policy)
+        totals = await tier_ladder.qualifying_points_of(connection, ids, now, program.policy)
         for member_id, total in totals.items():
             states[member_id].qualifying = total
     await _load_scores(connection, program, states, demand, now)

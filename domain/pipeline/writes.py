@@ -9,8 +9,8 @@ import json
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain.db import insert_rows, raw_timestamp, update_rows, values_list
-from domain.leaderboards import store_scores
+from domain.infra.db import insert_rows, raw_timestamp, update_rows, values_list
+from domain.leaderboards.scores import store_scores
 from domain.pipeline.changes import Changes
 from domain.pipeline.state import ReadAgain
 

@@ -10,7 +10,7 @@ import jwt
 import pytest
 
 from api.auth import AuthenticationFailed, Role, TokenVerifier, mint_token
-from domain.settings import Settings
+from domain.infra.settings import Settings
 from tests.conftest import SECRET
 from tests.helpers import ME, UPSERT_ACTION, action_input, codes
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from domain import interactions
+from domain.interactions import record as interactions
 from domain.models import AuditRecord, Badge, Interaction, LedgerEntry, LedgerReason, MemberBadge
 from tests.conftest import ADMIN, SERVICE, member
 from tests.helpers import codes, define, define_goal_actions, record

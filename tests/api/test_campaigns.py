@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from domain import campaigns, insight
+from domain.insight import campaigns
+from domain.insight import refresh as insight
 from domain.models import CampaignMember, LedgerEntry, MemberEvent
 from tests.api.test_bulk_ingest import record_many
 from tests.conftest import ADMIN, member

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from domain import interactions
+from domain.interactions import record as interactions
 from domain.models import (
     AuditRecord,
     Challenge,

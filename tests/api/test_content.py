@@ -9,7 +9,7 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from domain import profiles
+from domain.members import profiles
 from domain.models import (
     AuditRecord,
     Content,

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from domain.infra.settings import Settings
 from domain.models import Interaction, LedgerEntry, Member
-from domain.settings import Settings
 from tests.api.test_bulk_ingest import balances
 from tests.helpers import ago, cli_env, define, run_plaudit
 

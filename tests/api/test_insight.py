@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from domain import insight
+from domain.insight import refresh as insight
 from tests.api.test_bulk_ingest import record_many
 from tests.conftest import ADMIN, member
 from tests.helpers import define
@@ -136,7 +136,7 @@ async def test_only_admins_see_insight_unless_the_program_lets_members_see_their
 
 
 async def test_insight_is_null_before_a_members_first_active_day(gql, population):
-    from domain.members import enrol
+    from domain.members.members import enrol
 
     await enrol("lurker")
     body = await gql(INSIGHT, {"id": "lurker"}, as_=ADMIN)

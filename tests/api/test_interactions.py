@@ -60,7 +60,7 @@ async def test_twenty_concurrent_duplicates_award_exactly_once(gql, drain):
 
 
 async def test_replaying_a_processed_job_credits_nothing_more(gql, drain, runtime):
-    from domain.interactions import process_interaction
+    from domain.interactions.record import process_interaction
 
     await define(gql, points=5)
     payload = await record(gql, member("ada"))

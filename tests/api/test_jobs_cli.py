@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from domain.infra.settings import Settings
 from domain.models import LedgerEntry, Member
-from domain.settings import Settings
 from tests.api.test_tiers import earn, ladder, my_tier
 from tests.helpers import cli_env, run_plaudit
 from workers.settings import build_worker

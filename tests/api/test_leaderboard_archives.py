@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from domain import leaderboard_archives, pipeline
+from domain import pipeline
+from domain.leaderboards import archives as leaderboard_archives
 from domain.models import LeaderboardArchive, LeaderboardScore
 from gamification.leaderboards import BoardPeriod, board_window
 from tests.api.test_rewards import earn

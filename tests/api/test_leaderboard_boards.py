@@ -61,7 +61,7 @@ async def test_entry_is_a_members_standing_or_null_without_a_score(gql, drain):
 async def test_verify_finds_what_redis_lost_and_rebuild_restores_it(gql, drain, runtime):
     from datetime import UTC
 
-    from domain import leaderboards
+    from domain.leaderboards import scores as leaderboards
 
     await earn(gql, drain, "ada", 30)
     await earn(gql, drain, "bob", 50, key="g2")

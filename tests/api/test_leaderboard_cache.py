@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from api.http import _reads_public_boards
-from domain.leaderboard_store import PAGE_TTL_S, MicroCache
-from domain.leaderboards import current_board
+from domain.leaderboards.scores import current_board
+from domain.leaderboards.store import PAGE_TTL_S, MicroCache
 from gamification.leaderboards import BoardPeriod, element_for
 from tests.api.test_leaderboards import credit
 from tests.conftest import member

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain import leaderboards
+from domain.leaderboards import scores as leaderboards
 from tests.conftest import ADMIN, SERVICE, member
 from tests.helpers import LEADERBOARD, RECORD, UPSERT_ACTION, action_input, codes
 
@@ -142,7 +142,7 @@ async def test_rebuild_recomputes_the_redis_boards_exactly_from_the_database(gql
 
 
 async def test_a_lost_projection_is_repaired_by_replaying_the_job(gql, drain, runtime):
-    from domain.interactions import process_interaction
+    from domain.interactions.record import process_interaction
     from domain.models import Interaction
 
     await credit(gql, "ada", 10, "a")

@@ -14,9 +14,9 @@ from redis.asyncio import Redis
 from websockets.asyncio.client import connect
 
 from api.events.hub import EventHub
-from domain import events, members
-from domain.db import transaction
-from domain.events import EventKind
+from domain.infra.db import transaction
+from domain.members import events, members
+from domain.members.events import EventKind
 from domain.models import MemberEvent
 from tests.conftest import ADMIN, member
 from tests.helpers import codes, define, record
@@ -441,7 +441,7 @@ async def test_an_awarded_interaction_reaches_the_member_live_as_points_credited
 async def test_an_interaction_that_earns_a_badge_reaches_the_member_as_badge_earned(
     open_socket, server, hub, gql, drain, settings
 ):
-    from domain.badges import upsert_badge
+    from domain.goals.badges import upsert_badge
     from gamification.badges import BadgeDefinition
     from gamification.goals import Goal, Metric
 

@@ -11,8 +11,8 @@ import socket
 import httpx
 import pytest
 
-from domain import metrics
-from domain.settings import Settings
+from domain.infra import metrics
+from domain.infra.settings import Settings
 from tests.conftest import SERVICE, member
 from tests.helpers import PLAUDIT, cli_env, define, free_port, record, run_plaudit
 from workers.settings import cron_jobs

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from tortoise import connections
 
 from api.schema import MAX_ALIASES, build_schema
-from domain import outages
-from domain.leaderboard_store import LeaderboardStore, invalidate_read_caches
-from domain.redis import RedisEndpoint
+from domain.infra import outages
+from domain.infra.redis import RedisEndpoint
+from domain.leaderboards.store import LeaderboardStore, invalidate_read_caches
 from gamification.leaderboards import POINTS_BOARD, BoardKey, BoardPeriod, board_window
 from tests.conftest import member
 from tests.helpers import LEADERBOARD, codes

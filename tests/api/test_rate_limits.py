@@ -15,9 +15,9 @@ import pytest
 
 from api.rate_limits import RateLimiter
 from api.schema import MAX_TOKENS
-from domain import outages
+from domain.infra import outages
+from domain.infra.redis import RedisEndpoint
 from domain.models import Interaction
-from domain.redis import RedisEndpoint
 from tests.conftest import FRONTEND_ORIGIN, member, token
 from tests.helpers import LEADERBOARD, RECORD, define
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from domain import referrals
-from domain.interactions import process_interaction
+from domain.community import referrals
+from domain.interactions.record import process_interaction
 from domain.models import (
     AuditRecord,
     Interaction,
@@ -376,8 +376,8 @@ async def test_standings_of_many_members_take_a_constant_number_of_reads(gql):
 
 
 async def test_the_nightly_prune_forgets_attempts_older_than_a_day(gql):
-    from domain import attempts
-    from domain.db import transaction
+    from domain.community import attempts
+    from domain.infra.db import transaction
 
     await status(gql, "bob")
     now = datetime.now(UTC)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
-from domain import interactions, progress
+from domain.goals import progress
+from domain.interactions import record as interactions
 from domain.models import Interaction, MemberBadge
 from domain.runtime import Runtime
 from tests.api.test_badges import badge, by_key, goal, my_badges

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from domain.models import AuditRecord, Member
-from domain.tiers import reevaluate_due_tiers
+from domain.points.tiers import reevaluate_due_tiers
 from tests.conftest import ADMIN, SERVICE, member
 from tests.helpers import define, record
 

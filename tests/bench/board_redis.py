@@ -17,7 +17,7 @@ from typing import Any
 import redis
 import redis.asyncio
 
-from domain.leaderboard_store import LeaderboardStore
+from domain.leaderboards.store import LeaderboardStore
 from gamification.leaderboards import (
     POINTS_BOARD,
     BoardPeriod,

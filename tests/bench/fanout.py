@@ -14,7 +14,7 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from domain.leaderboard_store import LeaderboardStore
+from domain.leaderboards.store import LeaderboardStore
 from gamification.leaderboards import BoardKey, BoardPeriod
 from tests.bench.board_redis import Board
 from tests.bench.db import SEED_PREFIX

@@ -44,9 +44,10 @@ from starlette.applications import Starlette
 
 from api.app import create_app
 from api.auth import Role, mint_token
-from domain import leaderboards, migrations
+from domain.infra import migrations
+from domain.infra.settings import Settings
+from domain.leaderboards import scores as leaderboards
 from domain.runtime import Runtime
-from domain.settings import Settings
 from tests.bench import program, reads
 from tests.bench.db import SEED_PREFIX, Postgres, Sqlite, flush_redis
 from tests.bench.leaderboard import AROUND, TOP

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from domain import interactions
+from domain.interactions import record as interactions
 from domain.models import ActivityStats, Interaction
 from domain.runtime import Runtime
 from tests.conftest import SERVICE

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain import badges, challenges, interactions
+from domain.goals import badges, challenges
+from domain.interactions import record as interactions
 from domain.models import (
     Challenge,
     ChallengeParticipant,
@@ -101,8 +102,8 @@ async def test_a_challenge_moved_by_an_interaction_outside_its_window_does_not_m
 
 
 async def test_an_admin_credit_counts_toward_points_earned_badges_at_once(runtime, gql):
-    from domain.adjustments import adjust_points
-    from domain.members import enrol
+    from domain.members.members import enrol
+    from domain.points.adjustments import adjust_points
 
     await enrol("ada")
     await badges.upsert_badge(

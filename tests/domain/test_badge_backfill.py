@@ -3,7 +3,7 @@ member who already meets its goals, once."""
 
 from __future__ import annotations
 
-from domain import badges
+from domain.goals import badges
 from domain.models import LedgerEntry, LedgerReason, MemberBadge
 from gamification.badges import BadgeDefinition
 from gamification.goals import Goal, Metric

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain import actions, badges, definitions
-from domain.members import enrol
+from domain.goals import badges
+from domain.members.members import enrol
+from domain.program import actions, definitions
 from gamification.badges import BadgeDefinition
 from gamification.goals import Goal, Metric
 

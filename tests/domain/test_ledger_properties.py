@@ -17,11 +17,11 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from domain import adjustments, expiry, rewards, tiers
 from domain.errors import DomainError
-from domain.members import default_display_name
+from domain.members.members import default_display_name
 from domain.models import LedgerEntry, LedgerReason, Member, Redemption, RedemptionStatus, Reward
-from domain.rewards import RewardDefinition
+from domain.points import adjustments, expiry, rewards, tiers
+from domain.points.rewards import RewardDefinition
 from domain.runtime import Runtime
 from gamification.points import counts_as_earned
 from gamification.tiers import TierRule

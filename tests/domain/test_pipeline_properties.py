@@ -17,7 +17,9 @@ from typing import Any
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from domain import actions, badges, challenges, interactions, pipeline, tiers
+from domain import pipeline
+from domain.goals import badges, challenges
+from domain.interactions import record as interactions
 from domain.models import (
     ActivityDay,
     ActivityStats,
@@ -30,6 +32,8 @@ from domain.models import (
     MemberBadge,
     MemberEvent,
 )
+from domain.points import tiers
+from domain.program import actions
 from domain.runtime import Runtime
 from gamification.badges import BadgeDefinition
 from gamification.challenges import ChallengeDefinition, Window

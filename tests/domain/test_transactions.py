@@ -15,9 +15,9 @@ import pytest
 from tortoise import connections
 from tortoise.backends.base.client import TransactionalDBClient
 
-from domain.db import transaction
+from domain.infra.db import transaction
+from domain.infra.outages import is_outage
 from domain.models import Member
-from domain.outages import is_outage
 
 DATABASE_URL = os.environ.get("PLAUDIT_DATABASE_URL", "")
 pytestmark = pytest.mark.skipif(

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain import ledger
-from domain.db import transaction
-from domain.members import enrol
+from domain.infra.db import transaction
+from domain.members.members import enrol, lock_member
 from domain.models import LedgerEntry, LedgerReason, Member
-from domain.tiers import TierPolicy
+from domain.pipeline import posting
+from domain.program.tier_ladder import TierPolicy
 from workers import tasks
 from workers.settings import build_worker, cron_jobs
 
@@ -32,8 +32,8 @@ async def credit_long_ago(runtime, member_id: str, amount: int) -> None:
     await enrol(member_id)
     at = datetime.now(UTC) - timedelta(days=90)
     async with transaction() as connection:
-        member = await ledger.lock_member(connection, member_id)
-        await ledger.post(
+        member = await lock_member(connection, member_id)
+        await posting.post(
             connection,
             member,
             amount,

@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain import expiry, ledger
-from domain.db import transaction
-from domain.members import enrol
+from domain.infra.db import transaction
+from domain.members.members import enrol, lock_member
 from domain.models import LedgerEntry, LedgerReason, Member
-from domain.tiers import TierPolicy
+from domain.pipeline import posting
+from domain.points import expiry
+from domain.program.tier_ladder import TierPolicy
 from tests.conftest import member
 
 T = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -26,8 +27,8 @@ async def post(runtime, member_id: str, amount: int, at: datetime, key: str) -> 
     await enrol(member_id)
     reason = LedgerReason.BONUS if amount > 0 else LedgerReason.REDEMPTION
     async with transaction() as connection:
-        member = await ledger.lock_member(connection, member_id)
-        await ledger.post(
+        member = await lock_member(connection, member_id)
+        await posting.post(
             connection,
             member,
             amount,

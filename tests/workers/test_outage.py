@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.interactions import sweep_pending
+from domain.infra.queue import deserialize, serialize
+from domain.infra.redis import RedisEndpoint
+from domain.interactions.record import sweep_pending
 from domain.models import Interaction, InteractionStatus
-from domain.queue import deserialize, serialize
-from domain.redis import RedisEndpoint
 from tests.conftest import member
 from tests.helpers import ME, define, record
 

@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from api.auth import Role, mint_token
-from domain.settings import Settings
+from domain.infra.settings import Settings
 from tests.conftest import SECRET, RedisProcess
 from tests.helpers import (
     INTERACTION,

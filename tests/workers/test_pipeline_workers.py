@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from domain import ingest
-from domain.interactions import Recording
+from domain.interactions import ingest
+from domain.interactions.record import Recording
 from domain.models import Interaction, InteractionStatus, LedgerEntry, Member
 from domain.pipeline import batch
 from domain.runtime import Runtime

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from domain import namespace
-from domain.namespace import NamespaceClaimed
-from domain.settings import Settings, SettingsError
+from domain.infra import namespace
+from domain.infra.namespace import NamespaceClaimed
+from domain.infra.settings import Settings, SettingsError
 from workers.settings import build_worker
 from workers.supervisor import Supervisor, heartbeat_key, heartbeats
 

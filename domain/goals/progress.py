@@ -1,0 +1,191 @@
+"""Read-side progress of many members at once: their badges, challenges and streaks.
+
+Each function takes the members of one batch (a DataLoader's) and answers with a dict keyed by
+member id, in a fixed number of queries however many members, badges or challenges there are.
+Nothing is recounted from history: badges read the activity counters and the member's lifetime
+points (as `domain.goals.badges` does when it awards them), challenges the participant rows' goal
+states, streaks the activity counters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.goals import badges, challenges
+from domain.models import (
+    ANY_ACTION,
+    ActivityStats,
+    Badge,
+    Challenge,
+    ChallengeParticipant,
+    Member,
+    MemberBadge,
+)
+from domain.pipeline import activity
+from domain.program import definitions
+from gamification.badges import visible_to_member
+from gamification.goals import (
+    NO_ACTION,
+    GoalProgress,
+    progress_from_states,
+    progress_from_totals,
+    states_from_json,
+)
+from gamification.streaks import Streak
+
+
+@dataclass(frozen=True)
+class BadgeStanding:
+    """One badge as a member sees it: earned (when), and whole-history progress."""
+
+    badge: Badge
+    earned_at: datetime | None
+    progress: list[GoalProgress]
+
+    @property
+    def earned(self) -> bool:
+        return self.earned_at is not None
+
+
+async def badge_standings(
+    members: Mapping[str, Member], current: definitions.Definitions | None = None
+) -> dict[str, list[BadgeStanding]]:
+    """Per member (id → the member row, whose counters goals read): the earned badges, newest
+    first, then the unearned badges a member may see (secret ones stay hidden until earned), by
+    name. Two queries, and the version read of `current` (the program's definitions) when not
+    given: the catalog and its parsed goals come from there, not from the table."""
+    member_ids = list(members)
+    if current is None:
+        current = await definitions.cache.current()
+    catalog = current.catalog
+    goals = {key: rule.goals for key, rule in current.badges.items()}
+    earned_rows = await MemberBadge.filter(member_id__in=member_ids).order_by("-earned_at", "-id")
+    actions = sorted({goal.action or NO_ACTION for each in goals.values() for goal in each})
+    stats = await activity.stats_of(None, member_ids, actions)
+    earned: dict[str, list[MemberBadge]] = {member_id: [] for member_id in member_ids}
+    for row in earned_rows:
+        earned[row.member_id].append(row)
+    by_key = {badge.key: badge for badge in catalog}
+    standings: dict[str, list[BadgeStanding]] = {}
+    for member_id in member_ids:
+        totals = activity.totals_of(stats.get(member_id, []), members[member_id])
+        held = {row.badge_id for row in earned[member_id]}
+        mine = [
+            BadgeStanding(
+                by_key[row.badge_id],
+                row.earned_at,
+                progress_from_totals(goals[row.badge_id], totals),
+            )
+            for row in earned[member_id]
+            if row.badge_id in by_key  # a badge defined after `current` was read: next time
+        ]
+        mine += [
+            BadgeStanding(badge, None, progress_from_totals(goals[badge.key], totals))
+            for badge in catalog
+            if badge.key not in held and visible_to_member(badge.secret, earned=False)
+        ]
+        standings[member_id] = mine
+    return standings
+
+
+async def badge_catalog(member_id: str | None, *, include_secret: bool) -> list[Badge]:
+    """The badges a caller may see, by name: every one for an admin; for a member the
+    non-secret ones and the secret ones they earned; for anybody else the non-secret ones."""
+    if include_secret or member_id is None:
+        return await badges.list_badges(include_secret=include_secret)
+    catalog = await badges.list_badges(include_secret=True)
+    secret = [badge.key for badge in catalog if badge.secret]
+    earned: set[str] = set()
+    if secret:
+        earned = {
+            str(key)
+            for key in await MemberBadge.filter(
+                member_id=member_id, badge_id__in=secret
+            ).values_list("badge_id", flat=True)
+        }
+    return [b for b in catalog if visible_to_member(b.secret, earned=b.key in earned)]
+
+
+async def earned_badge_keys(member_ids: Sequence[str]) -> dict[str, set[str]]:
+    """Per member, the keys of the badges they earned (one query)."""
+    earned: dict[str, set[str]] = {member_id: set() for member_id in member_ids}
+    rows = await MemberBadge.filter(member_id__in=list(member_ids)).values_list(
+        "member_id", "badge_id"
+    )
+    for member_id, badge_key in rows:
+        earned[str(member_id)].add(str(badge_key))
+    return earned
+
+
+async def badges_by_key(
+    keys: Sequence[str], current: definitions.Definitions | None = None
+) -> dict[str, Badge]:
+    """From the definitions' catalog (no query of its own when `current` is given)."""
+    if current is None:
+        current = await definitions.cache.current()
+    wanted = set(keys)
+    return {badge.key: badge for badge in current.catalog if badge.key in wanted}
+
+
+@dataclass(frozen=True)
+class Participation:
+    """A member's place in one challenge: enrolment, progress per goal, completion."""
+
+    challenge: Challenge
+    enrolled_at: datetime | None
+    progress: list[GoalProgress]
+    completed_at: datetime | None
+
+    @property
+    def completed(self) -> bool:
+        return self.completed_at is not None
+
+
+def participation_of(challenge: Challenge, row: ChallengeParticipant) -> Participation:
+    goals = challenges.goals_of(challenge)
+    progress = progress_from_states(goals, states_from_json(goals, row.progress))
+    return Participation(challenge, row.enrolled_at, progress, row.completed_at)
+
+
+async def participations(member_ids: Sequence[str]) -> dict[str, list[Participation]]:
+    """Per member, the challenges they have a participant row in (enrolled, or progress counted
+    without enrolment), soonest ending first. One query (the challenge joined in)."""
+    rows = (
+        await ChallengeParticipant.filter(member_id__in=list(member_ids))
+        .select_related("challenge")
+        .order_by("challenge__ends_at", "challenge_id")
+    )
+    found: dict[str, list[Participation]] = {member_id: [] for member_id in member_ids}
+    for row in rows:
+        found.setdefault(row.member_id, []).append(participation_of(row.challenge, row))
+    return found
+
+
+@dataclass(frozen=True)
+class StreakStanding:
+    action: str | None  # None: any action
+    streak: Streak
+
+
+async def streaks(
+    member_ids: Sequence[str], current: definitions.Definitions | None = None
+) -> dict[str, list[StreakStanding]]:
+    """Per member, the any-action streak first, then one per action some STREAK_DAYS goal
+    names (zeros where the member has none). One query, and the version read of `current` (the
+    program's definitions) when not given."""
+    if current is None:
+        current = await definitions.cache.current()
+    actions = current.streak_actions
+    rows = await ActivityStats.filter(
+        member_id__in=list(member_ids), action_key__in=[ANY_ACTION, *actions]
+    )
+    found = {(row.member_id, row.action_key): activity.streak_of(row) for row in rows}
+    return {
+        member_id: [
+            StreakStanding(action or None, found.get((member_id, action), Streak()))
+            for action in [ANY_ACTION, *actions]
+        ]
+        for member_id in member_ids
+    }

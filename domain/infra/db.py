@@ -1,0 +1,282 @@
+"""Database configuration and the one place that opens transactions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from domain.infra import outages
+from domain.infra.settings import Settings
+from gamification.actions import MAX_KEY_LENGTH
+
+log = logging.getLogger("plaudit.db")
+
+ModelT = TypeVar("ModelT", bound=Model)
+RowT = TypeVar("RowT")
+
+MODEL_MODULES = ["domain.models", "aerich.models"]
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    """Tortoise's config dict for these settings (also used by aerich and the tests)."""
+    return {
+        "connections": {"default": _connection(settings)},
+        "apps": {"models": {"models": MODEL_MODULES, "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _connection(settings: Settings) -> dict[str, Any]:
+    if settings.database_url is None or settings.database_url.startswith("sqlite"):
+        if settings.database_url:
+            path = settings.database_url.removeprefix("sqlite://")
+        else:
+            path = str(settings.sqlite_path)
+        return {"engine": "domain.infra.sqlite_engine", "credentials": {"file_path": path}}
+    url = urlsplit(settings.database_url)
+    options = {key: values[-1] for key, values in parse_qs(url.query).items()}
+    return {
+        "engine": "domain.infra.postgres_engine",
+        "credentials": {
+            "host": url.hostname or "127.0.0.1",
+            "port": url.port or 5432,
+            "user": url.username or "postgres",
+            "password": url.password or "",
+            "database": url.path.lstrip("/") or "plaudit",
+            "minsize": int(options.pop("minsize", 2)),
+            "maxsize": int(options.pop("maxsize", 20)),
+            **options,
+        },
+    }
+
+
+# aerich reads this (see [tool.tortoise] in pyproject.toml).
+TORTOISE_ORM = tortoise_config(Settings.from_env())
+
+
+async def init_db(settings: Settings) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # The global fallback makes the ORM visible to tasks other than the one that opened it
+    # (request handlers, worker jobs), as RegisterTortoise does for Starlette.
+    await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()
+
+
+AfterCommit = Callable[[], Awaitable[object]]
+
+
+@dataclass
+class _Commit:
+    """What to do once the outermost open transaction commits."""
+
+    hooks: list[AfterCommit] = field(default_factory=list)
+    batches: dict[str, list[Any]] = field(default_factory=dict)
+
+
+_commit: ContextVar[_Commit | None] = ContextVar("commit", default=None)
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
+    """Open a transaction: the only way services write more than one row.
+
+    On SQLite it takes the database write lock at once (see `domain.infra.sqlite_engine`); on
+    PostgreSQL services lock the rows they change with `select_for_update`. Work registered with
+    `after_commit` runs once it has committed (never after a rollback).
+    """
+    if _commit.get() is not None:
+        # Nested: a savepoint inside the outer transaction, whose commit runs the hooks.
+        async with in_transaction() as connection:
+            yield connection
+        return
+    commit = _Commit()
+    token = _commit.set(commit)
+    try:
+        async with in_transaction() as connection:
+            yield connection
+    finally:
+        _commit.reset(token)
+    for hook in commit.hooks:
+        try:
+            await hook()
+        except Exception as exc:
+            # Committed is committed: what a hook failed to do is left for the sweeps.
+            if outages.is_outage(exc):
+                outages.of(exc).failed(exc)  # one warning per outage, not a traceback per hook
+            else:
+                log.exception("after-commit hook %r failed", hook)
+
+
+def after_commit(hook: AfterCommit) -> None:
+    """Run `hook` once the current transaction commits (publishing, enqueueing: invariant 3).
+    Outside a transaction it is the caller's job; this raises to say so."""
+    commit = _commit.get()
+    if commit is None:
+        raise RuntimeError("after_commit needs an open transaction()")
+    commit.hooks.append(hook)
+
+
+def after_commit_batch(
+    name: str, item: Any, flush: Callable[[list[Any]], Awaitable[object]]
+) -> bool:
+    """Collect `item` under `name`; once committed, `flush` gets all of them in one call.
+    Returns False outside a transaction() (then nothing is collected)."""
+    commit = _commit.get()
+    if commit is None:
+        return False
+    if name not in commit.batches:
+        batch: list[Any] = []
+        commit.batches[name] = batch
+        commit.hooks.append(lambda: flush(batch))
+    commit.batches[name].append(item)
+    return True
+
+
+def dialect() -> str:
+    return str(connections.get("default").capabilities.dialect)
+
+
+def param(position: int) -> str:
+    """The placeholder of the 1-based `position`th parameter of a raw statement."""
+    return f"${position}" if dialect() == "postgres" else "?"
+
+
+def raw_timestamp(moment: datetime | None) -> object:
+    """A datetime as a raw statement's parameter: asyncpg takes datetimes, SQLite the text
+    Tortoise itself stores."""
+    if moment is None or dialect() == "postgres":
+        return moment
+    return moment.isoformat(sep=" ")
+
+
+async def find_by_key(
+    model: type[ModelT], key: str, connection: BaseDBAsyncClient | None = None
+) -> ModelT | None:
+    """The admin-defined row `key`, or None (also for a string no key can be, which the ORM's
+    field validation would otherwise raise on)."""
+    if len(key) > MAX_KEY_LENGTH:
+        return None
+    query = model.filter(key=key)
+    if connection is not None:
+        query = query.using_db(connection)
+    return await query.first()
+
+
+# Both drivers cap a statement's parameters (asyncpg at 32,767, SQLite at 32,766); multi-row
+# statements are cut into chunks that stay below.
+MAX_PARAMETERS = 30_000
+
+
+def chunks(rows: list[RowT], columns: int) -> list[list[RowT]]:
+    """`rows` cut so that no statement binds more than MAX_PARAMETERS parameters."""
+    size = max(1, MAX_PARAMETERS // max(1, columns))
+    return [rows[start : start + size] for start in range(0, len(rows), size)]
+
+
+def values_list(rows: int, casts: Sequence[str]) -> str:
+    """The VALUES groups of `rows` rows, with a cast per column on PostgreSQL (where a bare
+    parameter in VALUES has no type to infer); SQLite takes its parameters as they come."""
+    return _values_list(dialect() == "postgres", rows, tuple(casts))
+
+
+@lru_cache(maxsize=256)
+def _values_list(postgres: bool, rows: int, casts: tuple[str, ...]) -> str:
+    # Built once per shape: a batch writes the same few shapes over and over, and building
+    # thousands of placeholders was a quarter of a worker's CPU.
+    if not postgres:
+        group = "(" + ", ".join("?" * len(casts)) + ")"
+        return ", ".join([group] * rows)
+    width = len(casts)
+    groups = []
+    for row in range(rows):
+        first = row * width
+        cells = (
+            f"${first + column + 1}::{cast}" if cast else f"${first + column + 1}"
+            for column, cast in enumerate(casts)
+        )
+        groups.append("(" + ", ".join(cells) + ")")
+    return ", ".join(groups)
+
+
+def _sources(columns: dict[str, str], rows: list[list[object]]) -> list[tuple[str, list[object]]]:
+    """The rows as the sources of a few statements: (a `SELECT` of them, its parameters).
+
+    On PostgreSQL, when every column has its type, one `unnest` of one array per column: the
+    statement's text is the same whatever the number of rows, so it is parsed and planned once
+    per connection, and binding a few arrays is cheaper than binding thousands of parameters
+    (a batch's big VALUES lists were a fifth of PostgreSQL's time in parsing and binding).
+    Otherwise multi-row VALUES, cut below the drivers' parameter cap.
+    """
+    casts = list(columns.values())
+    if not rows:
+        return []
+    if dialect() == "postgres" and all(casts):
+        arrays = ", ".join(f"${n + 1}::{cast}[]" for n, cast in enumerate(casts))
+        params: list[object] = [list(column) for column in zip(*rows, strict=True)]
+        return [(f"SELECT * FROM unnest({arrays})", params)]
+    return [
+        (f"VALUES {values_list(len(chunk), casts)}", [value for row in chunk for value in row])
+        for chunk in chunks(rows, len(columns))
+    ]
+
+
+async def insert_rows(
+    connection: BaseDBAsyncClient,
+    table: str,
+    columns: dict[str, str],
+    rows: list[list[object]],
+    *,
+    on_conflict: str = "",
+    returning: str | None = None,
+) -> list[dict[str, Any]]:
+    """One multi-row INSERT (a few, past the parameter cap) of `rows`, in order.
+
+    `columns` maps each column to its PostgreSQL type or cast ("" for none, e.g. "jsonb" for
+    JSON text; with every type given, PostgreSQL gets one `unnest` statement). With
+    `returning`, the returned rows come back in the order of `rows`.
+    """
+    found: list[dict[str, Any]] = []
+    names = ", ".join(columns)
+    for source, params in _sources(columns, rows):
+        sql = f"INSERT INTO {table} ({names}) {source} {on_conflict}"
+        if returning is None:
+            await connection.execute_query(sql, params)
+        else:
+            # execute_query_dict: Tortoise's asyncpg execute_query drops the rows of an INSERT.
+            found += await connection.execute_query_dict(f"{sql} RETURNING {returning}", params)
+    return found
+
+
+async def update_rows(
+    connection: BaseDBAsyncClient,
+    table: str,
+    key: str,
+    columns: dict[str, str],
+    rows: list[list[object]],
+) -> None:
+    """Set each row's columns by its key, in one statement per chunk: `rows` hold the key first,
+    then the values of `columns` (column -> PostgreSQL type, which the key's entry leads)."""
+    names = list(columns)
+    assignments = ", ".join(f"{name} = v.{name}" for name in names[1:])
+    for source, params in _sources(columns, rows):
+        sql = (
+            f"WITH v ({', '.join(names)}) AS ({source}) "
+            f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{key} = v.{key}"
+        )
+        await connection.execute_query(sql, params)

@@ -1,0 +1,367 @@
+"""Retention campaigns ("surprise rewards"): define, apply once per targeted member, measure.
+
+A campaign targets members by segment, churn band and tier as of the latest insight refresh
+(every non-empty list must match). While it runs, the `apply_campaigns` job draws each newly
+targeted member into the treated group or the holdout (deterministically per member and
+campaign, `gamification.campaigns.is_held_out`) and records the draw in `campaign_member`,
+unique per campaign and member, in the same transaction that credits the treated member's
+bonus (reason BONUS, source key `campaign:<key>:<member>`), awards the badge and emits the
+member event carrying the message. So however often the job runs, or however many workers
+race, a member is drawn once and credited once.
+
+Results compare the groups after their draw: the share with an active day within 7 and 30
+days after it, and the mean points credited since, the campaign's own bonus excluded, with
+the uplift of the 30-day share and its 95 % interval (`gamification.campaigns.uplift`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from domain.errors import DomainError, ErrorCode, invalid_input, not_found
+from domain.infra.db import insert_rows, transaction
+from domain.infra.settings import Settings
+from domain.insight import reads as insight_reads
+from domain.members.events import EventKind
+from domain.models import (
+    ActivityDay,
+    Badge,
+    Campaign,
+    CampaignMember,
+    LedgerEntry,
+    LedgerReason,
+    Member,
+    MemberInsight,
+)
+from domain.pipeline.session import Session, load_program
+from domain.pipeline.state import Demand
+from domain.program import audit, definitions, tier_ladder
+from domain.runtime import Runtime
+from gamification import campaigns as rules
+from gamification.actions import MAX_POINTS
+from gamification.tiers import BASE_TIER
+
+log = logging.getLogger("plaudit.campaigns")
+
+BATCH = 200  # members drawn and credited per transaction
+
+
+@dataclass(frozen=True)
+class CampaignSpec:
+    key: str
+    name: str
+    message: str
+    segments: tuple[str, ...]
+    churn_risks: tuple[str, ...]
+    tiers: tuple[str, ...]
+    bonus_points: int
+    badge_key: str | None
+    starts_at: datetime
+    ends_at: datetime
+    holdout_percent: int
+
+    def target(self) -> dict[str, list[str]]:
+        return {
+            "segments": list(self.segments),
+            "churnRisks": list(self.churn_risks),
+            "tiers": list(self.tiers),
+        }
+
+
+def status(campaign: Campaign, now: datetime) -> str:
+    if now < campaign.starts_at:
+        return "SCHEDULED"
+    return "RUNNING" if now < campaign.ends_at else "ENDED"
+
+
+def target_of(campaign: Campaign) -> rules.Target:
+    target: dict[str, Any] = campaign.target or {}
+    return rules.Target(
+        frozenset(target.get("segments", ())),
+        frozenset(target.get("churnRisks", ())),
+        frozenset(target.get("tiers", ())),
+    )
+
+
+def _validate(spec: CampaignSpec) -> None:
+    if not spec.key or len(spec.key) > 100 or not spec.key.isprintable():
+        raise invalid_input("a campaign key is 1 to 100 printable characters", "key")
+    if not spec.name.strip() or len(spec.name) > 200:
+        raise invalid_input("a campaign name is 1 to 200 characters", "name")
+    if not spec.message.strip() or len(spec.message) > 500:
+        raise invalid_input("a campaign message is 1 to 500 characters", "message")
+    if spec.ends_at <= spec.starts_at:
+        raise invalid_input("endsAt must be after startsAt", "endsAt")
+    if not 0 <= spec.holdout_percent <= 50:
+        raise invalid_input("holdoutPercent is 0 to 50", "holdoutPercent")
+    if not 0 <= spec.bonus_points <= MAX_POINTS:
+        raise invalid_input(f"bonusPoints is 0 to {MAX_POINTS}", "offer", "bonusPoints")
+    if spec.bonus_points == 0 and spec.badge_key is None:
+        raise invalid_input("an offer needs bonus points or a badge", "offer")
+
+
+async def upsert(actor: str, spec: CampaignSpec, now: datetime) -> Campaign:
+    """Create or replace a campaign (audited). A started campaign's target and offer are
+    fixed (TOO_LATE): changing them would make its groups incomparable."""
+    _validate(spec)
+    async with transaction() as connection:
+        if (
+            spec.badge_key is not None
+            and not await Badge.filter(key=spec.badge_key).using_db(connection).exists()
+        ):
+            raise not_found(f"no badge {spec.badge_key[:100]!r}", "offer", "badgeKey")
+        ladder = await tier_ladder.load_ladder(connection)
+        known = set(ladder.rows) | {ladder.shown(BASE_TIER.key).key}
+        unknown = [key for key in spec.tiers if key not in known]
+        if unknown:
+            raise not_found(f"no tier {unknown[0][:100]!r}", "target", "tiers")
+        found = await Campaign.filter(key=spec.key).using_db(connection).select_for_update().first()
+        before = _snapshot(found) if found else None
+        if found is not None and found.starts_at <= now:
+            fixed = (found.target, found.bonus_points, found.badge_key, found.starts_at)
+            if fixed != (spec.target(), spec.bonus_points, spec.badge_key, spec.starts_at):
+                raise DomainError(
+                    ErrorCode.TOO_LATE,
+                    "the campaign has started: its start, target and offer are fixed",
+                    ["input"],
+                )
+        campaign = found or Campaign(key=spec.key, created_at=now)
+        campaign.name = spec.name
+        campaign.message = spec.message
+        campaign.target = spec.target()
+        campaign.bonus_points = spec.bonus_points
+        campaign.badge_key = spec.badge_key
+        campaign.starts_at = spec.starts_at
+        campaign.ends_at = spec.ends_at
+        campaign.holdout_percent = spec.holdout_percent
+        campaign.updated_at = now
+        await campaign.save(using_db=connection)
+        await audit.record(
+            connection, actor, "upsertCampaign", f"campaign:{spec.key}", before, _snapshot(campaign)
+        )
+    return campaign
+
+
+def _snapshot(campaign: Campaign) -> dict[str, Any]:
+    return {
+        "name": campaign.name,
+        "message": campaign.message,
+        "target": campaign.target,
+        "bonusPoints": campaign.bonus_points,
+        "badgeKey": campaign.badge_key,
+        "startsAt": campaign.starts_at.isoformat(),
+        "endsAt": campaign.ends_at.isoformat(),
+        "holdoutPercent": campaign.holdout_percent,
+    }
+
+
+async def apply_running(runtime: Runtime, now: datetime) -> int:
+    """Draw and treat every newly targeted member of every running campaign; how many were
+    drawn. Idempotent: a member already drawn is skipped, and the unique draw row backs it."""
+    drawn = 0
+    for campaign in await Campaign.filter(starts_at__lte=now, ends_at__gt=now).order_by("id"):
+        pending = await _targeted(campaign)
+        for first in range(0, len(pending), BATCH):
+            drawn += await _apply_batch(runtime, campaign, pending[first : first + BATCH], now)
+        if pending:
+            log.info("campaign %s: %d members drawn", campaign.key, len(pending))
+    return drawn
+
+
+async def _targeted(campaign: Campaign) -> list[str]:
+    """Members matching the target on the latest refresh, not yet drawn, by id."""
+    latest = await insight_reads.latest_refresh()
+    if latest is None:
+        return []
+    target = target_of(campaign)
+    rows = MemberInsight.filter(as_of=latest)
+    if target.segments:
+        rows = rows.filter(segment__in=sorted(target.segments))
+    if target.churn_risks:
+        rows = rows.filter(churn_risk__in=sorted(target.churn_risks))
+    candidates = await rows.values_list("member_id", flat=True)
+    drawn = set(
+        await CampaignMember.filter(campaign_id=campaign.id).values_list("member_id", flat=True)
+    )
+    pending = sorted(str(m) for m in candidates if m not in drawn)
+    if target.tiers and pending:
+        ladder = await tier_ladder.load_ladder()
+        members = await Member.filter(id__in=pending)
+        shown = {m.id: ladder.shown(tier_ladder.state_of(m).key).key for m in members}
+        pending = [m for m in pending if shown.get(m) in target.tiers]
+    return pending
+
+
+async def _apply_batch(
+    runtime: Runtime, campaign: Campaign, member_ids: list[str], now: datetime
+) -> int:
+    async with transaction() as connection:
+        rows = [
+            [campaign.id, m, rules.is_held_out(campaign.key, m, campaign.holdout_percent), now]
+            for m in member_ids
+        ]
+        inserted = await insert_rows(
+            connection,
+            "campaign_member",
+            DRAW_COLUMNS,
+            rows,
+            on_conflict="ON CONFLICT (campaign_id, member_id) DO NOTHING",
+            returning="member_id, held_out",
+        )
+        treated = sorted(row["member_id"] for row in inserted if not row["held_out"])
+        if treated:
+            await _treat(connection, runtime, campaign, treated, now)
+    return len(inserted)
+
+
+DRAW_COLUMNS = {
+    "campaign_id": "bigint",
+    "member_id": "varchar",
+    "held_out": "boolean",
+    "decided_at": "timestamptz",
+}
+
+
+async def _treat(
+    connection: BaseDBAsyncClient,
+    runtime: Runtime,
+    campaign: Campaign,
+    member_ids: list[str],
+    now: datetime,
+) -> None:
+    """Credit the bonus, award the badge and send the message, to members the caller just drew
+    into the treated group, in its transaction (under their locks, in id order)."""
+    members = list(
+        await Member.filter(id__in=member_ids)
+        .order_by("id")
+        .select_for_update()
+        .using_db(connection)
+    )
+    program = await load_program(connection, runtime.settings)
+    badge = None
+    if campaign.badge_key is not None:
+        badge = (await definitions.cache.current()).badges.get(campaign.badge_key)
+    demand = Demand(moments={now}, settle=badge is not None or campaign.bonus_points > 0)
+    session = await Session.open(
+        connection, program, runtime.leaderboards, members, demand, clock=lambda: now
+    )
+    for member in members:
+        chain = session.chain(member.id)
+        if campaign.bonus_points:
+            chain.post(
+                campaign.bonus_points,
+                LedgerReason.BONUS,
+                campaign.name,
+                bonus_key(campaign.key, member.id),
+                now,
+            )
+        if badge is not None:
+            chain.earn(badge, f"campaign:{campaign.key}"[:200], now)
+        chain.event(
+            EventKind.CAMPAIGN_OFFER,
+            campaign.message,
+            points=campaign.bonus_points or None,
+            subject=campaign.key,
+        )
+        chain.settle()
+    await session.write()
+
+
+def bonus_key(campaign_key: str, member_id: str) -> str:
+    return f"campaign:{campaign_key}:{member_id}"[:200]
+
+
+@dataclass(frozen=True)
+class Group:
+    members: int
+    active_within_7_days: float
+    active_within_30_days: float
+    points_earned_per_member: float
+
+
+@dataclass(frozen=True)
+class Results:
+    treated: Group
+    holdout: Group
+    uplift: rules.Uplift
+
+
+async def results(settings: Settings, campaign: Campaign) -> Results:
+    """Each group's return to activity and points since its draw (own bonus excluded)."""
+    draws = await CampaignMember.filter(campaign_id=campaign.id).values_list(
+        "member_id", "held_out", "decided_at"
+    )
+    tz = settings.tz
+    decided = {str(m): (bool(h), at.astimezone(tz).date(), at) for m, h, at in draws}
+    returns = await _returns(settings, decided)
+    points = await _points_since(campaign, decided)
+    groups: dict[bool, list[str]] = {True: [], False: []}
+    for member_id, (held_out, _, _) in decided.items():
+        groups[held_out].append(member_id)
+
+    def summary(ids: list[str]) -> tuple[Group, int]:
+        n = len(ids)
+        within_7 = sum(1 for m in ids if returns.get(m, 10**6) <= 7)
+        within_30 = sum(1 for m in ids if returns.get(m, 10**6) <= 30)
+        earned = sum(points.get(m, 0) for m in ids)
+        return (
+            Group(
+                n,
+                within_7 / n if n else 0.0,
+                within_30 / n if n else 0.0,
+                earned / n if n else 0.0,
+            ),
+            within_30,
+        )
+
+    treated, treated_30 = summary(groups[False])
+    holdout, holdout_30 = summary(groups[True])
+    lift = rules.uplift(treated_30, treated.members, holdout_30, holdout.members)
+    return Results(treated, holdout, lift)
+
+
+async def _returns(
+    settings: Settings, decided: dict[str, tuple[bool, date, datetime]]
+) -> dict[str, int]:
+    """Per member, how many days after the day of their draw their first active day came."""
+    actions = list(settings.insight_actions) or [""]
+    found: dict[str, int] = {}
+    ids = sorted(decided)
+    for first in range(0, len(ids), 5_000):
+        chunk = ids[first : first + 5_000]
+        rows = await ActivityDay.filter(member_id__in=chunk, action_key__in=actions).values_list(
+            "member_id", "day"
+        )
+        for member_id, day in rows:
+            after = (date.fromisoformat(day) - decided[member_id][1]).days
+            if after >= 1 and after < found.get(member_id, 10**6):
+                found[member_id] = after
+    return found
+
+
+async def _points_since(
+    campaign: Campaign, decided: dict[str, tuple[bool, date, datetime]]
+) -> dict[str, int]:
+    """Points credited to each member since their draw, the campaign's own bonus excluded."""
+    totals: dict[str, int] = {}
+    ids = sorted(decided)
+    since = min((at for _, _, at in decided.values()), default=None)
+    if since is None:
+        return totals
+    for first in range(0, len(ids), 5_000):
+        chunk = ids[first : first + 5_000]
+        # By when the points were earned (an interaction's occurrence), not when credited.
+        rows = await LedgerEntry.filter(
+            member_id__in=chunk, amount__gt=0, effective_at__gte=since - timedelta(seconds=1)
+        ).values_list("member_id", "amount", "effective_at", "source_key")
+        for member_id, amount, effective_at, source_key in rows:
+            if effective_at >= decided[member_id][2] and source_key != bonus_key(
+                campaign.key, member_id
+            ):
+                totals[member_id] = totals.get(member_id, 0) + int(amount)
+    return totals

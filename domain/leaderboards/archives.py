@@ -1,0 +1,116 @@
+"""Archives of closed leaderboard periods: each one's final top entries, stored once.
+
+A DAILY, WEEKLY or MONTHLY period closes at its end (program time zone). `archive_closed` finds
+every closed period the database has scores of and no archive for, reads its top
+`PLAUDIT_LEADERBOARD_ARCHIVE_DEPTH` from `leaderboard_score` (the truth; Redis may already have
+let the board expire) and inserts one row per period with ON CONFLICT DO NOTHING: workers, the
+nightly job and `plaudit leaderboards archive` may race, and one copy is kept. `now` is the
+caller's, so tests close periods by moving the clock.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from tortoise import connections
+
+from domain.infra.db import insert_rows, raw_timestamp
+from domain.leaderboards.scores import stored_boards, window_of
+from domain.models import LeaderboardArchive, LeaderboardScore
+from gamification.leaderboards import BoardKey, BoardPeriod
+
+log = logging.getLogger("plaudit.leaderboards")
+
+MAX_ARCHIVES_READ = 100
+
+COLUMNS = {
+    "board": "varchar",
+    "period": "varchar",
+    "period_key": "varchar",
+    "period_start": "timestamptz",
+    "period_end": "timestamptz",
+    "entries": "jsonb",
+    "archived_at": "timestamptz",
+}
+
+
+async def archive_closed(
+    now: datetime,
+    tz: ZoneInfo,
+    depth: int,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Archive every period closed by `now` that has no archive yet; returns how many this
+    call stored (a period a racing call stored first is not counted)."""
+    done = {
+        (board, period, period_key)
+        for board, period, period_key in await LeaderboardArchive.all().values_list(
+            "board", "period", "period_key"
+        )
+    }
+    due = []
+    for key in await stored_boards():
+        if key.period is BoardPeriod.ALL_TIME:
+            continue
+        if (key.board, key.period.value, key.period_key) in done:
+            continue
+        window = window_of(key, tz)
+        if window.end is not None and window.end <= now:
+            due.append(key)
+    stored = 0
+    for index, key in enumerate(due, start=1):
+        stored += await _archive(key, tz, depth, now)
+        if progress is not None:
+            progress(index, len(due))
+    if stored:
+        log.info("archived %d closed leaderboard period(s)", stored)
+    return stored
+
+
+async def _archive(key: BoardKey, tz: ZoneInfo, depth: int, now: datetime) -> int:
+    rows = (
+        await LeaderboardScore.filter(
+            board=key.board, period=key.period.value, period_key=key.period_key
+        )
+        .order_by("-score", "reached_at", "member_id")
+        .limit(depth)
+        .values_list("member_id", "score")
+    )
+    entries = [
+        {"rank": rank, "memberId": str(member_id), "score": int(score)}
+        for rank, (member_id, score) in enumerate(rows, start=1)
+    ]
+    window = window_of(key, tz)
+    inserted = await insert_rows(
+        connections.get("default"),
+        "leaderboard_archive",
+        COLUMNS,
+        [
+            [
+                key.board,
+                key.period.value,
+                key.period_key,
+                raw_timestamp(window.start),
+                raw_timestamp(window.end),
+                json.dumps(entries),
+                raw_timestamp(now),
+            ]
+        ],
+        on_conflict="ON CONFLICT (board, period, period_key) DO NOTHING",
+        returning="id",
+    )
+    return len(inserted)
+
+
+async def recent(board: str, period: BoardPeriod, last: int) -> list[LeaderboardArchive]:
+    """The board's `last` archived periods, the most recent first."""
+    return list(
+        await LeaderboardArchive.filter(board=board, period=period.value)
+        .order_by("-period_end")
+        .limit(max(1, min(last, MAX_ARCHIVES_READ)))
+    )

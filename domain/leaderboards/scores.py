@@ -1,0 +1,216 @@
+"""Leaderboard scores: kept in the database with each credit, projected to Redis after commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from domain.infra.db import insert_rows, raw_timestamp
+from domain.leaderboards.store import LeaderboardStore
+from domain.models import LeaderboardScore
+from gamification.leaderboards import (
+    BoardKey,
+    BoardPeriod,
+    board_window,
+    boards_moved_by,
+    expires_at,
+)
+from gamification.periods import Window
+
+log = logging.getLogger("plaudit.leaderboards")
+
+
+@dataclass(frozen=True)
+class ScoreUpdate:
+    """A member's new absolute score on one board, to write to Redis once committed."""
+
+    key: BoardKey
+    member_id: str
+    score: int
+    reached_at: datetime
+    expires_at: datetime | None
+
+
+SCORE_COLUMNS = {
+    "board": "varchar",
+    "period": "varchar",
+    "period_key": "varchar",
+    "member_id": "varchar",
+    "score": "bigint",
+    "reached_at": "timestamptz",
+}
+
+
+async def store_scores(connection: BaseDBAsyncClient, updates: list[ScoreUpdate]) -> None:
+    """Write absolute scores (and when they were reached) to the database, the boards' truth:
+    one upsert per chunk, in the caller's transaction, which holds the members' locks."""
+    rows: list[list[object]] = [
+        [
+            u.key.board,
+            u.key.period.value,
+            u.key.period_key,
+            u.member_id,
+            u.score,
+            raw_timestamp(u.reached_at),
+        ]
+        for u in updates
+    ]
+    if rows:
+        await insert_rows(
+            connection,
+            "leaderboard_score",
+            SCORE_COLUMNS,
+            rows,
+            on_conflict="ON CONFLICT (board, period, period_key, member_id) DO UPDATE SET "
+            "score = excluded.score, reached_at = excluded.reached_at",
+        )
+
+
+async def current_scores(
+    board: str, member_id: str, effective_at: datetime, credited_at: datetime, tz: ZoneInfo
+) -> list[ScoreUpdate]:
+    """The member's stored scores on the boards a credit for `effective_at` made at
+    `credited_at` moved (to re-project them)."""
+    moved = boards_moved_by(board, effective_at, tz, now=credited_at)
+    rows = await LeaderboardScore.filter(
+        board=board, member_id=member_id, period_key__in=[key.period_key for key, _ in moved]
+    )
+    stored = {(row.period, row.period_key): row for row in rows}
+    updates = []
+    for key, window in moved:
+        row = stored.get((key.period.value, key.period_key))
+        if row is not None:
+            updates.append(
+                ScoreUpdate(key, member_id, row.score, row.reached_at, expires_at(key, window))
+            )
+    return updates
+
+
+async def project(
+    store: LeaderboardStore, updates: list[ScoreUpdate], *, falling: bool = False
+) -> None:
+    """Write committed scores to Redis. Idempotent and order-insensitive (scores only rise),
+    unless `falling`: then each score replaces the stored one (boards whose scores also fall;
+    the caller projects what it read after its commit)."""
+    if not updates:
+        return
+    rows = [(u.key, u.member_id, u.score, u.reached_at, u.expires_at) for u in updates]
+    if falling:
+        await store.replace_scores(rows)
+    else:
+        await store.set_scores(rows)
+
+
+def current_board(board: str, period: BoardPeriod, now: datetime, tz: ZoneInfo) -> BoardKey:
+    return BoardKey(board, period, board_window(period, now, tz).key)
+
+
+def _kept(key: BoardKey, now: datetime, tz: ZoneInfo) -> tuple[bool, datetime | None]:
+    """Whether Redis still keeps the board at `now`, and until when."""
+    expiry = _expiry_of(key, tz)
+    return expiry is None or expiry > now, expiry
+
+
+async def stored_boards(board: str | None = None) -> list[BoardKey]:
+    """Every board and period the database holds scores of (of `board` only, when given)."""
+    rows = LeaderboardScore.all() if board is None else LeaderboardScore.filter(board=board)
+    groups = await rows.distinct().values_list("board", "period", "period_key", flat=False)
+    return [
+        BoardKey(board, BoardPeriod(period), period_key) for board, period, period_key in groups
+    ]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One member whose score in Redis is not the database's (None: no score there)."""
+
+    key: BoardKey
+    member_id: str
+    expected: int | None  # the database's
+    found: int | None  # Redis's
+
+
+async def verify(
+    store: LeaderboardStore, now: datetime, tz: ZoneInfo, *, board: str | None = None
+) -> list[Difference]:
+    """Compare every board still kept in Redis (or `board`'s periods) with the database,
+    member by member."""
+    differences = []
+    for key in await stored_boards(board):
+        if not _kept(key, now, tz)[0]:
+            continue
+        expected = {member_id: int(score) for member_id, score, _ in await _scores_of(key)}
+        found = await store.scores_of(key)
+        for member_id in sorted(expected.keys() | found.keys()):
+            if expected.get(member_id) != found.get(member_id):
+                differences.append(
+                    Difference(key, member_id, expected.get(member_id), found.get(member_id))
+                )
+    return differences
+
+
+async def rebuild(
+    store: LeaderboardStore,
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    board: str | None = None,
+) -> dict[str, int]:
+    """Recompute every board still kept in Redis (or only `board`'s periods) exactly from the
+    database. `progress(done, total)` hears of each board considered (the CLI's progress
+    bar)."""
+    keys = await stored_boards(board)
+    counts: dict[str, int] = {}
+    for done, key in enumerate(keys, start=1):
+        kept, expiry = _kept(key, now, tz)
+        if kept:
+            rows = await _scores_of(key)
+            name = f"{key.board}:{key.period.value}:{key.period_key}"
+            counts[name] = await store.replace(key, rows, expiry)
+        if progress is not None:
+            progress(done, len(keys))
+    log.info("rebuilt %d leaderboards", len(counts))
+    return counts
+
+
+async def _scores_of(key: BoardKey, batch: int = 20_000) -> list[tuple[str, int, datetime]]:
+    rows: list[tuple[str, int, datetime]] = []
+    last_id = 0
+    while True:
+        chunk = (
+            await LeaderboardScore.filter(
+                board=key.board, period=key.period.value, period_key=key.period_key, id__gt=last_id
+            )
+            .order_by("id")
+            .limit(batch)
+            .values_list("id", "member_id", "score", "reached_at")
+        )
+        if not chunk:
+            return rows
+        rows += [(member_id, score, reached) for _, member_id, score, reached in chunk]
+        last_id = chunk[-1][0]
+
+
+def window_of(key: BoardKey, tz: ZoneInfo) -> Window:
+    """The calendar period a (non-ALL_TIME) board key names, in the program time zone."""
+    return board_window(key.period, _period_start(key).replace(tzinfo=tz), tz)
+
+
+def _expiry_of(key: BoardKey, tz: ZoneInfo) -> datetime | None:
+    if key.period is BoardPeriod.ALL_TIME:
+        return None
+    return expires_at(key, window_of(key, tz))
+
+
+def _period_start(key: BoardKey) -> datetime:
+    if key.period is BoardPeriod.DAILY:
+        return datetime.fromisoformat(key.period_key)
+    if key.period is BoardPeriod.WEEKLY:
+        return datetime.strptime(key.period_key + "-1", "%G-W%V-%u")
+    return datetime.strptime(key.period_key + "-01", "%Y-%m-%d")

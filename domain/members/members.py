@@ -1,0 +1,150 @@
+"""Members: enrolment on first contact, profiles."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from datetime import UTC, datetime
+
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+
+from domain.errors import DomainError, ErrorCode, invalid_input
+from domain.infra.db import insert_rows, raw_timestamp, transaction
+from domain.members import profiles
+from domain.models import Member
+from gamification.referrals import new_code
+
+MAX_MEMBER_ID = 128
+
+
+class _RecentlyEnrolled:
+    """Member ids known to exist, so a busy member's requests skip the enrolment insert."""
+
+    def __init__(self, capacity: int = 100_000) -> None:
+        self.capacity = capacity
+        self._ids: OrderedDict[str, None] = OrderedDict()
+
+    def __contains__(self, member_id: str) -> bool:
+        if member_id in self._ids:
+            self._ids.move_to_end(member_id)
+            return True
+        return False
+
+    def add(self, member_id: str) -> None:
+        self._ids[member_id] = None
+        if len(self._ids) > self.capacity:
+            self._ids.popitem(last=False)
+
+    def clear(self) -> None:
+        self._ids.clear()
+
+
+recently_enrolled = _RecentlyEnrolled()
+
+
+def default_display_name(member_id: str) -> str:
+    """A neutral public name: the brand's user id must not appear on public leaderboards."""
+    return "Member " + hashlib.sha256(member_id.encode()).hexdigest()[:8]
+
+
+def check_member_id(member_id: str, *field: str) -> str:
+    if not member_id or len(member_id) > MAX_MEMBER_ID or not member_id.isprintable():
+        raise invalid_input(
+            f"a member id is 1 to {MAX_MEMBER_ID} printable characters", *(field or ("memberId",))
+        )
+    return member_id
+
+
+async def enrol(member_id: str) -> None:
+    """Make sure the member exists (idempotent, race-free: INSERT … ON CONFLICT DO NOTHING)."""
+    if member_id in recently_enrolled:
+        return
+    check_member_id(member_id)
+    # One autocommit statement: the ORM's bulk_create wraps even one row in a transaction.
+    for attempt in range(CODE_ATTEMPTS):
+        try:
+            await enrol_all(connections.get("default"), [member_id], datetime.now(UTC))
+            break
+        except IntegrityError:
+            # The fresh referral code (about 50 bits) collided with another member's: draw again.
+            if attempt == CODE_ATTEMPTS - 1:
+                raise
+    recently_enrolled.add(member_id)
+
+
+MEMBER_COLUMNS = {
+    "id": "",
+    "display_name": "",
+    "joined_at": "",
+    "balance": "",
+    "lifetime": "",
+    "referral_code": "",
+}
+CODE_ATTEMPTS = 3
+
+
+async def enrol_all(connection: BaseDBAsyncClient, member_ids: list[str], now: datetime) -> None:
+    """Enrol every member not enrolled yet, each with a fresh referral code, in one INSERT …
+    ON CONFLICT DO NOTHING (the caller has checked the ids)."""
+    joined = raw_timestamp(now)
+    rows: list[list[object]] = [
+        [member_id, default_display_name(member_id), joined, 0, 0, new_code()]
+        for member_id in member_ids
+    ]
+    await insert_rows(
+        connection, "member", MEMBER_COLUMNS, rows, on_conflict="ON CONFLICT (id) DO NOTHING"
+    )
+
+
+def could_exist(member_id: str) -> bool:
+    """Whether `member_id` can name a member at all (lookups skip those that cannot)."""
+    return 0 < len(member_id) <= MAX_MEMBER_ID
+
+
+async def get_member(member_id: str) -> Member | None:
+    if not could_exist(member_id):
+        return None
+    return await Member.get_or_none(id=member_id)
+
+
+async def update_profile(
+    member_id: str, display_name: str | None, avatar_url: str | None
+) -> Member:
+    updates: dict[str, str | None] = {}
+    if display_name is not None:
+        name = " ".join(display_name.split())
+        if not 1 <= len(name) <= 100:
+            raise invalid_input("displayName must be 1 to 100 characters", "input", "displayName")
+        updates["display_name"] = name
+    if avatar_url is not None:
+        if avatar_url == "":
+            updates["avatar_url"] = None
+        elif len(avatar_url) > 2048 or not avatar_url.startswith(("https://", "http://")):
+            raise invalid_input(
+                "avatarUrl must be an http(s) URL of at most 2048 characters",
+                "input",
+                "avatarUrl",
+            )
+        else:
+            updates["avatar_url"] = avatar_url
+    await enrol(member_id)
+    async with transaction() as connection:
+        if updates:
+            await Member.filter(id=member_id).using_db(connection).update(**updates)
+        member = await Member.filter(id=member_id).using_db(connection).first()
+    if member is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such member")
+    profiles.cache.forget(member_id)
+    return member
+
+
+async def lock_member(connection: BaseDBAsyncClient, member_id: str) -> Member:
+    """Load the member and lock their row until commit (SQLite: the transaction holds the lock)."""
+    if not could_exist(member_id):
+        raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_id[:100]!r}")
+    member = await Member.select_for_update().using_db(connection).get_or_none(id=member_id)
+    if member is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_id!r}")
+    return member

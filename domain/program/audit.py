@@ -1,0 +1,62 @@
+"""The audit trail: every admin mutation records who changed what, with before and after."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.models import Model
+
+from domain.infra import keyset
+from domain.models import AuditRecord
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+async def record(
+    connection: BaseDBAsyncClient,
+    actor: str,
+    operation: str,
+    target: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """Write the record in the caller's transaction: a change and its audit commit together."""
+    await AuditRecord.create(
+        actor=actor,
+        operation=operation,
+        target=target,
+        before=before,
+        after=after,
+        using_db=connection,
+    )
+
+
+async def history(first: int, before_id: int | None) -> list[AuditRecord]:
+    """Newest first, keyset-paginated by id (`domain.infra.keyset.history`)."""
+    return await keyset.history(AuditRecord.all(), first, before_id)
+
+
+async def upsert_by_key(
+    connection: BaseDBAsyncClient,
+    model: type[ModelT],
+    key: str,
+    values: dict[str, Any],
+    *,
+    actor: str,
+    operation: str,
+    snapshot: Callable[[ModelT], dict[str, Any]],
+) -> ModelT:
+    """Create the admin-defined row `key`, or overwrite its fields, under its row lock; the
+    audit record (before and after) commits with it. The shape of every admin upsert."""
+    row = await model.select_for_update().using_db(connection).get_or_none(key=key)
+    before = snapshot(row) if row is not None else None
+    if row is None:
+        row = await model.create(key=key, using_db=connection, **values)
+    else:
+        row.update_from_dict(values)
+        await row.save(using_db=connection)
+    target = f"{model._meta.db_table}:{key}"
+    await record(connection, actor, operation, target, before, snapshot(row))
+    return row

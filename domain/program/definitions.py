@@ -1,0 +1,170 @@
+"""Badge and challenge definitions, cached per process and indexed by what can move them.
+
+Evaluating an interaction must touch only the goals it can move, and must not reload fifty
+badges to find them. Each process keeps the definitions, parsed and indexed by trigger
+(metric, action), and checks one row (`ProgramVersion`) per evaluation to know its copy is
+current: admin upserts bump that row in their own transaction, so a change is seen by the next
+evaluation that can see the change itself, in every process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from domain.infra.db import param
+from domain.models import Badge, Challenge, ProgramVersion, ReferralProgramRules
+from gamification.challenges import Window
+from gamification.goals import Fact, Goal, Metric, goals_from_json, index_by_trigger, moved_by
+from gamification.referrals import DEFAULT_RULES, ReferralRules
+
+
+@dataclass(frozen=True)
+class BadgeRule:
+    key: str
+    name: str
+    goals: tuple[Goal, ...]
+    reward_points: int
+    secret: bool
+
+    @classmethod
+    def of(cls, badge: Badge) -> BadgeRule:
+        goals = goals_from_json(badge.goals)
+        return cls(badge.key, badge.name, goals, badge.reward_points, badge.secret)
+
+
+@dataclass(frozen=True)
+class ChallengeRule:
+    key: str
+    name: str
+    window: Window
+    goals: tuple[Goal, ...]
+    reward_points: int
+    reward_badge_key: str | None
+    requires_enrollment: bool
+    archived: bool
+
+    @classmethod
+    def of(cls, challenge: Challenge) -> ChallengeRule:
+        return cls(
+            challenge.key,
+            challenge.name,
+            Window(challenge.starts_at, challenge.ends_at),
+            goals_from_json(challenge.goals),
+            challenge.reward_points,
+            challenge.reward_badge_key,
+            challenge.requires_enrollment,
+            challenge.archived,
+        )
+
+    def running_at(self, moment: datetime) -> bool:
+        return not self.archived and self.window.contains(moment)
+
+
+@dataclass(frozen=True)
+class Definitions:
+    version: int
+    badges: Mapping[str, BadgeRule]
+    challenges: Mapping[str, ChallengeRule]
+    badge_index: Mapping[tuple[Metric, str], frozenset[str]]
+    challenge_index: Mapping[tuple[Metric, str], frozenset[str]]
+    # The badge rows as read, by name then key (the database's collation): the read side
+    # (catalog, progress screens) serves them from here instead of reading the table per request.
+    # Shared by every request of this version: never modify them.
+    catalog: tuple[Badge, ...] = field(default=(), compare=False)
+    # The referral program's rules: the pipeline reads its conversion action on every batch.
+    referral: ReferralRules = DEFAULT_RULES
+
+    def badges_moved_by(self, fact: Fact) -> list[BadgeRule]:
+        """Badges with goals that `fact` can move, by key."""
+        return [self.badges[key] for key in sorted(moved_by(self.badge_index, fact))]
+
+    def challenges_moved_by(self, fact: Fact) -> list[ChallengeRule]:
+        """Challenges running when `fact` happened, with goals it can move, by key."""
+        found = (self.challenges[key] for key in sorted(moved_by(self.challenge_index, fact)))
+        return [rule for rule in found if rule.running_at(fact.at)]
+
+    @property
+    def streak_actions(self) -> list[str]:
+        """Actions that some STREAK_DAYS goal names: their streaks are shown and announced."""
+        actions = {
+            action
+            for metric, action in [*self.badge_index, *self.challenge_index]
+            if metric is Metric.STREAK_DAYS and action
+        }
+        return sorted(actions)
+
+
+EMPTY = Definitions(0, {}, {}, {}, {})
+
+
+class DefinitionCache:
+    """This process's copy of the definitions."""
+
+    def __init__(self) -> None:
+        self.definitions: Definitions | None = None
+
+    def clear(self) -> None:
+        self.definitions = None
+
+    async def current(self, connection: BaseDBAsyncClient | None = None) -> Definitions:
+        """The definitions as of now: one primary-key read, plus a reload after a change."""
+        query = ProgramVersion.filter(id=1)
+        if connection is not None:
+            query = query.using_db(connection)
+        version = await query.values_list("version", flat=True)
+        current = int(str(version[0])) if version else 0
+        cached = self.definitions
+        if cached is None or cached.version != current:
+            cached = await _load(connection, current)
+            self.definitions = cached
+        return cached
+
+
+cache = DefinitionCache()
+
+
+async def _load(connection: BaseDBAsyncClient | None, version: int) -> Definitions:
+    badge_query, challenge_query = Badge.all(), Challenge.all()
+    referral_query = ReferralProgramRules.filter(id=1)
+    if connection is not None:
+        badge_query = badge_query.using_db(connection)
+        challenge_query = challenge_query.using_db(connection)
+        referral_query = referral_query.using_db(connection)
+    catalog = tuple(await badge_query.order_by("name", "key"))
+    badges = {badge.key: BadgeRule.of(badge) for badge in catalog}
+    challenges = {c.key: ChallengeRule.of(c) for c in await challenge_query}
+    return Definitions(
+        version,
+        badges,
+        challenges,
+        index_by_trigger({key: rule.goals for key, rule in badges.items()}),
+        index_by_trigger({key: rule.goals for key, rule in challenges.items()}),
+        catalog,
+        referral_rules_of(await referral_query.first()),
+    )
+
+
+def referral_rules_of(row: ReferralProgramRules | None) -> ReferralRules:
+    if row is None:
+        return DEFAULT_RULES
+    return ReferralRules(
+        row.referrer_points,
+        row.referee_points,
+        row.conversion_action,
+        row.apply_within_days,
+        row.monthly_cap,
+    )
+
+
+async def changed(connection: BaseDBAsyncClient) -> None:
+    """Record, in the caller's transaction, that a badge or challenge definition (or the
+    referral program) changed."""
+    sql = (
+        f"INSERT INTO program_version (id, version) VALUES ({param(1)}, {param(2)}) "
+        "ON CONFLICT (id) DO UPDATE SET version = program_version.version + 1"
+    )
+    await connection.execute_query(sql, [1, 1])
