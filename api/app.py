@@ -16,16 +16,16 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from api.auth import TokenVerifier
-from api.body_limit import BodyLimitMiddleware
-from api.cors import cors_middleware
 from api.events.hub import EventHub
-from api.frame_limit import FrameLimitMiddleware
+from api.guards.body_limit import BodyLimitMiddleware
+from api.guards.cors import cors_middleware
+from api.guards.frame_limit import FrameLimitMiddleware
+from api.guards.rate_limits import RateLimiter
+from api.guards.refusals import http_exception
 from api.health import healthz, readyz
 from api.http import GraphQLView
 from api.logging import RequestLogMiddleware
 from api.metrics_endpoint import metrics_endpoint
-from api.rate_limits import RateLimiter
-from api.refusals import http_exception
 from api.schema import MAX_TOKENS, build_schema
 from domain.infra.metrics import serve_worker_metrics
 from domain.infra.settings import Settings

@@ -54,8 +54,8 @@ from api import graphiql
 from api.auth import AuthenticationFailed, TokenVerifier
 from api.context import Context
 from api.events.hub import EventHub
-from api.rate_limits import RateLimiter
-from api.refusals import GRAPHQL_RESPONSE, JSON, negotiate, refusal
+from api.guards.rate_limits import RateLimiter
+from api.guards.refusals import GRAPHQL_RESPONSE, JSON, negotiate, refusal
 from api.schema import MAX_TOKENS
 from domain.errors import ErrorCode
 from domain.runtime import Runtime

@@ -20,7 +20,6 @@ from strawberry.types import ExecutionContext
 
 from api.actions.mutations import ActionMutations
 from api.actions.queries import ActionQueries
-from api.alias_limit import alias_limit_rule
 from api.audit.queries import AuditQueries
 from api.badges.mutations import BadgeMutations
 from api.badges.queries import BadgeQueries
@@ -28,10 +27,12 @@ from api.challenges.mutations import ChallengeMutations
 from api.challenges.queries import ChallengeQueries
 from api.content.mutations import ContentMutations
 from api.content.queries import ContentQueries
-from api.depth_limit import depth_limit_rule
 from api.errors import MaskUnexpectedErrors, is_request_error
 from api.events.subscriptions import EventSubscriptions
-from api.input_guard import guard_string_arguments
+from api.guards.alias_limit import alias_limit_rule
+from api.guards.depth_limit import depth_limit_rule
+from api.guards.input_guard import guard_string_arguments
+from api.guards.suggestions import strip_suggestions
 from api.insight.campaigns import CampaignMutations, CampaignQueries
 from api.insight.queries import InsightQueries
 from api.interactions.mutations import InteractionMutations
@@ -46,7 +47,6 @@ from api.referrals.queries import ReferralQueries
 from api.request_metrics import RequestMetrics
 from api.rewards.mutations import RewardMutations
 from api.rewards.queries import RewardQueries
-from api.suggestions import strip_suggestions
 from api.tiers.mutations import TierMutations
 from api.tiers.queries import TierQueries
 

@@ -1,6 +1,6 @@
 """What text a client may send: storable on every database, and of a bounded length.
 
-Pure rules, applied to every string argument by `api.input_guard` (one place for every
+Pure rules, applied to every string argument by `api.guards.input_guard` (one place for every
 mutation and query): a NUL byte is refused by PostgreSQL's text and jsonb, a lone surrogate
 by every UTF-8 encoder, and an unbounded free-text field lets one request fill a table.
 """

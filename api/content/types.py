@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from api.auth import Role
 from api.context import Info
 from api.int_bounds import as_graphql_int
+from api.members.public import PublicMember, public_member
 from api.pagination import Connection, id_keyset_connection
 from domain.community.content.moderation import Decision
 from domain.community.content.reads import ContentOrder as ContentOrderEnum
@@ -18,9 +18,6 @@ from domain.models import Content as ContentModel
 from domain.models import Member as MemberModel
 from gamification.content import ContentKind as ContentKindEnum
 from gamification.content import ContentStatus as ContentStatusEnum
-
-if TYPE_CHECKING:
-    from api.members.types import PublicMember
 
 ContentKind = strawberry.enum(ContentKindEnum, name="ContentKind")
 ContentStatus = strawberry.enum(ContentStatusEnum, name="ContentStatus")
@@ -93,11 +90,7 @@ class Content:
         )
 
     @strawberry.field
-    async def author(
-        self, info: Info
-    ) -> Annotated[PublicMember, strawberry.lazy("api.members.types")]:
-        from api.members.types import public_member
-
+    async def author(self, info: Info) -> PublicMember:
         return await public_member(info, self._author_id)
 
 

@@ -7,7 +7,7 @@ import strawberry
 from api.context import Info
 from api.errors import ClientError
 from api.int_bounds import as_graphql_int
-from api.members.types import PublicMember
+from api.members.public import PublicMember
 from api.pagination import PageInfo, clamp_first, clamp_radius
 from domain.leaderboards.store import AroundRead, PageRead, SizeRead
 from domain.members.members import default_display_name

@@ -7,6 +7,7 @@ from api.context import Info
 from api.errors import UserError
 from api.members.types import Member
 from api.mutation_errors import UserErrors
+from api.permissions import Requires, checked_viewer
 from domain.members import members
 
 
@@ -24,8 +25,10 @@ class UpdateProfilePayload:
 
 @strawberry.type
 class MemberMutations:
-    @strawberry.mutation(extensions=[UserErrors()], description="MEMBER token, own profile.")
+    @strawberry.mutation(
+        extensions=[UserErrors(), Requires(Role.MEMBER)], description="{token}, own profile."
+    )
     async def update_profile(self, info: Info, input: UpdateProfileInput) -> UpdateProfilePayload:
-        viewer = info.context.require(Role.MEMBER)
+        viewer = checked_viewer(info)
         member = await members.update_profile(viewer.subject, input.display_name, input.avatar_url)
         return UpdateProfilePayload(member=Member.from_model(member))

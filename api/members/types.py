@@ -22,7 +22,6 @@ from api.rewards.types import Redemption
 from api.streaks import fields as streak_fields
 from api.streaks.types import Streak
 from api.tiers.types import TierStatus
-from domain.members.members import default_display_name
 from domain.models import LedgerEntry as LedgerEntryModel
 from domain.models import LedgerReason as LedgerReasonEnum
 from domain.models import Member as MemberModel
@@ -70,32 +69,6 @@ class LedgerEntry:
             balance_after=as_graphql_int(entry.balance_after, f"ledger entry {entry.id} balance"),
             created_at=entry.created_at,
         )
-
-
-@strawberry.type(description="A member as anybody may see them.")
-class PublicMember:
-    id: strawberry.ID
-    display_name: str
-    avatar_url: str | None
-
-    @classmethod
-    def from_model(cls, member: MemberModel) -> PublicMember:
-        return cls(
-            id=strawberry.ID(member.id),
-            display_name=member.display_name,
-            avatar_url=member.avatar_url,
-        )
-
-
-async def public_member(info: Info, member_id: str) -> PublicMember:
-    """The member as anyone may see them, through the request's loader (a page of items loads
-    its members in one query)."""
-    profile = await info.context.members.public_by_id.load(member_id)
-    return PublicMember(
-        id=strawberry.ID(member_id),
-        display_name=profile.display_name if profile else default_display_name(member_id),
-        avatar_url=profile.avatar_url if profile else None,
-    )
 
 
 @strawberry.type(description="A member of the program.")

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
 import strawberry
 
 from api.context import Info
 from api.int_bounds import as_graphql_int
+from api.members.public import PublicMember, public_member
 from domain.community.referrals import ReferralStanding
 from gamification.referrals import ReferralRules
-
-if TYPE_CHECKING:
-    from api.members.types import PublicMember
 
 
 @strawberry.type(description="A member's side of the referral program.")
@@ -37,11 +33,7 @@ class ReferralStatus:
         )
 
     @strawberry.field(description="Who referred this member, when anyone did.")
-    async def referred_by(
-        self, info: Info
-    ) -> Annotated[PublicMember, strawberry.lazy("api.members.types")] | None:
-        from api.members.types import public_member
-
+    async def referred_by(self, info: Info) -> PublicMember | None:
         if self._referrer_id is None:
             return None
         return await public_member(info, self._referrer_id)

@@ -6,7 +6,7 @@ hour before now". The caller holds the member's row lock (or SQLite's write lock
 concurrent attempts cannot both see room for one more, and `now` comes from the caller's clock,
 so tests move time instead of sleeping. These limits are about abuse of one member's account,
 which is why they live in the database next to what they guard; the per-client HTTP request
-limits are `api.rate_limits`.
+limits are `api.guards.rate_limits`.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from api.rate_limits import RateLimiter
+from api.guards.rate_limits import RateLimiter
 from api.schema import MAX_TOKENS
 from domain.infra import outages
 from domain.infra.redis import RedisEndpoint

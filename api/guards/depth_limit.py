@@ -17,7 +17,7 @@ from graphql import (
     ValidationRule,
 )
 
-from api.operation_rules import FragmentMeasure, operation_rule
+from api.guards.operation_rules import FragmentMeasure, operation_rule
 
 # graphql-core's full `get_introspection_query()` is 14 levels deep (`__schema types fields
 # type`, then TypeRef's chain of `ofType`); one level of room above it, and no more.

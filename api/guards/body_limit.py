@@ -3,7 +3,7 @@
 Starlette's own `max_body_size` answers 413 in plain text, which a GraphQL client cannot read.
 This middleware does the same job (a declared Content-Length over the limit is refused before a
 byte is read; a streamed body is cut off as soon as it passes the limit) and answers with
-`api.refusals.refusal`.
+`api.guards.refusals.refusal`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.refusals import refusal
+from api.guards.refusals import refusal
 
 
 class _TooLarge(Exception):

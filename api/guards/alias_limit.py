@@ -1,5 +1,6 @@
 """The alias limit of an operation, counted through fragments in time linear in the document
-(`api.operation_rules`): Strawberry's `MaxAliasesLimiter` walked every fragment spread anew."""
+(`api.guards.operation_rules`): Strawberry's `MaxAliasesLimiter` walked every fragment spread
+anew."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from graphql import (
     ValidationRule,
 )
 
-from api.operation_rules import FragmentMeasure, operation_rule
+from api.guards.operation_rules import FragmentMeasure, operation_rule
 
 
 def alias_limit_rule(max_aliases: int) -> type[ValidationRule]:
