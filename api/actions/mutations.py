@@ -7,6 +7,7 @@ from api.auth import Role
 from api.context import Info
 from api.errors import UserError
 from api.mutation_errors import UserErrors
+from api.permissions import Requires, checked_viewer
 from domain.program import actions
 from gamification.limits import Limit
 from gamification.schedules import Schedule, Step
@@ -55,11 +56,11 @@ class ActionPayload:
 @strawberry.type
 class ActionMutations:
     @strawberry.mutation(
-        extensions=[UserErrors()],
-        description="ADMIN token. Creates the action or replaces its definition; history is kept.",
+        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        description="Creates the action or replaces its definition; history is kept.",
     )
     async def upsert_action(self, info: Info, input: UpsertActionInput) -> ActionPayload:
-        viewer = info.context.require(Role.ADMIN)
+        viewer = checked_viewer(info)
         definition = actions.ActionDefinition(
             key=input.key,
             name=input.name,

@@ -8,6 +8,7 @@ from api.context import Info
 from api.errors import UserError
 from api.goals.types import GoalInput, goals_from_input
 from api.mutation_errors import UserErrors
+from api.permissions import Requires, checked_viewer
 from domain.errors import not_found
 from domain.goals import badges
 from domain.members import members
@@ -34,12 +35,12 @@ class BadgePayload:
 @strawberry.type
 class BadgeMutations:
     @strawberry.mutation(
-        extensions=[UserErrors()],
-        description="ADMIN token. Changing a badge's goals never takes it away from anybody; "
-        "members who meet the new goals earn it at their next evaluation.",
+        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        description="Changing a badge's goals never takes it away from anybody; members who meet "
+        "the new goals earn it at their next evaluation.",
     )
     async def upsert_badge(self, info: Info, input: UpsertBadgeInput) -> BadgePayload:
-        viewer = info.context.require(Role.ADMIN)
+        viewer = checked_viewer(info)
         definition = BadgeDefinition(
             key=input.key,
             name=input.name,
@@ -53,13 +54,13 @@ class BadgeMutations:
         return BadgePayload(badge=Badge.from_model(badge))
 
     @strawberry.mutation(
-        extensions=[UserErrors()],
-        description="ADMIN token. Awards a badge by hand (idempotent: a badge is earned once).",
+        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        description="Awards a badge by hand (idempotent: a badge is earned once).",
     )
     async def award_badge(
         self, info: Info, member_id: strawberry.ID, badge_key: str
     ) -> BadgePayload:
-        viewer = info.context.require(Role.ADMIN)
+        viewer = checked_viewer(info)
         # Only existing members: an admin's typo must not enrol a phantom member.
         if await members.get_member(str(member_id)) is None:
             raise not_found(f"no member {str(member_id)[:100]!r}", "memberId")

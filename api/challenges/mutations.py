@@ -10,6 +10,7 @@ from api.context import Info
 from api.errors import UserError
 from api.goals.types import GoalInput, goals_from_input
 from api.mutation_errors import UserErrors
+from api.permissions import Requires, checked_viewer
 from domain.errors import ErrorCode, invalid_input
 from domain.goals import challenges
 from domain.goals.progress import participation_of
@@ -60,12 +61,11 @@ def _utc(moment: datetime, name: str) -> datetime:
 @strawberry.type
 class ChallengeMutations:
     @strawberry.mutation(
-        extensions=[UserErrors()],
-        description="ADMIN token. Goals of a challenge that has started may not be changed "
-        "(INVALID_INPUT).",
+        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        description="Goals of a challenge that has started may not be changed (INVALID_INPUT).",
     )
     async def upsert_challenge(self, info: Info, input: UpsertChallengeInput) -> ChallengePayload:
-        viewer = info.context.require(Role.ADMIN)
+        viewer = checked_viewer(info)
         definition = ChallengeDefinition(
             key=input.key,
             name=input.name,
@@ -85,12 +85,12 @@ class ChallengeMutations:
         return ChallengePayload(challenge=Challenge.from_model(challenge))
 
     @strawberry.mutation(
-        extensions=[UserErrors()],
-        description="MEMBER token. Open while the challenge is SCHEDULED or ACTIVE; within "
-        "`maxParticipants` even under concurrent enrolments.",
+        extensions=[UserErrors(), Requires(Role.MEMBER)],
+        description="Open while the challenge is SCHEDULED or ACTIVE; within `maxParticipants` "
+        "even under concurrent enrolments.",
     )
     async def enroll_in_challenge(self, info: Info, challenge_key: str) -> EnrollPayload:
-        viewer = info.context.require(Role.MEMBER)
+        viewer = checked_viewer(info)
         enrollment = await challenges.enroll(viewer.subject, challenge_key)
         progress = ChallengeProgress.from_participation(
             participation_of(enrollment.challenge, enrollment.participant)

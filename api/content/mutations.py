@@ -7,6 +7,7 @@ from api.content.types import Content, ContentKind, ModerationDecision
 from api.context import Info
 from api.errors import UserError
 from api.mutation_errors import UserErrors
+from api.permissions import Requires, checked_viewer
 from domain.community.content import moderation as content_moderation
 from domain.community.content import submission as content
 from domain.community.content import votes as content_votes
@@ -58,13 +59,13 @@ class VotePayload:
 @strawberry.type
 class ContentMutations:
     @strawberry.mutation(
-        extensions=[UserErrors()],
-        description="MEMBER token. Starts PENDING unless the program auto-approves. Errors: "
-        "INVALID_INPUT, DUPLICATE (the member's own earlier piece with the same normalized "
-        "body), RATE_LIMITED. Replaying an idempotency key returns the first piece.",
+        extensions=[UserErrors(), Requires(Role.MEMBER)],
+        description="Starts PENDING unless the program auto-approves. Errors: INVALID_INPUT, "
+        "DUPLICATE (the member's own earlier piece with the same normalized body), RATE_LIMITED. "
+        "Replaying an idempotency key returns the first piece.",
     )
     async def submit_content(self, info: Info, input: SubmitContentInput) -> ContentPayload:
-        viewer = info.context.require(Role.MEMBER)
+        viewer = checked_viewer(info)
         await enrol(viewer.subject)
         submission = Submission(
             kind=ContentKindEnum(input.kind).value,
@@ -78,14 +79,14 @@ class ContentMutations:
         return ContentPayload(content=Content.from_model(piece))
 
     @strawberry.mutation(
-        extensions=[UserErrors()],
-        description="ADMIN token. Approving credits the author once (reason CONTENT); rejecting "
-        "an approved piece takes it down and reverses what it earned (REVERSAL entries), never "
-        "taking the balance below zero. Repeating a decision changes nothing; approving a "
-        "rejected piece is ALREADY_MODERATED.",
+        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        description="Approving credits the author once (reason CONTENT); rejecting an approved "
+        "piece takes it down and reverses what it earned (REVERSAL entries), never taking the "
+        "balance below zero. Repeating a decision changes nothing; approving a rejected piece is "
+        "ALREADY_MODERATED.",
     )
     async def moderate_content(self, info: Info, input: ModerateContentInput) -> ContentPayload:
-        viewer = info.context.require(Role.ADMIN)
+        viewer = checked_viewer(info)
         piece = await content_moderation.moderate(
             info.context.runtime,
             viewer.subject,
@@ -96,12 +97,12 @@ class ContentMutations:
         return ContentPayload(content=Content.from_model(piece))
 
     @strawberry.mutation(
-        extensions=[UserErrors()],
-        description="MEMBER token. value is 1 or -1; voting again replaces the member's earlier "
-        "vote; 0 withdraws it.",
+        extensions=[UserErrors(), Requires(Role.MEMBER)],
+        description="value is 1 or -1; voting again replaces the member's earlier vote; 0 "
+        "withdraws it.",
     )
     async def vote_content(self, info: Info, content_id: strawberry.ID, value: int) -> VotePayload:
-        viewer = info.context.require(Role.MEMBER)
+        viewer = checked_viewer(info)
         await enrol(viewer.subject)
         piece = await content_votes.vote(
             info.context.runtime, viewer.subject, str(content_id), value

@@ -9,6 +9,7 @@ from api.context import Info
 from api.errors import ClientError
 from api.events.hub import EventHub
 from api.events.types import MemberEvent
+from api.permissions import Requires, checked_viewer
 from domain.errors import ErrorCode
 from domain.members import events, members
 
@@ -16,11 +17,12 @@ from domain.members import events, members
 @strawberry.type
 class EventSubscriptions:
     @strawberry.subscription(
-        description="The viewer's own events, live, over the graphql-transport-ws protocol."
+        extensions=[Requires(Role.MEMBER, in_description=False)],
+        description="The viewer's own events, live, over the graphql-transport-ws protocol.",
     )
     async def member_events(self, info: Info) -> AsyncGenerator[MemberEvent, None]:
-        # Checked here, before the stream exists, so a refusal is the protocol's `error` message.
-        viewer = info.context.require(Role.MEMBER)
+        # Requires checks the role before the stream exists: a refusal is the protocol's `error`.
+        viewer = checked_viewer(info)
         hub = info.context.hub
         if hub is None:
             raise ClientError(ErrorCode.UNAVAILABLE, "live events are not available on this server")

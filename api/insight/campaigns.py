@@ -13,6 +13,7 @@ from api.context import Info
 from api.errors import UserError
 from api.insight.types import ChurnRisk, RfmSegment
 from api.mutation_errors import UserErrors
+from api.permissions import Requires, checked_viewer
 from domain.insight import campaigns
 from domain.models import Campaign as CampaignModel
 from gamification.churn import ChurnRisk as Risk
@@ -190,14 +191,12 @@ def _spec(input: UpsertCampaignInput) -> campaigns.CampaignSpec:
 
 @strawberry.type
 class CampaignQueries:
-    @strawberry.field(description="ADMIN token.")
+    @strawberry.field(extensions=[Requires(Role.ADMIN)])
     async def campaigns(self, info: Info) -> list[Campaign]:
-        info.context.require(Role.ADMIN)
         return [Campaign.of(model) for model in await CampaignModel.all().order_by("starts_at")]
 
-    @strawberry.field(description="ADMIN token.")
+    @strawberry.field(extensions=[Requires(Role.ADMIN)])
     async def campaign(self, info: Info, key: str) -> Campaign | None:
-        info.context.require(Role.ADMIN)
         model = await CampaignModel.get_or_none(key=key)
         return Campaign.of(model) if model is not None else None
 
@@ -205,11 +204,11 @@ class CampaignQueries:
 @strawberry.type
 class CampaignMutations:
     @strawberry.mutation(
-        extensions=[UserErrors()],
-        description="ADMIN token. Creates or replaces a campaign; a started campaign's target "
-        "and offer are fixed.",
+        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        description="Creates or replaces a campaign; a started campaign's target and offer are "
+        "fixed.",
     )
     async def upsert_campaign(self, info: Info, input: UpsertCampaignInput) -> CampaignPayload:
-        viewer = info.context.require(Role.ADMIN)
+        viewer = checked_viewer(info)
         model = await campaigns.upsert(viewer.subject, _spec(input), datetime.now(UTC))
         return CampaignPayload(campaign=Campaign.of(model))

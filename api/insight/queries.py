@@ -9,6 +9,7 @@ from api.context import Info
 from api.insight.types import ChurnModel, ChurnRisk, RfmSegment, SegmentCount
 from api.members.types import Member
 from api.pagination import PageInfo, clamp_first, decode_id_cursor, encode_id_cursor
+from api.permissions import Requires
 from domain.insight import reads as insight_reads
 from domain.insight import refresh as insight
 from gamification.churn import ChurnRisk as Risk
@@ -35,11 +36,11 @@ def _local_date(info: Info, moment: datetime | None) -> datetime:
 @strawberry.type
 class InsightQueries:
     @strawberry.field(
-        description="ADMIN token. The latest fit at or before `asOf` (default: now), fitting "
-        "afresh when none is stored for that date."
+        extensions=[Requires(Role.ADMIN)],
+        description="The latest fit at or before `asOf` (default: now), fitting afresh when none "
+        "is stored for that date.",
     )
     async def churn_model(self, info: Info, as_of: datetime | None = None) -> ChurnModel | None:
-        info.context.require(Role.ADMIN)
         settings = info.context.runtime.settings
         day = _local_date(info, as_of).date()
         fit = await insight_reads.fit_of(day.isoformat())
@@ -49,10 +50,10 @@ class InsightQueries:
         return ChurnModel.of(fit, settings.tz) if fit is not None else None
 
     @strawberry.field(
-        description="ADMIN token. Members per segment as of the latest refresh at or before `asOf`."
+        extensions=[Requires(Role.ADMIN)],
+        description="Members per segment as of the latest refresh at or before `asOf`.",
     )
     async def segments(self, info: Info, as_of: datetime | None = None) -> list[SegmentCount]:
-        info.context.require(Role.ADMIN)
         latest = await insight_reads.latest_refresh(_local_date(info, as_of).date())
         if latest is None:
             return []
@@ -62,7 +63,8 @@ class InsightQueries:
         ]
 
     @strawberry.field(
-        description="ADMIN token. Members of a segment and/or churn band, as of the latest refresh."
+        extensions=[Requires(Role.ADMIN)],
+        description="Members of a segment and/or churn band, as of the latest refresh.",
     )
     async def segment_members(
         self,
@@ -72,7 +74,6 @@ class InsightQueries:
         first: int | None = 20,
         after: str | None = None,
     ) -> SegmentMemberConnection:
-        info.context.require(Role.ADMIN)
         size = clamp_first(first, 20)
         after_id = decode_id_cursor("segment-member", after)
         latest = await insight_reads.latest_refresh()

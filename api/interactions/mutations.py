@@ -10,6 +10,7 @@ from api.context import Info
 from api.errors import UserError
 from api.interactions.types import Interaction
 from api.mutation_errors import UserErrors
+from api.permissions import Requires, checked_viewer
 from domain.errors import DomainError, ErrorCode
 from domain.interactions import ingest
 from domain.interactions import record as interactions
@@ -62,14 +63,21 @@ class RecordInteractionsPayload:
 @strawberry.type
 class InteractionMutations:
     @strawberry.mutation(
-        extensions=[UserErrors()],
-        description="MEMBER (memberReportable actions only) or SERVICE token. Returns at once "
-        "with status PENDING or the final status; a worker awards the points.",
+        extensions=[
+            UserErrors(),
+            Requires(
+                Role.MEMBER,
+                Role.SERVICE,
+                qualifiers={Role.MEMBER: "memberReportable actions only"},
+            ),
+        ],
+        description="Returns at once with status PENDING or the final status; a worker awards the "
+        "points.",
     )
     async def record_interaction(
         self, info: Info, input: RecordInteractionInput
     ) -> RecordInteractionPayload:
-        viewer = info.context.require(Role.MEMBER, Role.SERVICE)
+        viewer = checked_viewer(info)
         member_id = _member_for(viewer.role, viewer.subject, input.member_id)
         interaction = await interactions.record_interaction(
             info.context.runtime,
@@ -85,16 +93,15 @@ class InteractionMutations:
         return RecordInteractionPayload(interaction=Interaction.from_model(interaction))
 
     @strawberry.mutation(
-        extensions=[UserErrors()],
-        description="SERVICE token. Up to 1,000 interactions in one call (imports, offline "
-        "batches, partner feeds), each naming its memberId. Each item has exactly the semantics "
-        "of recordInteraction (idempotency per member, timestamps, limits decided by the "
-        "worker) and succeeds or fails on its own.",
+        extensions=[UserErrors(), Requires(Role.SERVICE)],
+        description="Up to 1,000 interactions in one call (imports, offline batches, partner "
+        "feeds), each naming its memberId. Each item has exactly the semantics of "
+        "recordInteraction (idempotency per member, timestamps, limits decided by the worker) and "
+        "succeeds or fails on its own.",
     )
     async def record_interactions(
         self, info: Info, inputs: list[RecordInteractionInput]
     ) -> RecordInteractionsPayload:
-        info.context.require(Role.SERVICE)
         ingest.check_count(len(inputs))
         refused: dict[int, DomainError] = {}
         recorded: list[int] = []  # the indexes sent to the domain, in order

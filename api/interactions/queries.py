@@ -5,17 +5,20 @@ import strawberry
 from api.auth import Role
 from api.context import Info
 from api.interactions.types import Interaction
+from api.permissions import Requires, checked_viewer
 from domain.interactions import record as interactions
 
 
 @strawberry.type
 class InteractionQueries:
     @strawberry.field(
+        # Any authenticated caller; the description says what each one may see.
+        extensions=[Requires(Role.MEMBER, Role.ADMIN, Role.SERVICE, in_description=False)],
         description="The viewer's own interaction, or any for ADMIN/SERVICE; "
-        "null when unknown or not visible."
+        "null when unknown or not visible.",
     )
     async def interaction(self, info: Info, id: strawberry.ID) -> Interaction | None:
-        viewer = info.context.require(Role.MEMBER, Role.ADMIN, Role.SERVICE)
+        viewer = checked_viewer(info)
         found = await interactions.get_interaction(str(id))
         if found is None:
             return None

@@ -7,6 +7,7 @@ from api.context import Info
 from api.errors import UserError
 from api.members.types import LedgerEntry
 from api.mutation_errors import UserErrors
+from api.permissions import Requires, checked_viewer
 from domain.points import adjustments
 
 
@@ -31,14 +32,14 @@ class AdjustPointsPayload:
 @strawberry.type
 class PointsMutations:
     @strawberry.mutation(
-        extensions=[UserErrors()],
+        extensions=[UserErrors(), Requires(Role.ADMIN)],
         description=(
-            "ADMIN token. Recorded in the ledger as ADJUSTMENT with the admin's subject and reason"
+            "Recorded in the ledger as ADJUSTMENT with the admin's subject and reason"
             " in the audit log."
         ),
     )
     async def adjust_points(self, info: Info, input: AdjustPointsInput) -> AdjustPointsPayload:
-        viewer = info.context.require(Role.ADMIN)
+        viewer = checked_viewer(info)
         entry = await adjustments.adjust_points(
             info.context.runtime,
             viewer.subject,

@@ -8,6 +8,7 @@ from api.auth import Role
 from api.context import Info
 from api.errors import UserError
 from api.mutation_errors import UserErrors
+from api.permissions import Requires, checked_viewer
 from api.referrals.types import ReferralProgram, ReferralStatus
 from domain.community import referrals
 from domain.members.members import enrol
@@ -67,12 +68,12 @@ def _changes(input: UpdateReferralProgramInput) -> dict[str, Any]:
 @strawberry.type
 class ReferralMutations:
     @strawberry.mutation(
-        extensions=[UserErrors()],
-        description="MEMBER token. Attaches the viewer to the referrer who owns `code`. "
-        "Applying the code of one's referrer again changes nothing.",
+        extensions=[UserErrors(), Requires(Role.MEMBER)],
+        description="Attaches the viewer to the referrer who owns `code`. Applying the code of "
+        "one's referrer again changes nothing.",
     )
     async def apply_referral_code(self, info: Info, code: str) -> ApplyReferralPayload:
-        viewer = info.context.require(Role.MEMBER)
+        viewer = checked_viewer(info)
         await enrol(viewer.subject)
         await referrals.apply_code(viewer.subject, code)
         member = await Member.get(id=viewer.subject)
@@ -80,13 +81,12 @@ class ReferralMutations:
         return ApplyReferralPayload(referral=ReferralStatus.of(standing))
 
     @strawberry.mutation(
-        extensions=[UserErrors()],
-        description="ADMIN token. Audited. Fields left out keep their value; "
-        "`monthlyCap: null` lifts the cap.",
+        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        description="Audited. Fields left out keep their value; `monthlyCap: null` lifts the cap.",
     )
     async def update_referral_program(
         self, info: Info, input: UpdateReferralProgramInput
     ) -> ReferralProgramPayload:
-        viewer = info.context.require(Role.ADMIN)
+        viewer = checked_viewer(info)
         rules = await referrals.update_rules(viewer.subject, _changes(input))
         return ReferralProgramPayload(program=ReferralProgram.of(rules))

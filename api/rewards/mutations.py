@@ -6,6 +6,7 @@ from api.auth import Role
 from api.context import Info
 from api.errors import UserError
 from api.mutation_errors import UserErrors
+from api.permissions import Requires, checked_viewer
 from api.rewards.types import Redemption, Reward
 from domain.errors import DomainError, ErrorCode
 from domain.members.members import enrol
@@ -63,9 +64,9 @@ class CancelRedemptionPayload:
 
 @strawberry.type
 class RewardMutations:
-    @strawberry.mutation(extensions=[UserErrors()], description="ADMIN token.")
+    @strawberry.mutation(extensions=[UserErrors(), Requires(Role.ADMIN)])
     async def upsert_reward(self, info: Info, input: UpsertRewardInput) -> RewardPayload:
-        viewer = info.context.require(Role.ADMIN)
+        viewer = checked_viewer(info)
         definition = rewards.RewardDefinition(
             key=input.key,
             name=input.name,
@@ -80,12 +81,12 @@ class RewardMutations:
         return RewardPayload(reward=Reward.from_model(reward))
 
     @strawberry.mutation(
-        extensions=[UserErrors()],
-        description="MEMBER token. Atomic: two concurrent redemptions can never spend more than "
-        "the balance or the stock.",
+        extensions=[UserErrors(), Requires(Role.MEMBER)],
+        description="Atomic: two concurrent redemptions can never spend more than the balance or "
+        "the stock.",
     )
     async def redeem_reward(self, info: Info, input: RedeemRewardInput) -> RedeemRewardPayload:
-        viewer = info.context.require(Role.MEMBER)
+        viewer = checked_viewer(info)
         await enrol(viewer.subject)
         redemption = await rewards.redeem(
             info.context.runtime, viewer.subject, input.reward_key, input.idempotency_key
@@ -93,14 +94,14 @@ class RewardMutations:
         return RedeemRewardPayload(redemption=Redemption.from_model(redemption))
 
     @strawberry.mutation(
-        extensions=[UserErrors()],
-        description="ADMIN token. Refunds the points (a REVERSAL ledger entry) and restores the "
-        "stock. Once only: a second cancel returns ALREADY_CANCELLED with the redemption as is.",
+        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        description="Refunds the points (a REVERSAL ledger entry) and restores the stock. Once "
+        "only: a second cancel returns ALREADY_CANCELLED with the redemption as is.",
     )
     async def cancel_redemption(
         self, info: Info, input: CancelRedemptionInput
     ) -> CancelRedemptionPayload:
-        viewer = info.context.require(Role.ADMIN)
+        viewer = checked_viewer(info)
         try:
             redemption = await rewards.cancel(
                 info.context.runtime, viewer.subject, str(input.redemption_id), input.reason

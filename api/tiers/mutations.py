@@ -6,6 +6,7 @@ from api.auth import Role
 from api.context import Info
 from api.errors import UserError
 from api.mutation_errors import UserErrors
+from api.permissions import Requires, checked_viewer
 from api.tiers.types import Tier
 from domain.points import tiers
 from domain.program import tier_ladder
@@ -34,9 +35,9 @@ class TierPayload:
 
 @strawberry.type
 class TierMutations:
-    @strawberry.mutation(extensions=[UserErrors()], description="ADMIN token.")
+    @strawberry.mutation(extensions=[UserErrors(), Requires(Role.ADMIN)])
     async def upsert_tier(self, info: Info, input: UpsertTierInput) -> TierPayload:
-        viewer = info.context.require(Role.ADMIN)
+        viewer = checked_viewer(info)
         rule = TierRule(
             key=input.key,
             name=input.name,
