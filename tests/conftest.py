@@ -88,7 +88,7 @@ def settings(data_dir: Path) -> Settings:
         "PLAUDIT_JWT_SECRET": SECRET,
         "PLAUDIT_LOG_LEVEL": "WARNING",
         "PLAUDIT_TIMEZONE": "UTC",
-        # A web front-end's origin (tests/api/test_web_frontends.py); other origins stay out.
+        # A web front-end's origin (tests/api/guards/test_web_frontends.py); other origins stay out.
         "PLAUDIT_CORS_ORIGINS": FRONTEND_ORIGIN,
     }
     return Settings.from_env(env)

@@ -16,8 +16,8 @@ from domain.interactions.record import Recording
 from domain.models import Interaction, InteractionStatus, LedgerEntry, Member
 from domain.pipeline import batch
 from domain.runtime import Runtime
-from tests.api.test_badges import badge, goal
-from tests.api.test_challenges import challenge
+from tests.api.badges.test_badges import badge, goal
+from tests.api.challenges.test_challenges import challenge
 from tests.helpers import counting, define
 
 PLAUDIT = str(Path(sys.executable).with_name("plaudit"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.test_adjustments import ADJUST, adjustment, enrolled
+from tests.api.points.test_adjustments import ADJUST, adjustment, enrolled
 from tests.conftest import ADMIN, SERVICE, member
 from tests.helpers import UPSERT_ACTION, action_input, codes
 

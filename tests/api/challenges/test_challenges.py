@@ -15,7 +15,7 @@ from domain.models import (
     LedgerReason,
     MemberBadge,
 )
-from tests.api.test_badges import badge, goal, my_badges
+from tests.api.badges.test_badges import badge, goal, my_badges
 from tests.conftest import ADMIN, SERVICE, member
 from tests.helpers import codes, define, define_goal_actions, record
 

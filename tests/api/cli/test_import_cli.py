@@ -10,7 +10,7 @@ import pytest
 
 from domain.infra.settings import Settings
 from domain.models import Interaction, LedgerEntry, Member
-from tests.api.test_bulk_ingest import balances
+from tests.api.interactions.test_bulk_ingest import balances
 from tests.helpers import ago, cli_env, define, run_plaudit
 
 

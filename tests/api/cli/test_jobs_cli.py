@@ -12,7 +12,7 @@ import pytest
 
 from domain.infra.settings import Settings
 from domain.models import LedgerEntry, Member
-from tests.api.test_tiers import earn, ladder, my_tier
+from tests.api.tiers.test_tiers import earn, ladder, my_tier
 from tests.helpers import cli_env, run_plaudit
 from workers.settings import build_worker
 

@@ -19,9 +19,9 @@ from domain.models import (
     Member,
     MemberAttempt,
 )
-from tests.api.test_badges import badge, goal, my_badges
-from tests.api.test_rewards import earn, redeem, reward
-from tests.api.test_tiers import tier
+from tests.api.badges.test_badges import badge, goal, my_badges
+from tests.api.rewards.test_rewards import earn, redeem, reward
+from tests.api.tiers.test_tiers import tier
 from tests.conftest import ADMIN, SERVICE, member
 from tests.helpers import RECORD, codes, counting, define
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from domain.models import Content, ContentVote, LedgerEntry, LedgerReason, MemberAttempt
 from gamification.content import content_score, earns_helpfulness_bonus
-from tests.api.test_content import (
+from tests.api.content.test_content import (
     BODY,
     VOTE,
     approved,

@@ -9,8 +9,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
+from tests.api.cli.test_cli import plaudit
 from tests.conftest import FRONTEND_ORIGIN, token
-from tests.test_cli import plaudit
 
 PREFLIGHT = {
     "origin": FRONTEND_ORIGIN,

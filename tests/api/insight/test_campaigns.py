@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from domain.insight import campaigns
 from domain.insight import refresh as insight
 from domain.models import CampaignMember, LedgerEntry, MemberEvent
-from tests.api.test_bulk_ingest import record_many
+from tests.api.interactions.test_bulk_ingest import record_many
 from tests.conftest import ADMIN, member
 from tests.helpers import define
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from domain.insight import refresh as insight
-from tests.api.test_bulk_ingest import record_many
+from tests.api.interactions.test_bulk_ingest import record_many
 from tests.conftest import ADMIN, member
 from tests.helpers import define
 
-CDNOW = Path(__file__).parent.parent / "data" / "cdnow" / "CDNOW_sample.txt"
+CDNOW = Path(__file__).resolve().parents[2] / "data" / "cdnow" / "CDNOW_sample.txt"
 
 SEGMENTS = "query($asOf: DateTime) { segments(asOf: $asOf) { segment members share } }"
 INSIGHT = """

@@ -10,7 +10,7 @@ from domain import pipeline
 from domain.leaderboards import archives as leaderboard_archives
 from domain.models import LeaderboardArchive, LeaderboardScore
 from gamification.leaderboards import BoardPeriod, board_window
-from tests.api.test_rewards import earn
+from tests.api.rewards.test_rewards import earn
 from tests.conftest import SERVICE
 from tests.helpers import RECORD, define
 

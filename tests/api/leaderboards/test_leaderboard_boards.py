@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tests.api.test_challenges import challenge
-from tests.api.test_rewards import earn
+from tests.api.challenges.test_challenges import challenge
+from tests.api.rewards.test_rewards import earn
 from tests.conftest import member
 
 BOARDS = "query { boards { board name periods } }"

@@ -15,7 +15,7 @@ from api.http import _reads_public_boards
 from domain.leaderboards.scores import current_board
 from domain.leaderboards.store import PAGE_TTL_S, MicroCache
 from gamification.leaderboards import BoardPeriod, element_for
-from tests.api.test_leaderboards import credit
+from tests.api.leaderboards.test_leaderboards import credit
 from tests.conftest import member
 
 TOP = """

@@ -3,8 +3,8 @@ process's cached definitions, and the next read after an admin change shows the 
 
 from __future__ import annotations
 
-from tests.api.test_badges import badge, goal
-from tests.api.test_challenges import challenge, enroll
+from tests.api.badges.test_badges import badge, goal
+from tests.api.challenges.test_challenges import challenge, enroll
 from tests.conftest import ADMIN, member
 from tests.helpers import define
 

@@ -9,8 +9,8 @@ from api.badges.loaders import BadgeLoaders
 from api.challenges.loaders import ChallengeLoaders
 from api.streaks.loaders import StreakLoaders
 from domain.models import Member
-from tests.api.test_badges import badge, goal
-from tests.api.test_challenges import challenge, enroll
+from tests.api.badges.test_badges import badge, goal
+from tests.api.challenges.test_challenges import challenge, enroll
 from tests.conftest import SERVICE, member
 from tests.helpers import counting, define, record
 

@@ -19,7 +19,7 @@ from domain.models import (
     Referral,
 )
 from gamification.referrals import CODE_ALPHABET
-from tests.api.test_badges import badge, goal, my_badges
+from tests.api.badges.test_badges import badge, goal, my_badges
 from tests.conftest import ADMIN, member
 from tests.helpers import UPSERT_ACTION, action_input, counting, define, record
 from workers.tasks import sweep_pending

@@ -10,7 +10,7 @@ from domain.goals import progress
 from domain.interactions import record as interactions
 from domain.models import Interaction, MemberBadge
 from domain.runtime import Runtime
-from tests.api.test_badges import badge, by_key, goal, my_badges
+from tests.api.badges.test_badges import badge, by_key, goal, my_badges
 from tests.conftest import SERVICE, member
 from tests.helpers import define, record
 
