@@ -8,7 +8,12 @@ written with one multi-row statement per table (`writes`) and committed once. Af
 the new scores are projected to Redis and the events published, one round trip each.
 
 Admin credits, hand-awarded badges, backfills and spending go through the same `Session`, with
-one member: there is one award chain, whatever started it.
+one member (`posting.post` for spending, refunds and expiry): there is one award chain, whatever
+started it. The activity counters it keeps are read back through `activity`.
+
+May import `domain.members`, `domain.leaderboards`, `domain.program`, `domain.infra`,
+`domain.runtime`, `domain.models`, `domain.errors` and `gamification`; the features import it,
+never the reverse.
 """
 
 from domain.pipeline.batch import award_claimed, drain, process_ids
