@@ -27,11 +27,14 @@ from api.http import GraphQLView
 from api.logging import RequestLogMiddleware
 from api.metrics_endpoint import metrics_endpoint
 from api.schema import MAX_TOKENS, build_schema
+from domain.infra.cancel import cancel_and_wait
 from domain.infra.metrics import serve_worker_metrics
 from domain.infra.settings import Settings
 from domain.runtime import Runtime
 
 log = logging.getLogger("plaudit.api")
+
+WORKER_STOP_S = 5.0  # the in-process worker's jobs are cancelled (rolled back) at shutdown
 
 
 def create_app(settings: Settings, *, with_worker: bool = False) -> Starlette:
@@ -78,9 +81,10 @@ def create_app(settings: Settings, *, with_worker: bool = False) -> Starlette:
         finally:
             if worker_task is not None:
                 worker_task.remove_done_callback(_worker_ended)
-                worker_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await worker_task
+                # One cancellation can be lost (`domain.infra.cancel`): never wait for ever.
+                stopped = await cancel_and_wait(worker_task, within_s=WORKER_STOP_S)
+                if stopped and not worker_task.cancelled() and worker_task.exception():
+                    log.warning("the in-process worker failed as it stopped: %r", worker_task)
             stop_worker_metrics()
             await hub.close()
             if limiter is not None:

@@ -34,6 +34,7 @@ from typing import Any
 from arq.worker import Worker
 
 from domain.infra import namespace, outages
+from domain.infra.cancel import cancel_and_wait
 from domain.infra.namespace import NamespaceClaimed
 from domain.pipeline.batch import drainer
 from domain.runtime import Runtime
@@ -108,9 +109,8 @@ class Supervisor:
                 delay = min(self.backoff_max_s, delay * 2)
         finally:
             self.state = "stopped"
-            beating.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await beating
+            with contextlib.suppress(asyncio.CancelledError):  # cancelled again: go on cleaning
+                await cancel_and_wait(beating, within_s=2)
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(
                     self.runtime.redis.delete(heartbeat_key(self.runtime, self.id)), 1

@@ -1,21 +1,50 @@
 """The long-running processes and their check: `plaudit serve`, `plaudit worker`,
-`plaudit status`."""
+`plaudit status`.
+
+A process that cannot serve says so in one line and stops; one that is asked to stop (SIGINT,
+SIGTERM) stops, in every phase. `plaudit serve` runs its start-up in this order, each step
+ending the command at once, with one line and a non-zero exit, when it fails: the database and
+Redis answer; the Redis namespace is ours; the embedded database is migrated; the port is bound
+(`_listen`); the runtime opens and the in-process worker starts (the app's lifespan, entered by
+hand, so that its failure is ours to report); only then does uvicorn accept connections and
+the banner (with the dev token) appear. One signal handler serves every phase (`_serve_app`):
+during start-up it cancels it, while serving it asks uvicorn to shut down; and once a stop has
+begun, a `_Deadline` ends the process should anything hang.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import errno
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from api.cli.common import Commands, Refusal, run_coroutine, run_with_runtime
+from domain.infra.reachability import Unreachable
 from domain.infra.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
+    import uvicorn
+    from starlette.applications import Starlette
+
     from domain.runtime import Runtime
 
-SHUTDOWN_GRACE_S = 10.0
+log = logging.getLogger("plaudit.server")
+
+SHUTDOWN_GRACE_S = 10.0  # the standalone worker's stop: its jobs are cancelled (rolled back)
+EXIT_WITHIN_S = 30.0  # once a stop has begun, the process ends within this, whatever hangs
+FAILED_EXIT_WITHIN_S = 5.0  # after a failure, with nothing left to stop
+BACKLOG = 2048  # uvicorn's default
 
 
 def register(commands: Commands) -> None:
@@ -33,11 +62,69 @@ def register(commands: Commands) -> None:
     status.set_defaults(handler=_status)
 
 
+class _CannotStart(Exception):
+    """A start-up step failed for a reason that is neither the configuration nor an unreachable
+    service (`main` words those): `plaudit serve` prints this one line and exits 1."""
+
+
+class _Deadline:
+    """Once a stop has begun (a signal, a failure), the process ends within `seconds`. A clean
+    stop takes a second or two; should anything hang (a cancellation lost in a library, a job
+    stuck in a call, a database thread left open), a timer thread ends the process with one line
+    saying so."""
+
+    def __init__(self, command: str, seconds: float = EXIT_WITHIN_S) -> None:
+        self.command = command
+        self.seconds = seconds
+        self.timer: threading.Timer | None = None
+        self.ends_at = float("inf")
+
+    def arm(self, seconds: float | None = None) -> None:
+        """End the process `seconds` from now (by default the deadline's own), unless an earlier
+        call already set an earlier end."""
+        seconds = self.seconds if seconds is None else seconds
+        if time.monotonic() + seconds >= self.ends_at:
+            return
+        if self.timer is not None:
+            self.timer.cancel()
+        self.ends_at = time.monotonic() + seconds
+        self.timer = threading.Timer(seconds, self._expire, args=(seconds,))
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _expire(self, seconds: float) -> None:
+        print(
+            f"plaudit {self.command}: did not stop within {seconds:g}s; exiting",
+            file=sys.stderr,
+            flush=True,
+        )
+        os._exit(1)
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    """However it ends, the process ends: after a failure within `FAILED_EXIT_WITHIN_S` (nothing
+    left half-open, a database thread say, may hold it), after a signal within `EXIT_WITHIN_S`."""
+    deadline = _Deadline("serve")
+    try:
+        code = _start_and_serve(settings, args, deadline)
+    except asyncio.CancelledError:  # a signal during start-up
+        deadline.arm()
+        return 130
+    except _CannotStart as exc:
+        print(f"plaudit: serve could not start: {exc}", file=sys.stderr)
+        deadline.arm(FAILED_EXIT_WITHIN_S)
+        return 1
+    except BaseException:
+        deadline.arm(FAILED_EXIT_WITHIN_S)
+        raise
+    deadline.arm()
+    return code
+
+
+def _start_and_serve(settings: Settings, args: argparse.Namespace, deadline: _Deadline) -> int:
     import uvicorn
 
     from api import app as application
-    from api.auth import Role, mint_token
     from domain.infra import migrations, reachability
 
     _refuse_dev_secret_in_production(settings)
@@ -45,29 +132,189 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.embedded_redis:
         _check_namespace(settings)  # refuse before serving, in one line (exit 2)
     if settings.uses_sqlite:
-        applied = run_coroutine(migrations.apply(settings))
+        with _starting("migrating the database"):
+            applied = run_coroutine(migrations.apply(settings))
         if applied:
-            print(f"applied migrations: {', '.join(applied)}")
-    print(f"Plaudit on http://{settings.host}:{settings.port}/graphql (GraphiQL in a browser)")
-    if not settings.jwt_secret and not settings.jwt_public_key:
-        admin = mint_token(settings, "dev-admin", Role.ADMIN, timedelta(days=7))
-        print("dev admin token (7 days; secret generated in the data dir):")
-        print(f"  Authorization: Bearer {admin}")
-    uvicorn.run(
-        application.create_app(settings, with_worker=args.with_worker),
+            print(f"applied migrations: {', '.join(applied)}", flush=True)
+    sockets = _listen(settings.host, settings.port)
+    app = application.create_app(settings, with_worker=args.with_worker)
+    port = sockets[0].getsockname()[1]
+    config = uvicorn.Config(
+        app,
         host=settings.host,
-        port=settings.port,
+        port=port,
         log_config=None,
         access_log=False,
         proxy_headers=True,
         # Open WebSockets are closed (1012) on SIGTERM and their subscriptions cancelled; should
         # one still hang, uvicorn cancels it after this many seconds rather than wait forever.
         timeout_graceful_shutdown=10,
+        lifespan="off",  # entered by `_serve_app`, which reports its failure
     )
+    server = _server(config, on_started=lambda: _banner(settings, port))
+    try:
+        with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+            runner.run(_serve_app(settings, app, server, sockets, deadline))
+    finally:
+        for listening in sockets:
+            listening.close()
     for error in application.fatal:
         if isinstance(error, SettingsError):
             raise error
     return 1 if application.fatal else 0
+
+
+async def _serve_app(
+    settings: Settings,
+    app: Starlette,
+    server: uvicorn.Server,
+    sockets: list[socket.socket],
+    deadline: _Deadline,
+) -> None:
+    """Enter the app's lifespan (the runtime, the in-process worker), serve, leave it. SIGINT and
+    SIGTERM: during start-up, cancel it (exit 130); then, ask uvicorn to shut down (a second
+    Ctrl-C stops waiting for open requests). Either way, and after a failure, the deadline runs."""
+    loop = asyncio.get_running_loop()
+    main = asyncio.current_task()
+    assert main is not None
+    starting = True
+
+    def on_signal(signum: int) -> None:
+        deadline.arm()
+        if server.should_exit and signum == signal.SIGINT:
+            server.force_exit = True
+        server.should_exit = True  # also when a cancellation below is lost: serve nothing
+        if starting:
+            main.cancel()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, on_signal, signum)
+    try:
+        try:
+            lifespan = app.router.lifespan_context(app)
+            await lifespan.__aenter__()
+        except Exception as exc:
+            raise await _why_not_started(settings, exc) from exc
+        try:
+            starting = False
+            if not settings.uses_sqlite:
+                await _warn_if_schema_behind(settings)
+            await server.serve(sockets=sockets)
+        finally:
+            await lifespan.__aexit__(None, None, None)
+    finally:
+        deadline.arm()
+
+
+async def _warn_if_schema_behind(settings: Settings) -> None:
+    """On PostgreSQL `serve` does not migrate: with migrations pending it serves all the same
+    (`plaudit migrate` may run while it does, and it turns ready then), but says so at once."""
+    from api.health import BEHIND
+    from domain.infra import migrations
+
+    try:
+        pending = await migrations.pending(settings)
+    except Exception:  # the database went away since the check: /readyz will say so
+        return
+    if pending:
+        log.warning("%s (pending: %s); /readyz answers 503 until then", BEHIND, ", ".join(pending))
+
+
+async def _why_not_started(settings: Settings, exc: Exception) -> Exception:
+    """The one line for a failed start-up: a configuration error as it is; else, when the
+    database or Redis does not answer now, which (as the check before start-up words it); else
+    what failed (the traceback at DEBUG)."""
+    from domain.infra import reachability
+
+    if isinstance(exc, SettingsError):
+        return exc
+    try:
+        await reachability.check(settings)
+    except Unreachable as unreachable:
+        return unreachable
+    log.debug("start-up failed", exc_info=exc)
+    return _CannotStart(f"opening the database and Redis: {_described(exc)}")
+
+
+@contextlib.contextmanager
+def _starting(step: str) -> Iterator[None]:
+    """A start-up step whose unexpected failure is one line (`_CannotStart`) rather than a
+    traceback (at DEBUG); configuration errors and unreachable services go to `main` as such."""
+    try:
+        yield
+    except (SettingsError, Unreachable):
+        raise
+    except Exception as exc:
+        log.debug("start-up failed while %s", step, exc_info=exc)
+        raise _CannotStart(f"{step}: {_described(exc)}") from exc
+
+
+def _described(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
+
+
+def _listen(host: str, port: int) -> list[socket.socket]:
+    """The API's listening sockets, bound before anything starts, as asyncio's `create_server`
+    binds them (every address the host resolves to, SO_REUSEADDR, IPv6 sockets IPv6-only): a
+    port taken is one line and exit 2, with nothing started or printed."""
+    try:
+        found = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except socket.gaierror as exc:
+        raise SettingsError(
+            "PLAUDIT_HOST", f"cannot listen on {host}:{port} ({exc.strerror})"
+        ) from None
+    sockets: list[socket.socket] = []
+    try:
+        for family, kind, protocol, _, address in dict.fromkeys(found):
+            listening = socket.socket(family, kind, protocol)
+            sockets.append(listening)
+            listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                listening.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            listening.bind(address)
+            listening.listen(BACKLOG)
+    except OSError as exc:
+        for listening in sockets:
+            listening.close()
+        culprit = (
+            "PLAUDIT_PORT" if exc.errno in (errno.EADDRINUSE, errno.EACCES) else "PLAUDIT_HOST"
+        )
+        raise SettingsError(culprit, f"cannot listen on {host}:{port} ({exc.strerror})") from None
+    return sockets
+
+
+def _banner(settings: Settings, port: int) -> None:
+    """Printed once the server accepts connections, never before."""
+    from api.auth import Role, mint_token
+
+    print(f"Plaudit on http://{settings.host}:{port}/graphql (GraphiQL in a browser)")
+    if not settings.jwt_secret and not settings.jwt_public_key:
+        admin = mint_token(settings, "dev-admin", Role.ADMIN, timedelta(days=7))
+        print("dev admin token (7 days; secret generated in the data dir):")
+        print(f"  Authorization: Bearer {admin}")
+    sys.stdout.flush()
+
+
+def _server(config: uvicorn.Config, on_started: Callable[[], None]) -> uvicorn.Server:
+    """uvicorn's server, calling `on_started` once it accepts connections, and without signal
+    handling of its own: `_serve_app` handles the signals in every phase, where uvicorn's would
+    see them only while serving, and raise them again once stopped, before the clean-up."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Generator[None, None, None]:
+            yield
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started and not self.should_exit:
+                on_started()
+
+    return Server(config)
 
 
 def _refuse_dev_secret_in_production(settings: Settings) -> None:
@@ -93,42 +340,34 @@ def _check_namespace(settings: Settings) -> None:
     run_with_runtime(settings, nothing, database=False)
 
 
-def _exit_after_grace() -> None:
-    import logging
-    import os
-
-    logging.getLogger("plaudit.worker").warning(
-        "the worker did not stop within %.0fs of the signal; exiting", SHUTDOWN_GRACE_S
-    )
-    os._exit(130)
-
-
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
     """Not `run_with_runtime`: the signals must be handled before the runtime opens, and a
     signal during the opening ends the worker quietly."""
-    import signal
-
     from domain.infra import reachability
+    from domain.infra.cancel import cancel_and_wait
     from domain.infra.metrics import serve_worker_metrics
     from domain.runtime import Runtime
     from workers.supervisor import Supervisor
 
     run_coroutine(reachability.check(settings))
+    deadline = _Deadline("worker")
 
     async def run() -> None:
-        # Ctrl-C / SIGTERM cancel whatever runs: start-up first, then the supervisor (whose
-        # cancellation stops it cleanly). Handled from the first moment, so a signal during
-        # start-up does not meet Python's default handler half-way through opening Redis.
+        # Ctrl-C / SIGTERM cancel the start-up, then stop the supervisor (cancelled until it
+        # ends: one cancellation can be lost, `domain.infra.cancel`). Handled from the first
+        # moment, so a signal during start-up does not meet Python's default handler half-way
+        # through opening Redis.
         current = asyncio.current_task()
         assert current is not None
-        running = [current]
         loop = asyncio.get_running_loop()
+        stopping = asyncio.Event()
+        starting = True
 
         def stop() -> None:
-            running[-1].cancel()
-            # A clean stop takes well under a second; one CI run saw a worker stay idle after
-            # its cancellation. It must not outlive the signal: exit after a grace period.
-            loop.call_later(SHUTDOWN_GRACE_S, _exit_after_grace)
+            deadline.arm()
+            stopping.set()
+            if starting:
+                current.cancel()
 
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop)
@@ -141,12 +380,21 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
         except BaseException:
             stop_metrics()
             raise
+        starting = False
         try:
-            supervised = asyncio.create_task(Supervisor(runtime, kind="standalone").run())
-            running.append(supervised)
-            with contextlib.suppress(asyncio.CancelledError):
-                await supervised
+            supervised = asyncio.create_task(
+                Supervisor(runtime, kind="standalone").run(), name="plaudit-worker"
+            )
+            signalled = asyncio.create_task(stopping.wait())
+            await asyncio.wait({supervised, signalled}, return_when=asyncio.FIRST_COMPLETED)
+            signalled.cancel()
+            await cancel_and_wait(supervised, within_s=SHUTDOWN_GRACE_S)
+            if supervised.done() and not supervised.cancelled():
+                error = supervised.exception()  # NamespaceClaimed: one line, from `main`
+                if error is not None:
+                    raise error
         finally:
+            deadline.arm()
             stop_metrics()
             await runtime.close()
 

@@ -26,6 +26,8 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
+from domain.infra.cancel import cancel_and_wait
+
 log = logging.getLogger("plaudit.events.hub")
 
 QUEUE_SIZE = 100
@@ -34,6 +36,7 @@ PING_AFTER = 15.0  # idle seconds before the reader pings Redis
 DEAD_AFTER = 45.0  # seconds without any reply (pings included) before it reconnects
 BACKOFF_MIN = 0.1
 BACKOFF_MAX = 5.0
+STOP_WITHIN_S = 2.0  # the reader's own stop at close
 
 Payload = dict[str, Any]
 # A listener's queue: events as published (`domain.members.events.payload`), then None once
@@ -92,9 +95,7 @@ class EventHub:
         """Stop the reader, drop the connection, and end every listener's stream."""
         self._closed = True
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task, within_s=STOP_WITHIN_S)  # one cancel can be lost
             self._task = None
         await self._disconnect()
         for listeners in self._listeners.values():

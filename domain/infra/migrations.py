@@ -7,9 +7,11 @@ same models with `plaudit migrations make NAME`, once per database.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import shutil
 import tempfile
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from aerich import Command
@@ -25,9 +27,17 @@ def location_for(settings: Settings) -> Path:
     return ROOT / ("sqlite" if settings.uses_sqlite else "postgres")
 
 
-def _command(settings: Settings, location: Path) -> Command:
+@contextlib.asynccontextmanager
+async def _command(settings: Settings, location: Path) -> AsyncIterator[Command]:
+    """aerich's command, its connections closed even when opening it fails (aerich's own context
+    manager does not): an aiosqlite connection left open keeps its thread, and the process, alive
+    after a failed `plaudit migrate` or `serve`."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Command(tortoise_config=tortoise_config(settings), app=APP, location=str(location))
+    command = Command(tortoise_config=tortoise_config(settings), app=APP, location=str(location))
+    try:
+        yield await command.__aenter__()
+    finally:
+        await command.aclose()
 
 
 async def apply(settings: Settings) -> list[str]:

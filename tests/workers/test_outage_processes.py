@@ -89,7 +89,7 @@ class Program:
         self.spawn("api", "serve", *([] if self.separate_worker else ["--with-worker"]))
         self.wait_until_up()
         if self.separate_worker:
-            self.spawn("worker", "worker")
+            self.wait_until_working(self.spawn("worker", "worker"))
         return self
 
     @property
@@ -107,6 +107,18 @@ class Program:
                 pass
             time.sleep(0.1)
         raise AssertionError("plaudit serve did not start:\n" + self.log("api"))
+
+    def wait_until_working(self, worker: subprocess.Popen[bytes]) -> None:
+        """Until the worker beats: it found the database and Redis at start-up (a worker that
+        cannot reach them then exits, so an outage must not begin before this)."""
+        name = next(n for n, p in self.processes.items() if p is worker)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert worker.poll() is None, self.log(name)
+            if f"pid {worker.pid}): running" in self.plaudit("status").stdout:
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"plaudit worker ({name}) did not start:\n" + self.log(name))
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -357,7 +369,8 @@ def test_postgres_restarted_under_load_loses_and_doubles_nothing(
         PLAUDIT_WORKER_BATCH_SIZE="5",
     )
     programs.append(program.start())
-    program.spawn("api-worker", "worker")  # a second worker, so batches race the restart
+    # A second worker, so batches race the restart.
+    program.wait_until_working(program.spawn("api-worker", "worker"))
     program.define(points=10)
     api_pid, worker_pid = program.processes["api"].pid, program.worker.pid
 

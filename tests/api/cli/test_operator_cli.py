@@ -39,7 +39,9 @@ def plaudit(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     )
 
 
-@pytest.mark.parametrize("command", [["migrate"], ["serve"], ["worker"]])
+@pytest.mark.parametrize(
+    "command", [["migrate"], ["serve"], ["serve", "--with-worker"], ["worker"]]
+)
 def test_an_unreachable_database_is_one_line_naming_it_and_exit_2(tmp_path, command):
     port = free_port()
     env = environment(
@@ -55,9 +57,10 @@ def test_an_unreachable_database_is_one_line_naming_it_and_exit_2(tmp_path, comm
         f"plaudit: cannot reach PostgreSQL at 127.0.0.1:{port} (connection refused)"
     ]
     assert PASSWORD not in result.stdout + result.stderr
+    assert "Plaudit on" not in result.stdout  # no banner for a server that does not serve
 
 
-@pytest.mark.parametrize("command", [["serve"], ["worker"]])
+@pytest.mark.parametrize("command", [["serve"], ["serve", "--with-worker"], ["worker"]])
 def test_an_unreachable_redis_is_one_line_naming_it_and_exit_2(tmp_path, command):
     port = free_port()
     env = environment(
@@ -77,6 +80,7 @@ def test_an_unreachable_redis_is_one_line_naming_it_and_exit_2(tmp_path, command
         f"plaudit: cannot reach Redis at 127.0.0.1:{port} (connection refused)"
     ]
     assert PASSWORD not in result.stdout + result.stderr
+    assert "Plaudit on" not in result.stdout  # no banner for a server that does not serve
 
 
 def test_serve_on_postgres_without_jwt_settings_refuses_to_start(tmp_path):
