@@ -12,7 +12,7 @@ from api.cli.common import Commands, Expected, Refusal, run_with_runtime
 from domain.infra.settings import Settings
 
 if TYPE_CHECKING:
-    from domain.interactions.ingest import ImportSummary
+    from domain.interactions.files import ImportSummary
     from domain.runtime import Runtime
 
 
@@ -23,7 +23,8 @@ def register(commands: Commands) -> None:
         help="record the interactions of a JSON Lines or CSV file (safe to run again)",
         description="Record every line of FILE (fields: action, memberId, idempotencyKey, "
         "occurredAt, properties) as a SERVICE token would, in batches. Malformed lines are "
-        "refused and reported; running it again replays every stored line and credits nothing.",
+        "refused and reported, and every line of the file is counted; running it again replays "
+        "every stored line and credits nothing.",
     )
     ingest.add_argument("file", metavar="FILE", type=Path)
     ingest.add_argument(
@@ -48,10 +49,10 @@ def _batch_size(text: str) -> int:
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from domain.interactions import ingest
+    from domain.interactions import files
 
     path: Path = args.file
-    fmt = args.format or ingest.format_of(path)
+    fmt = args.format or files.format_of(path)
     if fmt is None:
         print(
             f"plaudit import: cannot tell the format of {path} by its extension; "
@@ -74,7 +75,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
         bar.set_postfix(accepted=summary.accepted, refused=summary.refused, refresh=False)
 
     async def import_file(runtime: Runtime) -> ImportSummary:
-        return await ingest.import_file(runtime, path, fmt, batch=args.batch, progress=show)
+        return await files.import_file(runtime, path, fmt, batch=args.batch, progress=show)
 
     summary = run_with_runtime(
         settings, import_file, migrate=True, expected=_unreadable(path), before_refusal=bar.close
@@ -85,17 +86,22 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
         f"{summary.replays:,} replayed), {summary.refused:,} refused "
         f"({summary.rejected:,} rejected at once, {summary.invalid:,} invalid)"
     )
+    # Every line of the file is in one of these counts: none is ever lost without a word.
+    print(
+        f"{summary.lines:,} line(s) = {summary.items:,} item(s) + {summary.header:,} header + "
+        f"{summary.blank:,} blank + {summary.continued:,} continuing a multi-line record"
+    )
     if summary.refusals:
         print(f"first {len(summary.refusals)} refused line(s):")
         for refusal in summary.refusals:
-            print(f"  line {refusal.line}: {refusal.reason}")
+            print(f"  {refusal.where}: {refusal.reason}")
     return 0
 
 
 def _unreadable(path: Path) -> Expected:
     """A file that cannot be read, or imported at all (a CSV header without the required
     columns...), ends the import in one line, exit 1."""
-    from domain.interactions.ingest import UnreadableFile
+    from domain.interactions.files import UnreadableFile
 
     def refusal(exc: Exception) -> Refusal | None:
         if isinstance(exc, OSError):

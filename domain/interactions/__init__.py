@@ -1,5 +1,6 @@
 """Interactions: recording one (commit, then wake a worker) in `record`, and many at once, through
-the API or from a file, in `ingest`. The award pipeline (`domain.pipeline`) processes them.
+the API in `ingest`, from a file (`plaudit import`) in `files`. The award pipeline
+(`domain.pipeline`) processes them.
 
 May import `domain.pipeline` and everything below it; no other feature package.
 """

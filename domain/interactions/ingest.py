@@ -8,26 +8,29 @@ new members, one of the new interactions (`ON CONFLICT DO NOTHING`) and one read
 rows, so a concurrent call with the same keys is answered with the winner's interaction. The
 workers are woken once, after the commit.
 
-`import_file` streams a JSON Lines or CSV file through it in batches.
+`domain.interactions.files` streams a JSON Lines or CSV file through it in batches.
 """
 
 from __future__ import annotations
 
-import bisect
-import csv
 import json
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import IO, Any, Literal
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.errors import DomainError, idempotency_key_reused, invalid_input
 from domain.infra import metrics
-from domain.infra.db import chunks, insert_rows, raw_timestamp, transaction, values_list
+from domain.infra.db import (
+    chunks,
+    insert_rows,
+    matching,
+    raw_timestamp,
+    transaction,
+    values_list,
+)
 from domain.infra.queue import wake_workers
 from domain.interactions.record import (
     Checked,
@@ -41,7 +44,6 @@ from domain.interactions.record import (
 from domain.members.members import enrol_all, recently_enrolled
 from domain.models import Action, Interaction, InteractionStatus
 from domain.runtime import Runtime
-from gamification.actions import MAX_KEY_LENGTH
 
 MAX_ITEMS = 1_000
 
@@ -234,266 +236,5 @@ async def _stored(connection: BaseDBAsyncClient, pairs: list[Pair]) -> dict[Pair
 
 
 async def _actions(keys: set[str]) -> dict[str, Action]:
-    # A key no action can have is unknown; the ORM's field validation would refuse it.
-    possible = [key for key in keys if len(key) <= MAX_KEY_LENGTH]
-    if not possible:
-        return {}
-    return {action.key: action for action in await Action.filter(key__in=possible)}
-
-
-# --- Importing a file ---------------------------------------------------------------------
-
-Format = Literal["jsonl", "csv"]
-EXTENSIONS: dict[str, Format] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
-FIELDS = ("action", "memberId", "idempotencyKey", "occurredAt", "properties")
-REQUIRED = ("action", "memberId", "idempotencyKey")
-MAX_LINE_BYTES = 1 << 20
-REFUSALS_KEPT = 10
-
-
-class UnreadableFile(Exception):
-    """The file cannot be imported at all (e.g. a CSV header without the required columns)."""
-
-
-def format_of(path: Path) -> Format | None:
-    """The format a file's extension names, or None."""
-    return EXTENSIONS.get(path.suffix.lower())
-
-
-@dataclass(frozen=True)
-class Refusal:
-    line: int
-    reason: str
-
-
-@dataclass
-class ImportSummary:
-    """`accepted`: stored and not REJECTED (`new` of them stored by this import, the others
-    replays); `rejected`: stored but REJECTED at once (or, for a replay, REJECTED since);
-    `invalid`: refused lines, nothing stored. `refusals` keeps the first few by line number."""
-
-    accepted: int = 0
-    new: int = 0
-    replays: int = 0
-    rejected: int = 0
-    invalid: int = 0
-    refusals: list[Refusal] = field(default_factory=list)
-
-    @property
-    def refused(self) -> int:
-        return self.rejected + self.invalid
-
-    @property
-    def items(self) -> int:
-        return self.accepted + self.refused
-
-    def refuse(self, line: int, reason: str, *, stored: bool) -> None:
-        if stored:
-            self.rejected += 1
-        else:
-            self.invalid += 1
-        # The first lines refused, whatever the order they were decided in (a batch is
-        # decided after the invalid lines read meanwhile).
-        bisect.insort(self.refusals, Refusal(line, reason), key=lambda refusal: refusal.line)
-        del self.refusals[REFUSALS_KEPT:]
-
-
-Progress = Callable[[int, ImportSummary], None]
-
-
-class _Lines:
-    """A binary file's lines, decoded one at a time, counting lines and bytes consumed.
-
-    A line that is not UTF-8 or is longer than `MAX_LINE_BYTES` is yielded empty (so readers
-    skip it) and its line number kept in `bad`, with the reason.
-    """
-
-    def __init__(self, file: IO[bytes]) -> None:
-        self.file = file
-        self.line = 0
-        self.position = 0
-        self.bad: list[tuple[int, str]] = []
-
-    def __iter__(self) -> Iterator[str]:
-        while True:
-            raw = self.file.readline(MAX_LINE_BYTES + 1)
-            if not raw:
-                return
-            self.line += 1
-            self.position += len(raw)
-            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-                while (rest := self.file.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
-                    self.position += len(rest)
-                self.position += len(rest)
-                self.bad.append((self.line, f"line longer than {MAX_LINE_BYTES:,} bytes"))
-                yield "\n"
-                continue
-            try:
-                text = raw.decode()
-            except UnicodeDecodeError:
-                self.bad.append((self.line, "line is not valid UTF-8"))
-                yield "\n"
-                continue
-            if self.line == 1:
-                text = text.removeprefix("\ufeff")
-            yield text
-
-
-async def import_file(
-    runtime: Runtime,
-    path: Path,
-    fmt: Format,
-    *,
-    batch: int = MAX_ITEMS,
-    progress: Progress | None = None,
-) -> ImportSummary:
-    """Record every item of a JSON Lines or CSV file, `batch` items per call, as a SERVICE
-    token would (backdating allowed). Malformed lines are refused and the import goes on;
-    running it again replays every stored item and credits nothing more.
-
-    Raises OSError when the file cannot be read, UnreadableFile when it cannot be imported.
-    """
-    batch = max(1, min(batch, MAX_ITEMS))
-    summary = ImportSummary()
-    waiting: list[tuple[int, Recording]] = []
-
-    async def flush() -> None:
-        results = await record_interactions(runtime, [recording for _, recording in waiting])
-        for (line, _), result in zip(waiting, results, strict=True):
-            _tally(summary, line, result)
-        waiting.clear()
-
-    with path.open("rb") as file:
-        lines = _Lines(file)
-        items = _jsonl_items(lines) if fmt == "jsonl" else _csv_items(lines)
-        for line, item in items:
-            for bad_line, reason in lines.bad:
-                summary.refuse(bad_line, f"INVALID_INPUT: {reason}", stored=False)
-            lines.bad.clear()
-            if isinstance(item, DomainError):
-                summary.refuse(line, f"{item.code}: {item.message}", stored=False)
-            else:
-                waiting.append((line, item))
-            if len(waiting) >= batch:
-                await flush()
-                if progress is not None:
-                    progress(lines.position, summary)
-        for bad_line, reason in lines.bad:
-            summary.refuse(bad_line, f"INVALID_INPUT: {reason}", stored=False)
-        if waiting:
-            await flush()
-        if progress is not None:
-            progress(lines.position, summary)
-    return summary
-
-
-def _tally(summary: ImportSummary, line: int, result: ItemResult) -> None:
-    interaction = result.interaction
-    if interaction is None:
-        assert result.error is not None
-        summary.refuse(line, f"{result.error.code}: {result.error.message}", stored=False)
-    elif interaction.status is InteractionStatus.REJECTED:
-        summary.refuse(line, f"REJECTED: {interaction.reason}", stored=True)
-    else:
-        summary.accepted += 1
-        if result.replayed:
-            summary.replays += 1
-        else:
-            summary.new += 1
-
-
-Item = tuple[int, Recording | DomainError]
-
-
-def _jsonl_items(lines: _Lines) -> Iterator[Item]:
-    for text in lines:
-        text = text.strip()
-        if not text:
-            continue
-        try:
-            value = json.loads(text)
-        except (ValueError, RecursionError) as exc:
-            yield lines.line, invalid_input(f"not valid JSON ({_short(exc)})")
-            continue
-        if not isinstance(value, dict):
-            yield lines.line, invalid_input("a line must be a JSON object")
-            continue
-        yield lines.line, _recording(value)
-
-
-def _csv_items(lines: _Lines) -> Iterator[Item]:
-    reader = csv.reader(lines)
-    header: list[str] | None = None
-    while True:
-        start = lines.line + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield start, invalid_input(f"not valid CSV ({_short(exc)})")
-            continue
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
-        if header is None:
-            header = _header(row)
-            continue
-        if len(row) != len(header):
-            yield start, invalid_input(f"expected {len(header)} cells, found {len(row)}")
-            continue
-        cells = {name: cell for name, cell in zip(header, row, strict=True) if cell != ""}
-        if "properties" in cells:
-            try:
-                properties: Any = json.loads(cells["properties"])
-            except (ValueError, RecursionError) as exc:
-                yield start, invalid_input(f"properties is not valid JSON ({_short(exc)})")
-                continue
-            cells["properties"] = properties
-        yield start, _recording(cells)
-
-
-def _header(row: list[str]) -> list[str]:
-    names = [cell.strip() for cell in row]
-    unknown = [name for name in names if name not in FIELDS]
-    missing = [name for name in REQUIRED if name not in names]
-    if unknown or missing or len(set(names)) != len(names):
-        raise UnreadableFile(
-            f"the CSV header must name the columns {', '.join(REQUIRED)} and optionally "
-            f"occurredAt, properties (each once); found: {', '.join(names)}"
-        )
-    return names
-
-
-def _recording(value: dict[str, Any]) -> Recording | DomainError:
-    """A Recording from one line's fields; the domain's own checks run when it is recorded."""
-    unknown = sorted(set(value) - set(FIELDS))
-    if unknown:
-        return invalid_input(f"unknown field {unknown[0]!r} (fields: {', '.join(FIELDS)})")
-    for name in REQUIRED:
-        if not isinstance(value.get(name), str):
-            problem = "is required" if value.get(name) is None else "must be a string"
-            return invalid_input(f"{name} {problem}", name)
-    occurred_at = value.get("occurredAt")
-    moment: datetime | None = None
-    if occurred_at is not None:
-        try:
-            if not isinstance(occurred_at, str):
-                raise ValueError
-            moment = datetime.fromisoformat(occurred_at)
-        except ValueError:
-            return invalid_input(
-                "occurredAt must be an ISO 8601 date-time, e.g. 2026-11-23T10:00:00Z",
-                "occurredAt",
-            )
-    return Recording(
-        member_id=value["memberId"],
-        action_key=value["action"],
-        idempotency_key=value["idempotencyKey"],
-        occurred_at=moment,
-        properties=value.get("properties"),
-        trusted=True,
-    )
-
-
-def _short(exc: Exception) -> str:
-    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+    # A key no action can have is unknown (`matching`).
+    return {action.key: action for action in await matching(Action, key__in=sorted(keys))}
