@@ -12,9 +12,10 @@ with a plain-text body. The spec (and graphql-http's audit) wants more:
 - a mutation over GET is 405 Method Not Allowed.
 
 WebSockets speak graphql-transport-ws only. The token comes in the `connection_init` payload as
-`{"authorization": "Bearer <jwt>"}` (handshake headers are ignored); a missing or bad one closes
-the socket with 4403 Forbidden. Each operation on a socket gets a fresh context (DataLoaders), and
-a socket runs at most `MAX_OPERATIONS_PER_SOCKET` operations at a time.
+`{"authorization": "Bearer <jwt>"}` (handshake headers are ignored); a browser page's origin must
+be the server's own or listed. A refusal closes the socket with 4403 and a reason saying what to
+change (`api.guards.websocket_access`). Each operation on a socket gets a fresh context
+(DataLoaders), and a socket runs at most `MAX_OPERATIONS_PER_SOCKET` operations at a time.
 """
 
 from __future__ import annotations
@@ -39,21 +40,23 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    SubscribeMessage,
+)
 from strawberry.types import ExecutionResult
-from strawberry.types.unset import UnsetType
 
 from api import graphiql
 from api.auth import AuthenticationFailed, TokenVerifier
 from api.context import Context
 from api.events.hub import EventHub
+from api.guards import websocket_access
 from api.guards.rate_limits import RateLimiter
 from api.guards.refusals import GRAPHQL_RESPONSE, JSON, negotiate, refusal
 from api.schema import MAX_TOKENS
@@ -74,6 +77,27 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.socket_context = self.context
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        """Check the payload's token before Strawberry acknowledges: a refusal closes with 4403
+        and says why (Strawberry's own refusal says only "Forbidden"). A second `connection_init`
+        or a payload that is not an object keep Strawberry's answers (4429, 4400)."""
+        payload = message.get("payload", {})
+        first = not self.connection_init_received and not self.connection_timed_out
+        if first and isinstance(payload, dict):
+            assert isinstance(self.view, GraphQLView)
+            try:
+                self.socket_context.authorization = websocket_access.authorization(
+                    payload, self.view.verifier
+                )
+            except websocket_access.Refused as refused:
+                self.connection_init_received = True
+                websocket = getattr(self.websocket, "ws", None)
+                if isinstance(websocket, WebSocket):
+                    websocket_access.log_refusal(websocket, refused.reason)
+                await self.websocket.close(websocket_access.CLOSE_FORBIDDEN, refused.reason)
+                return
+        await super().handle_connection_init(message)
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         refused = _over_token_limit(message["payload"].get("query"))
@@ -132,7 +156,14 @@ class GraphQLView(GraphQL[Context, None]):
         return graphiql.with_example(page) if self.graphql_ide == "graphiql" else page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Strawberry's own `__call__`, but request failures get a GraphQL-shaped JSON body."""
+        """Strawberry's own `__call__`, but request failures get a GraphQL-shaped JSON body, and a
+        WebSocket from an origin not allowed is closed with a reason (not refused with 403)."""
+        if scope["type"] == "websocket":
+            websocket = WebSocket(scope, receive, send)
+            if not websocket_access.origin_allowed(websocket, self.allowed_origins):
+                subprotocol = await self.pick_websocket_subprotocol(websocket)
+                await websocket_access.refuse_origin(websocket, subprotocol)
+                return
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
@@ -157,7 +188,7 @@ class GraphQLView(GraphQL[Context, None]):
         return parsed
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
-        # On a WebSocket the credentials come with `connection_init` (see `on_ws_connect`).
+        # On a WebSocket the credentials come with `connection_init` (`handle_connection_init`).
         websocket = isinstance(request, WebSocket)
         return Context(
             runtime=self.runtime,
@@ -165,24 +196,6 @@ class GraphQLView(GraphQL[Context, None]):
             verifier=self.verifier,
             hub=self.hub,
         )
-
-    async def on_ws_connect(self, context: Context) -> UnsetType:
-        """Accept the socket only with a valid token in the `connection_init` payload; any
-        other makes Strawberry close it with 4403 Forbidden. The role is checked per field."""
-        params = context.connection_params or {}
-        authorization = next(
-            (value for key, value in params.items() if key.lower() == "authorization"), None
-        )
-        if not isinstance(authorization, str):
-            raise ConnectionRejectionError()
-        try:
-            viewer = self.verifier.viewer_from_header(authorization)
-        except AuthenticationFailed:
-            raise ConnectionRejectionError() from None
-        if viewer is None:
-            raise ConnectionRejectionError()
-        context.authorization = authorization
-        return UnsetType()  # the singleton UNSET: a plain connection_ack
 
     async def get_sub_response(self, request: Any) -> Response:
         """Negotiate the media type up front: `create_response` only sees the sub-response."""

@@ -30,6 +30,9 @@ class ScheduledJob:
     # arq cron fields (hour, minute, second...), read in the program's time zone.
     when: dict[str, Any] = field(default_factory=dict)
     run_at_startup: bool = False
+    # Frequent and usually idle: arq's start and end lines of each run go to DEBUG, and the
+    # task logs at INFO only when it finds something (`workers.job_log`).
+    routine: bool = False
 
     async def run(self, ctx: dict[str, Any]) -> int:
         """Run the task, counted in the metrics (`plaudit_job_runs_total`). The worker's cron
@@ -60,6 +63,7 @@ def scheduled_jobs(settings: Settings) -> list[ScheduledJob]:
             "queue PENDING interactions again, publish unpublished member events",
             {"second": {0, 10, 20, 30, 40, 50}},
             run_at_startup=True,
+            routine=True,
         ),
         # Daily, at night: tier downgrades once retention has run out.
         ScheduledJob(
@@ -95,6 +99,7 @@ def scheduled_jobs(settings: Settings) -> list[ScheduledJob]:
             tasks.apply_campaigns,
             "treat (or hold out) the newly targeted members of running campaigns",
             {"minute": set(range(0, 60, 10)), "second": {20}},
+            routine=True,
         ),
     ]
     if settings.points_expire_days is not None:

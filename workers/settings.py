@@ -18,6 +18,7 @@ from arq.worker import Worker, func
 from domain.infra.queue import deserialize, serialize
 from domain.runtime import Runtime
 from workers import tasks
+from workers.job_log import quiet_routine_runs
 from workers.schedule import scheduled_jobs
 
 FUNCTIONS = [func(tasks.drain_interactions, keep_result=0)]
@@ -40,6 +41,8 @@ def cron_jobs(runtime: Runtime) -> list[CronJob]:
 
 
 def build_worker(runtime: Runtime, *, burst: bool = False, **overrides: Any) -> Worker:
+    quiet_routine_runs(job.name for job in scheduled_jobs(runtime.settings) if job.routine)
+
     async def on_startup(ctx: dict[str, Any]) -> None:
         ctx["runtime"] = runtime
 

@@ -3,25 +3,35 @@ GraphiQL that opens on a Plaudit example saying where the token goes."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from typing import Any
+
+from graphql import FieldNode, OperationDefinitionNode, OperationType, parse
 
 from api.graphiql import EXAMPLE_QUERY
 from domain import demo
-from tests.conftest import member
+from domain.models import Content, ContentStatus
+from tests.conftest import ADMIN, SERVICE, member, token
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
+def readme_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README.read_text(), flags=re.DOTALL)
+
+
 def readme_graphql_block(containing: str) -> str:
     """The README's ```graphql block that contains `containing`, as a reader would copy it."""
-    blocks = re.findall(r"```graphql\n(.*?)```", README.read_text(), flags=re.DOTALL)
-    [block] = [block for block in blocks if containing in block]
+    [block] = [block for block in readme_blocks("graphql") if containing in block]
     return block
 
 
 async def test_the_readme_member_example_records_on_the_demo_data(runtime, gql, drain):
     await demo.load(runtime)
+    action = await gql(readme_graphql_block("upsertAction(input:"), as_=ADMIN)
+    assert action["data"]["upsertAction"]["errors"] == []  # the example before it
     example = readme_graphql_block("recordInteraction(input: {action:")
 
     body = await gql(example, as_=member("demo-ada"))
@@ -34,6 +44,87 @@ async def test_the_readme_member_example_records_on_the_demo_data(runtime, gql, 
     replay = await gql(example, as_=member("demo-ada"))  # the same key: the first interaction
     assert replay["data"]["recordInteraction"]["interaction"]["status"] == "AWARDED"
     assert replay["data"]["recordInteraction"]["interaction"]["pointsAwarded"] > 0
+
+
+# Who sends each of the README's mutations, as its text says (an ADMIN, MEMBER or service token).
+# A new example needs a line here: the test below runs every one.
+SENDERS = {
+    "upsertAction": ADMIN,
+    "recordInteraction": member("demo-ada"),
+    "recordInteractions": SERVICE,
+    "upsertReward": ADMIN,
+    "upsertBadge": ADMIN,  # with upsertChallenge, in one document
+    "upsertCampaign": ADMIN,
+    "updateReferralProgram": ADMIN,
+    "applyReferralCode": member("newcomer"),
+    "moderateContent": ADMIN,
+    "submitContent": member("demo-grace"),
+    "voteContent": member("newcomer"),
+}
+
+
+def readme_mutations() -> list[tuple[str, str | None, str]]:
+    """Every mutation operation in the README's ```graphql blocks, in reading order: (its
+    block, its operation name, its first field)."""
+    found = []
+    for block in readme_blocks("graphql"):
+        for definition in parse(block).definitions:
+            if (
+                isinstance(definition, OperationDefinitionNode)
+                and definition.operation is OperationType.MUTATION
+            ):
+                name = definition.name.value if definition.name else None
+                first = definition.selection_set.selections[0]
+                assert isinstance(first, FieldNode)
+                found.append((block, name, first.name.value))
+    return found
+
+
+def refusals(answer: Any) -> list[Any]:
+    """Every UserError anywhere in a mutation's answer (payloads, bulk results)."""
+    if isinstance(answer, list):
+        return [error for item in answer for error in refusals(item)]
+    if not isinstance(answer, dict):
+        return []
+    errors = answer.get("errors") if isinstance(answer.get("errors"), list) else []
+    return errors + [error for value in answer.values() for error in refusals(value)]
+
+
+async def test_every_readme_mutation_succeeds_on_top_of_the_demo(runtime, gql, drain):
+    """The README's examples and the demo never collide: after `plaudit demo`, each of its
+    mutations, in reading order, succeeds. Its placeholders (a friend's referral code, a content
+    id) are replaced by the demo's real ones, as a reader would."""
+    await demo.load(runtime)
+    ada = await gql("{ me { referral { code } } }", as_=member("demo-ada"))
+    pending = await Content.filter(status=ContentStatus.PENDING).first()
+    approved = await Content.filter(status=ContentStatus.APPROVED, author_id="demo-ada").first()
+    assert pending is not None and approved is not None
+    placeholders = {
+        "applyReferralCode": {"K7Q2MXPA9R": ada["data"]["me"]["referral"]["code"]},
+        "moderateContent": {'"42"': f'"{pending.id}"'},
+        "voteContent": {'"42"': f'"{approved.id}"'},
+    }
+    [bulk] = [block for block in readme_blocks("json") if block.startswith('{"inputs"')]
+
+    ran = []
+    for block, operation, field in readme_mutations():
+        document = block
+        for placeholder, value in placeholders.get(field, {}).items():
+            document = document.replace(placeholder, value)
+        variables = json.loads(bulk) if field == "recordInteractions" else None
+        response = await gql.http.post(
+            "/graphql",
+            json={"query": document, "variables": variables, "operationName": operation},
+            headers={"authorization": f"Bearer {token(gql.settings, *SENDERS[field])}"},
+        )
+        body = response.json()
+        assert "errors" not in body, (field, body)
+        assert refusals(body["data"]) == [], (field, body["data"])
+        ran.append(field)
+    await drain()
+
+    assert ran == list(dict.fromkeys(ran)), "each example once"
+    assert set(ran) == set(SENDERS)
 
 
 async def test_the_readme_progress_screen_answers_on_the_demo_data(runtime, gql):

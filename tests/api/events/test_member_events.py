@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from websockets.asyncio.client import connect
 
 from api.events.hub import EventHub
+from api.guards import websocket_access
 from domain.infra.db import transaction
 from domain.members import events, members
 from domain.members.events import EventKind
@@ -71,21 +72,37 @@ async def test_a_valid_member_token_in_connection_init_is_acknowledged(open_sock
 
 
 @pytest.mark.parametrize(
-    "authorization",
+    ("authorization", "reason"),
     [
-        None,  # connection_init without a token
-        "Bearer not-a-jwt",
-        "Basic YWxpY2U6c2VjcmV0",
-        "",
+        (None, websocket_access.NO_TOKEN),  # connection_init without a payload
+        ("", websocket_access.NO_TOKEN),
+        ("Bearer not-a-jwt", "the token is not valid"),
+        ("Basic YWxpY2U6c2VjcmV0", websocket_access.NOT_BEARER),
+        ("Bearer", websocket_access.NOT_BEARER),
+        (42, websocket_access.NOT_BEARER),
     ],
 )
-async def test_a_missing_or_bad_token_closes_the_socket_with_4403(open_socket, authorization):
+async def test_a_missing_or_bad_token_closes_the_socket_with_4403_saying_why(
+    open_socket, authorization, reason, caplog
+):
+    caplog.set_level(logging.INFO, logger="plaudit.websocket")
     message: dict[str, Any] = {"type": "connection_init"}
     if authorization is not None:
         message["payload"] = {"authorization": authorization}
     async with open_socket() as socket:
         await socket.send(message)
-        assert await socket.closed() == (4403, "Forbidden")
+        assert await socket.closed() == (4403, reason)
+    [refusal] = [r for r in caplog.records if r.name == "plaudit.websocket"]
+    assert refusal.levelno == logging.INFO
+    assert refusal.getMessage() == f"websocket refused: {reason}"
+
+
+async def test_a_token_without_bearer_closes_the_socket_saying_so(open_socket, settings):
+    """The commonest slip: the bare JWT, as it comes out of `plaudit token`."""
+    async with open_socket() as socket:
+        bare = bearer(settings, "alice").removeprefix("Bearer ")
+        await socket.send({"type": "connection_init", "payload": {"authorization": bare}})
+        assert await socket.closed() == (4403, websocket_access.NOT_BEARER)
 
 
 async def test_an_expired_token_closes_the_socket_with_4403(open_socket, settings):
@@ -96,7 +113,7 @@ async def test_an_expired_token_closes_the_socket_with_4403(open_socket, setting
         await socket.send(
             {"type": "connection_init", "payload": {"authorization": f"Bearer {expired}"}}
         )
-        assert await socket.closed() == (4403, "Forbidden")
+        assert await socket.closed() == (4403, "the token has expired")
 
 
 async def test_a_token_in_the_handshake_headers_is_not_enough(server, settings):
@@ -109,7 +126,7 @@ async def test_a_token_in_the_handshake_headers_is_not_enough(server, settings):
     ) as ws:
         socket = Socket(ws)
         await socket.send({"type": "connection_init", "payload": {}})
-        assert await socket.closed() == (4403, "Forbidden")
+        assert await socket.closed() == (4403, websocket_access.NO_TOKEN)
 
 
 async def test_subscribing_before_the_ack_closes_the_socket_with_4401(open_socket):
