@@ -47,6 +47,7 @@ from api.referrals.queries import ReferralQueries
 from api.request_metrics import RequestMetrics
 from api.rewards.mutations import RewardMutations
 from api.rewards.queries import RewardQueries
+from api.scalars import SCALARS
 from api.tiers.mutations import TierMutations
 from api.tiers.queries import TierQueries
 
@@ -135,7 +136,8 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
-        config=StrawberryConfig(disable_field_suggestions=True),
+        # Our DateTime: an offset and a supported year are required everywhere (api/scalars.py).
+        config=StrawberryConfig(disable_field_suggestions=True, scalar_map=SCALARS),
     )
     # Every string argument passes `gamification.text` before its resolver runs.
     guard_string_arguments(schema._schema)

@@ -225,7 +225,7 @@ async def load(runtime: Runtime) -> str:
         if not await Referral.exists(referee_id=referee):
             referrer_member = await members.get_member(referrer)
             if referrer_member is not None:
-                await referrals.apply_code(referee, await referrals.code_of(referrer_member))
+                await referrals.apply_code(referee, referrals.code_of(referrer_member))
     for member_id, (_, done) in MEMBERS.items():
         for index, action in enumerate(done):
             at = now - timedelta(minutes=10 * (len(done) - index))

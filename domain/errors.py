@@ -8,9 +8,11 @@ in step). Codes are a public contract: add new ones, never rename or remove one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from gamification.actions import Problem
+from gamification.moments import MomentError, checked_moment
 
 
 class ErrorCode(StrEnum):
@@ -73,6 +75,17 @@ def invalid_input(message: str, *field: str) -> DomainError:
 
 def not_found(message: str, *field: str) -> DomainError:
     return DomainError(ErrorCode.NOT_FOUND, message, field or None)
+
+
+def utc_instant(moment: datetime, *field: str) -> datetime:
+    """`moment` in UTC when the program can use it (`gamification.moments`: an offset, a year
+    it supports); INVALID_INPUT on `field` otherwise, named by its last part. Services check
+    the instants they store with it before writing: one stored without an offset fails every
+    comparison made of it afterwards."""
+    try:
+        return checked_moment(moment).astimezone(UTC)
+    except MomentError as refusal:
+        raise invalid_input(f"{field[-1]} {refusal}", *field) from None
 
 
 def idempotency_key_reused(what: str, difference: str) -> DomainError:

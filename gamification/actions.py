@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gamification.limits import Limit, validate_limits
+from gamification.text import within
 
 ACTION_KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 MAX_KEY_LENGTH = 100
@@ -38,7 +39,7 @@ def validate_action(
                 f"(at most {MAX_KEY_LENGTH} characters)",
             )
         )
-    if not name.strip() or len(name) > 200:
+    if not within(name, 200):
         problems.append(Problem(("input", "name"), "name must be 1 to 200 characters"))
     if not 0 <= points <= MAX_POINTS:
         problems.append(Problem(("input", "points"), f"points must be 0 to {MAX_POINTS}"))

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from gamification.actions import ACTION_KEY, MAX_KEY_LENGTH, MAX_POINTS, Problem
 from gamification.goals import Goal, validate_goals
+from gamification.text import within
 
 MAX_IMAGE_URL = 2048
 
@@ -28,7 +29,7 @@ def validate_badge(badge: BadgeDefinition) -> list[Problem]:
         problems.append(
             Problem(("input", "key"), "key must be lowercase dot-separated words, e.g. reviewer")
         )
-    if not badge.name.strip() or len(badge.name) > 200:
+    if not within(badge.name, 200):
         problems.append(Problem(("input", "name"), "name must be 1 to 200 characters"))
     if len(badge.description) > 2000:
         problems.append(Problem(("input", "description"), "description is at most 2000 characters"))

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from gamification.actions import ACTION_KEY, MAX_KEY_LENGTH, MAX_POINTS, Problem
+from gamification.actions import ACTION_KEY, MAX_POINTS, Problem
 from gamification.goals import Goal, validate_goals
-from gamification.leaderboards import BoardKey, BoardPeriod
+from gamification.leaderboards import MAX_BOARD_NAME, BoardKey, BoardPeriod
+from gamification.text import within
 
 BOARD_PREFIX = "challenge:"
+# A challenge's key names its board too, so it leaves room for the prefix: 90 characters.
+MAX_CHALLENGE_KEY_LENGTH = MAX_BOARD_NAME - len(BOARD_PREFIX)
 MAX_DURATION = timedelta(days=366)
 MAX_PARTICIPANTS = 10_000_000
 
@@ -88,13 +91,16 @@ def validate_challenge(
     """Problems with a definition. `started_goals`: the stored goals of a challenge that has
     already started (they may not change), None for a new or not yet started one."""
     problems: list[Problem] = []
-    if len(definition.key) > MAX_KEY_LENGTH or not ACTION_KEY.fullmatch(definition.key):
+    if len(definition.key) > MAX_CHALLENGE_KEY_LENGTH or not ACTION_KEY.fullmatch(definition.key):
         problems.append(
             Problem(
-                ("input", "key"), "key must be lowercase dot-separated words, e.g. june.reviews"
+                ("input", "key"),
+                "key must be lowercase dot-separated words of at most "
+                f"{MAX_CHALLENGE_KEY_LENGTH} characters (its board is challenge:<key>), "
+                "e.g. june.reviews",
             )
         )
-    if not definition.name.strip() or len(definition.name) > 200:
+    if not within(definition.name, 200):
         problems.append(Problem(("input", "name"), "name must be 1 to 200 characters"))
     window = definition.window
     if window.ends_at <= window.starts_at:

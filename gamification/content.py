@@ -44,6 +44,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from gamification.actions import Problem
+from gamification.text import within
 
 CONTENT_BOARD = "content"  # authors ranked by the scores of their approved content
 
@@ -128,7 +129,7 @@ def validate_submission(submission: Submission) -> list[Problem]:
                     f"subject must be 1 to {MAX_SUBJECT} printable characters on one line",
                 )
             )
-    if not 1 <= len(submission.body.strip()) <= MAX_BODY:
+    if not within(submission.body, MAX_BODY):
         problems.append(Problem(("input", "body"), f"body must be 1 to {MAX_BODY:,} characters"))
     if len(submission.media_urls) > MAX_MEDIA:
         problems.append(Problem(("input", "mediaUrls"), f"at most {MAX_MEDIA} media URLs"))

@@ -21,6 +21,9 @@ from zoneinfo import ZoneInfo
 from gamification.periods import Period, Window, period_window
 
 POINTS_BOARD = "points"
+# The longest board name the leaderboard tables hold: a name made of a key (`challenge:<key>`)
+# must leave room for its prefix.
+MAX_BOARD_NAME = 100
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # A cursor's score has at most this many digits (a 32-bit score and a tie-break time fit in 26).
 MAX_CURSOR_DIGITS = 40

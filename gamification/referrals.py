@@ -13,6 +13,7 @@ string that cannot be a code is refused without a lookup, yet still counts as a 
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from gamification.content import CONTENT_ACTION_PREFIX, is_content_action
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
+# Codes derived for members enrolled before codes existed (`legacy_code`): about 79 bits.
+LEGACY_CODE_LENGTH = 16
 # What `normalize_code` accepts: codes issued today are CODE_LENGTH long; the range leaves room
 # to lengthen (or hand-pick) codes later without refusing the ones already shared.
 MIN_TYPED_CODE = 8
@@ -43,6 +46,22 @@ def new_code(choice: Callable[[str], str] = secrets.choice) -> str:
     """A fresh code of CODE_LENGTH characters of the alphabet (about 50 bits with `secrets`).
     Uniqueness is the database's: the domain retries on a collision."""
     return "".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def legacy_code(member_id: str) -> str:
+    """The code of a member enrolled before codes existed, derived from their id: the same on
+    every read, so it can be shown before it is stored (the domain stores it on the first
+    application that needs it), and LEGACY_CODE_LENGTH long, so it never equals a drawn code.
+
+    Not secret: anyone who knows a member's id could compute it, as anyone they shared it with
+    knows it; applying it only makes that member one's referrer, as sharing it is meant to.
+    """
+    digest = int.from_bytes(hashlib.sha256(f"referral-code:{member_id}".encode()).digest())
+    letters = []
+    for _ in range(LEGACY_CODE_LENGTH):
+        digest, index = divmod(digest, len(CODE_ALPHABET))
+        letters.append(CODE_ALPHABET[index])
+    return "".join(letters)
 
 
 def normalize_code(raw: str) -> str | None:

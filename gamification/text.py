@@ -3,6 +3,10 @@
 Pure rules, applied to every string argument by `api.guards.input_guard` (one place for every
 mutation and query): a NUL byte is refused by PostgreSQL's text and jsonb, a lone surrogate
 by every UTF-8 encoder, and an unbounded free-text field lets one request fill a table.
+
+A limit counts what is stored: a field stored trimmed is measured after trimming (`as_stored`,
+`within`), so whitespace around a value never makes it too long, and the message gives the
+documented limit, not one padded for whitespace.
 """
 
 from __future__ import annotations
@@ -11,10 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-# The longest value of each free-text input field, by its GraphQL name. A field not named here
-# gets DEFAULT_MAX_LENGTH; keys, ids and idempotency keys have tighter checks of their own in
-# the domain, which name their exact rule (as does displayName: 1 to 100 characters once its
-# whitespace is collapsed).
+# The longest value of each free-text input field, by its GraphQL name, measured as stored
+# (`as_stored`). A field not named here gets DEFAULT_MAX_LENGTH; keys, ids and idempotency keys
+# have tighter checks of their own in the domain, which name their exact rule.
 MAX_LENGTHS: dict[str, int] = {
     "name": 200,
     "description": 2_000,
@@ -22,11 +25,15 @@ MAX_LENGTHS: dict[str, int] = {
     "message": 500,
     "imageUrl": 2_048,
     "avatarUrl": 2_048,
-    # Content bodies: 10,000 characters after trimming (`gamification.content`), plus room for
-    # the whitespace that trimming removes.
-    "body": 10_100,
+    "body": 10_000,  # `gamification.content.MAX_BODY`
+    "displayName": 100,
 }
 DEFAULT_MAX_LENGTH = 4_096
+# Fields stored without their leading and trailing whitespace (names, reasons, a campaign's
+# message, a tier's benefits, a piece of content's body and subject) ...
+TRIMMED = frozenset({"name", "reason", "message", "benefits", "body", "subject"})
+# ... and with every run of whitespace made one space.
+COLLAPSED = frozenset({"displayName"})
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,21 @@ def max_length_of(name: str) -> int:
     return MAX_LENGTHS.get(name, DEFAULT_MAX_LENGTH)
 
 
+def as_stored(name: str, text: str) -> str:
+    """`text` as the field `name` stores it: what its limit counts."""
+    if name in COLLAPSED:
+        return " ".join(text.split())
+    if name in TRIMMED:
+        return text.strip()
+    return text
+
+
+def within(text: str, most: int) -> bool:
+    """Whether `text` has 1 to `most` characters once trimmed: the domain's rule for a field
+    stored trimmed (whitespace alone is empty; whitespace around it does not count)."""
+    return 1 <= len(text.strip()) <= most
+
+
 def first_problem(arguments: dict[str, Any], json_fields: frozenset[str]) -> TextProblem | None:
     """The first string in `arguments` (nested inputs and lists included) that is not storable
     or is longer than its field allows. Inside a JSON value (`json_fields`, e.g. properties)
@@ -61,7 +83,8 @@ def first_problem(arguments: dict[str, Any], json_fields: frozenset[str]) -> Tex
         if not storable(text):
             return TextProblem(path, f"{field} must not contain NUL characters or lone surrogates")
         limit = max_length_of(name)
-        if not in_json and len(text) > limit:
+        # Trimming only shortens: a value within the limit as sent needs no stored form.
+        if not in_json and len(text) > limit and len(as_stored(name, text)) > limit:
             return TextProblem(path, f"{field} is too long: at most {limit:,} characters")
     return None
 

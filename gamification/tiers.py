@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 from gamification.actions import ACTION_KEY, MAX_KEY_LENGTH, Problem
+from gamification.text import within
 
 DEFAULT_WINDOW_DAYS = 365
 DEFAULT_RETENTION_DAYS = 365
@@ -274,7 +275,7 @@ def validate_tier(tier: TierRule, others: Iterable[TierRule] = ()) -> list[Probl
         problems.append(
             Problem(("input", "key"), "key base is reserved for a tier with threshold 0")
         )
-    if not tier.name.strip() or len(tier.name) > MAX_NAME_LENGTH:
+    if not within(tier.name, MAX_NAME_LENGTH):
         problems.append(
             Problem(("input", "name"), f"name must be 1 to {MAX_NAME_LENGTH} characters")
         )
@@ -299,7 +300,7 @@ def validate_tier(tier: TierRule, others: Iterable[TierRule] = ()) -> list[Probl
     if len(tier.benefits) > MAX_BENEFITS:
         problems.append(Problem(("input", "benefits"), f"at most {MAX_BENEFITS} benefits per tier"))
     for index, benefit in enumerate(tier.benefits):
-        if not benefit.strip() or len(benefit) > MAX_BENEFIT_LENGTH:
+        if not within(benefit, MAX_BENEFIT_LENGTH):
             problems.append(
                 Problem(
                     ("input", "benefits", str(index)),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import logging
 import os
 import socket
@@ -14,6 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tortoise import connections
+
+from domain.infra.db import dialect
 from domain.infra.settings import Settings
 from tests.conftest import ADMIN, SECRET
 
@@ -133,6 +138,32 @@ def counting() -> Iterator[Counter]:
         logger.removeHandler(counter)
         logger.setLevel(level)
         logger.propagate = propagate
+
+
+TableSums = dict[str, tuple[int, str]]
+
+
+async def table_sums() -> TableSums:
+    """Every table of the database (found in its catalog, so a new table is never left out):
+    its row count and a checksum of its rows, in any order. Two equal results mean that no row
+    was added, removed or changed in between."""
+    connection = connections.get("default")
+    if dialect() == "postgres":
+        sql = "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    found = {}
+    for row in await connection.execute_query_dict(sql):
+        table = str(row["name"])
+        rows = await connection.execute_query_dict(f'SELECT * FROM "{table}"')
+        lines = sorted(json.dumps(dict(line), sort_keys=True, default=str) for line in rows)
+        found[table] = (len(rows), hashlib.sha256("\n".join(lines).encode()).hexdigest())
+    return found
+
+
+def tables_changed(before: TableSums, after: TableSums) -> list[str]:
+    """The tables whose rows differ between two `table_sums`."""
+    return sorted(t for t in before.keys() | after.keys() if before.get(t) != after.get(t))
 
 
 # --- `plaudit` as a child process -------------------------------------------------------------

@@ -3,6 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from api.actions.types import Action, LimitPeriod
+from api.atomic import Atomic
 from api.auth import Role
 from api.context import Info
 from api.errors import UserError
@@ -56,7 +57,7 @@ class ActionPayload:
 @strawberry.type
 class ActionMutations:
     @strawberry.mutation(
-        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        extensions=[Atomic(), UserErrors(), Requires(Role.ADMIN)],
         description="Creates the action or replaces its definition; history is kept.",
     )
     async def upsert_action(self, info: Info, input: UpsertActionInput) -> ActionPayload:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.atomic import Atomic
 from api.auth import Role
 from api.badges.types import Badge
 from api.context import Info
@@ -35,7 +36,7 @@ class BadgePayload:
 @strawberry.type
 class BadgeMutations:
     @strawberry.mutation(
-        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        extensions=[Atomic(), UserErrors(), Requires(Role.ADMIN)],
         description="Changing a badge's goals never takes it away from anybody; members who meet "
         "the new goals earn it at their next evaluation.",
     )
@@ -54,7 +55,7 @@ class BadgeMutations:
         return BadgePayload(badge=Badge.from_model(badge))
 
     @strawberry.mutation(
-        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        extensions=[Atomic(), UserErrors(), Requires(Role.ADMIN)],
         description="Awards a badge by hand (idempotent: a badge is earned once).",
     )
     async def award_badge(

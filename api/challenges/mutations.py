@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import strawberry
 
+from api.atomic import Atomic
 from api.auth import Role
 from api.challenges.types import Challenge, ChallengeProgress
 from api.context import Info
@@ -61,7 +62,7 @@ def _utc(moment: datetime, name: str) -> datetime:
 @strawberry.type
 class ChallengeMutations:
     @strawberry.mutation(
-        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        extensions=[Atomic(), UserErrors(), Requires(Role.ADMIN)],
         description="Goals of a challenge that has started may not be changed (INVALID_INPUT).",
     )
     async def upsert_challenge(self, info: Info, input: UpsertChallengeInput) -> ChallengePayload:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from api.cli.common import Commands, LazyBar, run_with_runtime
 from domain.infra.settings import Settings
+from gamification.moments import MomentError, parse_day
 
 if TYPE_CHECKING:
     from domain.insight.refresh import Refreshed
@@ -32,10 +33,11 @@ def register(commands: Commands) -> None:
 
 
 def _iso_date(text: str) -> date:
+    """A usage error (one line, exit 2) for what is not a date the program can use."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from None
+        return parse_day(text)
+    except MomentError as refusal:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} {refusal}") from None
 
 
 def _insight_refresh(settings: Settings, args: argparse.Namespace) -> int:

@@ -1,18 +1,22 @@
-"""`plaudit token`: a token signed with the configured secret (a service's, or for trying the
-API by hand)."""
+"""`plaudit token`: a token signed with PLAUDIT_JWT_SECRET or, when it is not set, with the dev
+secret generated in the data dir (the one `plaudit serve` verifies with): for trying the API by
+hand."""
 
 from __future__ import annotations
 
 import argparse
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from api.cli.common import Commands
 from domain.infra.settings import Settings, SettingsError
+from gamification.moments import LAST_YEAR, MomentError, checked_moment
 
 
 def register(commands: Commands) -> None:
     """Adds token."""
-    token = commands.add_parser("token", help="mint a token with the configured secret")
+    token = commands.add_parser(
+        "token", help="mint a token (PLAUDIT_JWT_SECRET, or the dev secret in the data dir)"
+    )
     token.add_argument("--role", choices=["member", "admin", "service"], required=True)
     token.add_argument("--sub", required=True, help="the subject (member id for members)")
     token.add_argument("--ttl", default="24h", help="lifetime: 90s, 15m, 24h, 30d (default 24h)")
@@ -36,4 +40,11 @@ def _duration(text: str) -> timedelta:
         raise SettingsError("--ttl", f"expected e.g. 90s, 15m, 24h or 30d, got {text!r}") from None
     if amount <= 0:
         raise SettingsError("--ttl", "must be positive")
-    return timedelta(seconds=amount * unit)
+    try:  # the expiry is a date like any other: within the supported years
+        ttl = timedelta(seconds=amount * unit)
+        checked_moment(datetime.now(UTC) + ttl)
+    except (OverflowError, MomentError):
+        raise SettingsError(
+            "--ttl", f"too long: the token would expire after {LAST_YEAR}"
+        ) from None
+    return ttl

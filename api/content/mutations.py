@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.atomic import Atomic
 from api.auth import Role
 from api.content.types import Content, ContentKind, ModerationDecision
 from api.context import Info
@@ -79,7 +80,7 @@ class ContentMutations:
         return ContentPayload(content=Content.from_model(piece))
 
     @strawberry.mutation(
-        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        extensions=[Atomic(), UserErrors(), Requires(Role.ADMIN)],
         description="Approving credits the author once (reason CONTENT); rejecting an approved "
         "piece takes it down and reverses what it earned (REVERSAL entries), never taking the "
         "balance below zero. Repeating a decision changes nothing; approving a rejected piece is "

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 import strawberry
 
+from api.atomic import Atomic
 from api.auth import Role
 from api.badges.types import Badge
 from api.context import Info
@@ -14,6 +15,7 @@ from api.errors import UserError
 from api.insight.types import ChurnRisk, RfmSegment
 from api.mutation_errors import UserErrors
 from api.permissions import Requires, checked_viewer
+from domain.infra.db import find_by_key
 from domain.insight import campaigns
 from domain.models import Campaign as CampaignModel
 from gamification.churn import ChurnRisk as Risk
@@ -197,14 +199,14 @@ class CampaignQueries:
 
     @strawberry.field(extensions=[Requires(Role.ADMIN)])
     async def campaign(self, info: Info, key: str) -> Campaign | None:
-        model = await CampaignModel.get_or_none(key=key)
+        model = await find_by_key(CampaignModel, key)
         return Campaign.of(model) if model is not None else None
 
 
 @strawberry.type
 class CampaignMutations:
     @strawberry.mutation(
-        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        extensions=[Atomic(), UserErrors(), Requires(Role.ADMIN)],
         description="Creates or replaces a campaign; a started campaign's target and offer are "
         "fixed.",
     )

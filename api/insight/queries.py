@@ -1,17 +1,16 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date, datetime
 
 import strawberry
 
 from api.auth import Role
 from api.context import Info
-from api.insight.types import ChurnModel, ChurnRisk, RfmSegment, SegmentCount
+from api.insight.types import ChurnModel, ChurnRisk, RfmSegment, SegmentCount, day_start
 from api.members.types import Member
 from api.pagination import PageInfo, clamp_first, decode_id_cursor, encode_id_cursor
 from api.permissions import Requires
 from domain.insight import reads as insight_reads
-from domain.insight import refresh as insight
 from gamification.churn import ChurnRisk as Risk
 from gamification.rfm import RfmSegment as Segment
 
@@ -28,37 +27,41 @@ class SegmentMemberConnection:
     page_info: PageInfo
 
 
-def _local_date(info: Info, moment: datetime | None) -> datetime:
-    tz = info.context.runtime.settings.tz
-    return (moment or datetime.now(UTC)).astimezone(tz)
+def _local_day(info: Info, moment: datetime | None) -> date | None:
+    """The program-time-zone day of `asOf`, or None (no bound: the latest refresh)."""
+    return moment.astimezone(info.context.runtime.settings.tz).date() if moment else None
 
 
 @strawberry.type
 class InsightQueries:
-    @strawberry.field(
-        extensions=[Requires(Role.ADMIN)],
-        description="The latest fit at or before `asOf` (default: now), fitting afresh when none "
-        "is stored for that date.",
-    )
-    async def churn_model(self, info: Info, as_of: datetime | None = None) -> ChurnModel | None:
-        settings = info.context.runtime.settings
-        day = _local_date(info, as_of).date()
-        fit = await insight_reads.fit_of(day.isoformat())
-        if fit is None:
-            await insight.refresh(settings, day)
-            fit = await insight_reads.latest_fit(day)
-        return ChurnModel.of(fit, settings.tz) if fit is not None else None
+    """Insight reads stored refreshes only: no query fits or stores anything (the nightly
+    `refresh_insight` job and `plaudit insight refresh` do), so reading never moves a segment
+    under a running campaign, and every answer names the refresh it comes from (`asOf`)."""
 
     @strawberry.field(
         extensions=[Requires(Role.ADMIN)],
-        description="Members per segment as of the latest refresh at or before `asOf`.",
+        description="The latest stored fit at or before `asOf` (default: the latest of all); "
+        "null when no refresh up to then has one. Reads only: fits are made by the nightly "
+        "refresh and `plaudit insight refresh`.",
+    )
+    async def churn_model(self, info: Info, as_of: datetime | None = None) -> ChurnModel | None:
+        fit = await insight_reads.latest_fit(_local_day(info, as_of))
+        return ChurnModel.of(fit, info.context.runtime.settings.tz) if fit is not None else None
+
+    @strawberry.field(
+        extensions=[Requires(Role.ADMIN)],
+        description="Members per segment as of the latest refresh at or before `asOf` (default: "
+        "the latest of all), which each count's `asOf` names; empty before the first.",
     )
     async def segments(self, info: Info, as_of: datetime | None = None) -> list[SegmentCount]:
-        latest = await insight_reads.latest_refresh(_local_date(info, as_of).date())
+        latest = await insight_reads.latest_refresh(_local_day(info, as_of))
         if latest is None:
             return []
+        refreshed = day_start(latest, info.context.runtime.settings.tz)
         return [
-            SegmentCount(segment=Segment(c.segment), members=c.members, share=c.share)
+            SegmentCount(
+                segment=Segment(c.segment), members=c.members, share=c.share, as_of=refreshed
+            )
             for c in await insight_reads.segment_counts(latest)
         ]
 

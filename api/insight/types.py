@@ -113,3 +113,7 @@ class SegmentCount:
     segment: RfmSegment  # type: ignore[valid-type]
     members: int
     share: float = strawberry.field(description="Of the members with a segment, in [0, 1].")
+    as_of: datetime = strawberry.field(
+        description="The refresh counted: the start of its day in the program time zone (the "
+        "same for every segment of one answer)."
+    )

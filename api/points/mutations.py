@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.atomic import Atomic
 from api.auth import Role
 from api.context import Info
 from api.errors import UserError
@@ -32,7 +33,7 @@ class AdjustPointsPayload:
 @strawberry.type
 class PointsMutations:
     @strawberry.mutation(
-        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        extensions=[Atomic(), UserErrors(), Requires(Role.ADMIN)],
         description=(
             "Recorded in the ledger as ADJUSTMENT with the admin's subject and reason"
             " in the audit log."

@@ -4,6 +4,7 @@ from typing import Any
 
 import strawberry
 
+from api.atomic import Atomic
 from api.auth import Role
 from api.context import Info
 from api.errors import UserError
@@ -81,7 +82,7 @@ class ReferralMutations:
         return ApplyReferralPayload(referral=ReferralStatus.of(standing))
 
     @strawberry.mutation(
-        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        extensions=[Atomic(), UserErrors(), Requires(Role.ADMIN)],
         description="Audited. Fields left out keep their value; `monthlyCap: null` lifts the cap.",
     )
     async def update_referral_program(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.atomic import Atomic
 from api.auth import Role
 from api.context import Info
 from api.errors import UserError
@@ -64,7 +65,7 @@ class CancelRedemptionPayload:
 
 @strawberry.type
 class RewardMutations:
-    @strawberry.mutation(extensions=[UserErrors(), Requires(Role.ADMIN)])
+    @strawberry.mutation(extensions=[Atomic(), UserErrors(), Requires(Role.ADMIN)])
     async def upsert_reward(self, info: Info, input: UpsertRewardInput) -> RewardPayload:
         viewer = checked_viewer(info)
         definition = rewards.RewardDefinition(
@@ -94,7 +95,7 @@ class RewardMutations:
         return RedeemRewardPayload(redemption=Redemption.from_model(redemption))
 
     @strawberry.mutation(
-        extensions=[UserErrors(), Requires(Role.ADMIN)],
+        extensions=[Atomic(), UserErrors(), Requires(Role.ADMIN)],
         description="Refunds the points (a REVERSAL ledger entry) and restores the stock. Once "
         "only: a second cancel returns ALREADY_CANCELLED with the redemption as is.",
     )

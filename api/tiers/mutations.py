@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.atomic import Atomic
 from api.auth import Role
 from api.context import Info
 from api.errors import UserError
@@ -35,7 +36,7 @@ class TierPayload:
 
 @strawberry.type
 class TierMutations:
-    @strawberry.mutation(extensions=[UserErrors(), Requires(Role.ADMIN)])
+    @strawberry.mutation(extensions=[Atomic(), UserErrors(), Requires(Role.ADMIN)])
     async def upsert_tier(self, info: Info, input: UpsertTierInput) -> TierPayload:
         viewer = checked_viewer(info)
         rule = TierRule(

@@ -14,6 +14,10 @@ once cannot both succeed and close a cycle. Inside it, under the viewer's row lo
    concurrent guesses are counted exactly.
 
 The referee is the referral's primary key: whatever races, a member has one referrer.
+
+Reading a code never writes: enrolment stores every new member's code, and a member enrolled
+before codes existed is shown the code derived from their id (`code_of`), which the first
+application of such a code stores for all of them (`store_legacy_codes`), in step 2.
 Conversion is the award pipeline's (`domain.pipeline.referrals`).
 """
 
@@ -37,10 +41,12 @@ from domain.models import LedgerEntry, LedgerReason, Member, Referral, ReferralP
 from domain.program import audit, definitions
 from gamification.referrals import (
     FAILED_ATTEMPTS_PER_HOUR,
+    LEGACY_CODE_LENGTH,
     MAX_CHAIN,
     ReferralRules,
     applies_in_time,
     closes_cycle,
+    legacy_code,
     new_code,
     normalize_code,
     validate_rules,
@@ -48,7 +54,6 @@ from gamification.referrals import (
 
 # Any constant: every code application takes this PostgreSQL advisory lock in turn.
 APPLY_LOCK = 0x52454652  # "REFR"
-CODE_ATTEMPTS = 5  # fresh codes tried when a new one collides with an existing one
 
 
 @dataclass(frozen=True)
@@ -110,21 +115,56 @@ def _snapshot(rules: ReferralRules) -> dict[str, Any]:
 # --- codes ---------------------------------------------------------------------------------
 
 
-async def code_of(member: Member) -> str:
-    """The member's code; members enrolled before codes existed get one on first ask."""
-    if member.referral_code:
-        return member.referral_code
-    for _ in range(CODE_ATTEMPTS):
-        code = new_code()
-        try:
-            await Member.filter(id=member.id, referral_code__isnull=True).update(referral_code=code)
-        except IntegrityError:
-            continue  # someone else holds that code: draw another
-        stored = await Member.filter(id=member.id).values_list("referral_code", flat=True)
-        member.referral_code = str(stored[0]) if stored and stored[0] else None
-        if member.referral_code:
-            return member.referral_code
-    raise RuntimeError(f"could not give member {member.id} a referral code")
+def code_of(member: Member) -> str:
+    """The member's code, read only: the stored one, or for a member enrolled before codes
+    existed (enrolment stores one for everybody since), the one derived from their id, which
+    `store_legacy_codes` stores as it is the first time somebody applies such a code."""
+    return member.referral_code or legacy_code(member.id)
+
+
+async def store_legacy_codes(connection: BaseDBAsyncClient, batch: int = 300) -> int:
+    """Store the derived code of every member still without one, `batch` members a statement;
+    returns how many. Runs inside `_apply`'s transaction, under its lock, so applications never
+    race it; a row is updated only while its code is null, so enrolment (which always stores a
+    code) cannot either. A derived code already taken (about 79 bits: no collision is expected
+    among billions of members) is replaced by a drawn one rather than shared."""
+    stored = 0
+    while True:
+        ids = [
+            str(member_id)
+            for member_id in await Member.filter(referral_code__isnull=True)
+            .using_db(connection)
+            .order_by("id")
+            .limit(batch)
+            .values_list("id", flat=True)
+        ]
+        if not ids:
+            return stored
+        codes = {member_id: legacy_code(member_id) for member_id in ids}
+        taken = {
+            str(code)
+            for code in await Member.filter(referral_code__in=list(codes.values()))
+            .using_db(connection)
+            .values_list("referral_code", flat=True)
+        }
+        for member_id, code in codes.items():
+            codes[member_id] = new_code() if code in taken else code
+            taken.add(codes[member_id])
+        await _set_codes(connection, codes)
+        stored += len(ids)
+
+
+async def _set_codes(connection: BaseDBAsyncClient, codes: dict[str, str]) -> None:
+    """One UPDATE giving each member its code, where the member has none yet."""
+    cases = " ".join(f"WHEN {param(2 * i + 1)} THEN {param(2 * i + 2)}" for i in range(len(codes)))
+    first = 2 * len(codes) + 1
+    marks = ", ".join(param(first + i) for i in range(len(codes)))
+    sql = (
+        f"UPDATE member SET referral_code = CASE id {cases} END "
+        f"WHERE id IN ({marks}) AND referral_code IS NULL"
+    )
+    pairs = [value for member_id, code in codes.items() for value in (member_id, code)]
+    await connection.execute_query(sql, [*pairs, *codes])
 
 
 # --- applying a code -----------------------------------------------------------------------
@@ -179,6 +219,10 @@ async def _check(
     owner = None
     if code is not None:
         owner = await Member.filter(referral_code=code).using_db(connection).first()
+        # Perhaps a code shown to a member enrolled before codes existed: store those first.
+        legacy = owner is None and len(code) == LEGACY_CODE_LENGTH
+        if legacy and await store_legacy_codes(connection):
+            owner = await Member.filter(referral_code=code).using_db(connection).first()
     if owner is None:
         return DomainError(ErrorCode.NOT_FOUND, "no member has this referral code", ("code",))
     if owner.id == viewer.id:
@@ -239,7 +283,7 @@ async def standings(members: list[Member]) -> dict[str, ReferralStanding]:
     return {
         member.id: ReferralStanding(
             member.id,
-            await code_of(member),
+            code_of(member),
             referrers.get(member.id),
             invited.get(member.id, 0),
             converted.get(member.id, 0),

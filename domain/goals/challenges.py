@@ -11,13 +11,20 @@ leaderboard (`challenge:<key>`) is an ordinary board whose score is the summed c
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain.errors import DomainError, ErrorCode, invalid_input, not_found, reject_invalid
+from domain.errors import (
+    DomainError,
+    ErrorCode,
+    invalid_input,
+    not_found,
+    reject_invalid,
+    utc_instant,
+)
 from domain.goals import badges
 from domain.goals.goal_actions import check_goal_actions
 from domain.infra.db import find_by_key, param, transaction
@@ -87,6 +94,15 @@ async def upsert_challenge(
     """Create or redefine a challenge; audited. Once started, its goals and start stay fixed
     (progress already counted against them); its end, rewards and texts may still change."""
     now = now or datetime.now(UTC)
+    # A window stored without an offset would fail every status check made of it, in the
+    # award path too: checked (and put in UTC) before anything is read or written.
+    definition = replace(
+        definition,
+        window=Window(
+            utc_instant(definition.window.starts_at, "input", "startsAt"),
+            utc_instant(definition.window.ends_at, "input", "endsAt"),
+        ),
+    )
     async with transaction() as connection:
         stored = await find(definition.key, connection)
         started = stored if stored is not None and stored.starts_at <= now else None

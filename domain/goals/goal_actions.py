@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.errors import not_found
+from domain.infra.db import matching
 from domain.models import Action
 from gamification.goals import Goal
 
@@ -17,11 +18,11 @@ async def check_goal_actions(
 ) -> None:
     """NOT_FOUND, with the field `<path>.<index>.action`, for the first goal naming an action
     that is not defined (inactive actions count as defined: they may be switched back on).
-    Runs after validation, so every named key is well formed."""
+    A key no action can have (too long) is not defined either."""
     named = {goal.action for goal in goals if goal.action}
     if not named:
         return
-    query = Action.filter(key__in=sorted(named)).using_db(connection)
+    query = matching(Action, key__in=sorted(named)).using_db(connection)
     known = {str(key) for key in await query.values_list("key", flat=True)}
     for index, goal in enumerate(goals):
         if goal.action and goal.action not in known:

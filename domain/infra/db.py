@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -15,11 +16,11 @@ from urllib.parse import parse_qs, urlsplit
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from domain.infra import outages
 from domain.infra.settings import Settings
-from gamification.actions import MAX_KEY_LENGTH
 
 log = logging.getLogger("plaudit.db")
 
@@ -165,14 +166,46 @@ def raw_timestamp(moment: datetime | None) -> object:
     return moment.isoformat(sep=" ")
 
 
+def matching(source: type[ModelT] | QuerySet[ModelT], **filters: Any) -> QuerySet[ModelT]:
+    """`source.filter(**filters)` for strings a client chose (keys, board names, codes): a
+    string longer than its column matches no row, as an unknown one does, instead of failing
+    the ORM's field validation (a 500 and an ERROR line). In an `__in` list such strings are
+    left out. Every lookup by a key or name goes through here (or `find_by_key`), so a new
+    query gets the rule without thinking of it."""
+    model = source if isinstance(source, type) else source.model
+    query = source.filter() if isinstance(source, type) else source
+    possible: dict[str, Any] = {}
+    for name, value in filters.items():
+        column, _, lookup = name.partition("__")
+        width = getattr(model._meta.fields_map.get(column), "max_length", None)
+        if width is None or lookup not in ("", "in"):
+            possible[name] = value
+        elif lookup == "in":
+            possible[name] = [v for v in value if not (isinstance(v, str) and len(v) > width)]
+        elif isinstance(value, str) and len(value) > width:
+            possible[f"{column}__in"] = []  # no row can hold it: the query matches nothing
+        else:
+            possible[name] = value
+    return query.filter(**possible)
+
+
+def fitted(model: type[Model], column: str, name: str) -> str:
+    """`name` as `model.column` stores it: itself when it fits, else its head and a digest of
+    the whole, the same every time (a unique column still means "once"). Names made of keys and
+    member ids (`badge:<key>:<member>`) can be longer than their column, which PostgreSQL
+    refuses and the ORM's validation raises on."""
+    width: int = model._meta.fields_map[column].max_length  # type: ignore[attr-defined]
+    if len(name) <= width:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    return f"{name[: max(0, width - len(digest) - 1)]}#{digest}"[-width:]
+
+
 async def find_by_key(
     model: type[ModelT], key: str, connection: BaseDBAsyncClient | None = None
 ) -> ModelT | None:
-    """The admin-defined row `key`, or None (also for a string no key can be, which the ORM's
-    field validation would otherwise raise on)."""
-    if len(key) > MAX_KEY_LENGTH:
-        return None
-    query = model.filter(key=key)
+    """The admin-defined row `key`, or None (also for a string no key can be: `matching`)."""
+    query = matching(model, key=key)
     if connection is not None:
         query = query.using_db(connection)
     return await query.first()

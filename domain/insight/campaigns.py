@@ -17,14 +17,14 @@ the uplift of the 30-day share and its 95 % interval (`gamification.campaigns.up
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain.errors import DomainError, ErrorCode, invalid_input, not_found
-from domain.infra.db import insert_rows, transaction
+from domain.errors import DomainError, ErrorCode, invalid_input, not_found, utc_instant
+from domain.infra.db import find_by_key, insert_rows, transaction
 from domain.infra.settings import Settings
 from domain.insight import reads as insight_reads
 from domain.members.events import EventKind
@@ -44,6 +44,7 @@ from domain.program import audit, definitions, tier_ladder
 from domain.runtime import Runtime
 from gamification import campaigns as rules
 from gamification.actions import MAX_POINTS
+from gamification.text import within
 from gamification.tiers import BASE_TIER
 
 log = logging.getLogger("plaudit.campaigns")
@@ -88,12 +89,19 @@ def target_of(campaign: Campaign) -> rules.Target:
     )
 
 
-def _validate(spec: CampaignSpec) -> None:
+def _validate(spec: CampaignSpec) -> CampaignSpec:
+    """`spec` with its instants in UTC, once every rule holds: all of it is checked before
+    anything is written (a naive date used to be stored, then fail the answer's status)."""
+    spec = replace(
+        spec,
+        starts_at=utc_instant(spec.starts_at, "startsAt"),
+        ends_at=utc_instant(spec.ends_at, "endsAt"),
+    )
     if not spec.key or len(spec.key) > 100 or not spec.key.isprintable():
         raise invalid_input("a campaign key is 1 to 100 printable characters", "key")
-    if not spec.name.strip() or len(spec.name) > 200:
+    if not within(spec.name, 200):
         raise invalid_input("a campaign name is 1 to 200 characters", "name")
-    if not spec.message.strip() or len(spec.message) > 500:
+    if not within(spec.message, 500):
         raise invalid_input("a campaign message is 1 to 500 characters", "message")
     if spec.ends_at <= spec.starts_at:
         raise invalid_input("endsAt must be after startsAt", "endsAt")
@@ -103,16 +111,17 @@ def _validate(spec: CampaignSpec) -> None:
         raise invalid_input(f"bonusPoints is 0 to {MAX_POINTS}", "offer", "bonusPoints")
     if spec.bonus_points == 0 and spec.badge_key is None:
         raise invalid_input("an offer needs bonus points or a badge", "offer")
+    return spec
 
 
 async def upsert(actor: str, spec: CampaignSpec, now: datetime) -> Campaign:
     """Create or replace a campaign (audited). A started campaign's target and offer are
     fixed (TOO_LATE): changing them would make its groups incomparable."""
-    _validate(spec)
+    spec = _validate(spec)
     async with transaction() as connection:
         if (
             spec.badge_key is not None
-            and not await Badge.filter(key=spec.badge_key).using_db(connection).exists()
+            and await find_by_key(Badge, spec.badge_key, connection) is None
         ):
             raise not_found(f"no badge {spec.badge_key[:100]!r}", "offer", "badgeKey")
         ladder = await tier_ladder.load_ladder(connection)
@@ -131,8 +140,8 @@ async def upsert(actor: str, spec: CampaignSpec, now: datetime) -> Campaign:
                     ["input"],
                 )
         campaign = found or Campaign(key=spec.key, created_at=now)
-        campaign.name = spec.name
-        campaign.message = spec.message
+        campaign.name = spec.name.strip()  # limits count what is stored (`within`)
+        campaign.message = spec.message.strip()
         campaign.target = spec.target()
         campaign.bonus_points = spec.bonus_points
         campaign.badge_key = spec.badge_key

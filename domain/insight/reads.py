@@ -23,12 +23,12 @@ async def latest_refresh(on_or_before: date | None = None) -> str | None:
     return str(found) if found else None
 
 
-async def fit_of(as_of: str) -> ChurnFit | None:
-    return await ChurnFit.get_or_none(as_of=as_of)
-
-
-async def latest_fit(on_or_before: date) -> ChurnFit | None:
-    return await ChurnFit.filter(as_of__lte=on_or_before.isoformat()).order_by("-as_of").first()
+async def latest_fit(on_or_before: date | None = None) -> ChurnFit | None:
+    """The most recent stored fit at or before `on_or_before` (default: any)."""
+    fits = ChurnFit.all()
+    if on_or_before is not None:
+        fits = fits.filter(as_of__lte=on_or_before.isoformat())
+    return await fits.order_by("-as_of").first()
 
 
 def as_model(fit: ChurnFit) -> churn.BgNbdFit:

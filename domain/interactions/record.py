@@ -30,6 +30,7 @@ from domain.runtime import Runtime
 from gamification.content import is_content_action
 from gamification.leaderboards import POINTS_BOARD
 from gamification.limits import INACTIVE_ACTION, UNKNOWN_ACTION, Decision
+from gamification.moments import MomentError, checked_moment
 from gamification.text import storable
 from gamification.timing import check_timing
 
@@ -293,9 +294,9 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 def _aware(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        raise invalid_input("occurredAt needs a UTC offset", "input", "occurredAt")
+    """`moment` in UTC, when the program can use it (`gamification.moments`): the API's
+    DateTime refuses the others already; imports and other callers come through here."""
     try:
-        return moment.astimezone(UTC)
-    except OverflowError:
-        raise invalid_input("occurredAt is out of range", "input", "occurredAt") from None
+        return checked_moment(moment).astimezone(UTC)
+    except MomentError as refusal:
+        raise invalid_input(f"occurredAt {refusal}", "input", "occurredAt") from None

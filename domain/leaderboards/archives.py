@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise import connections
 
-from domain.infra.db import insert_rows, raw_timestamp
+from domain.infra.db import insert_rows, matching, raw_timestamp
 from domain.leaderboards.scores import stored_boards, window_of
 from domain.models import LeaderboardArchive, LeaderboardScore
 from gamification.leaderboards import BoardKey, BoardPeriod
@@ -110,7 +110,7 @@ async def _archive(key: BoardKey, tz: ZoneInfo, depth: int, now: datetime) -> in
 async def recent(board: str, period: BoardPeriod, last: int) -> list[LeaderboardArchive]:
     """The board's `last` archived periods, the most recent first."""
     return list(
-        await LeaderboardArchive.filter(board=board, period=period.value)
+        await matching(LeaderboardArchive, board=board, period=period.value)
         .order_by("-period_end")
         .limit(max(1, min(last, MAX_ARCHIVES_READ)))
     )

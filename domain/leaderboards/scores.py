@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain.infra.db import insert_rows, raw_timestamp
+from domain.infra.db import insert_rows, matching, raw_timestamp
 from domain.leaderboards.store import LeaderboardStore
 from domain.models import LeaderboardScore
 from gamification.leaderboards import (
@@ -118,7 +118,7 @@ def _kept(key: BoardKey, now: datetime, tz: ZoneInfo) -> tuple[bool, datetime | 
 
 async def stored_boards(board: str | None = None) -> list[BoardKey]:
     """Every board and period the database holds scores of (of `board` only, when given)."""
-    rows = LeaderboardScore.all() if board is None else LeaderboardScore.filter(board=board)
+    rows = LeaderboardScore.all() if board is None else matching(LeaderboardScore, board=board)
     groups = await rows.distinct().values_list("board", "period", "period_key", flat=False)
     return [
         BoardKey(board, BoardPeriod(period), period_key) for board, period, period_key in groups

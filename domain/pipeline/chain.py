@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from domain.errors import DomainError, ErrorCode
+from domain.infra.db import fitted
 from domain.leaderboards.scores import ScoreUpdate
 from domain.members.events import EventKind
 from domain.models import (
@@ -142,7 +143,7 @@ class Chain:
             reason=reason,
             description=description[:500],
             balance_after=balance_after,
-            source_key=source_key,
+            source_key=fitted(LedgerEntry, "source_key", source_key),
             effective_at=at,
             created_at=self.now,
         )
@@ -323,7 +324,10 @@ class Chain:
             return False
         self.changes.badges.append(
             MemberBadge(
-                member_id=self.member_id, badge_id=badge.key, earned_at=self.now, source=source
+                member_id=self.member_id,
+                badge_id=badge.key,
+                earned_at=self.now,
+                source=fitted(MemberBadge, "source", source),
             )
         )
         self.state.earned.add(badge.key)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain.infra.db import after_commit, after_commit_batch
+from domain.infra.db import after_commit, after_commit_batch, matching
 from domain.infra.settings import Settings
 from domain.leaderboards import scores as leaderboards
 from domain.leaderboards.store import LeaderboardStore
@@ -41,7 +41,9 @@ async def load_program(
 ) -> Program:
     keys = sorted(set(action_keys))
     actions = (
-        {a.key: a for a in await Action.filter(key__in=keys).using_db(connection)} if keys else {}
+        {a.key: a for a in await matching(Action, key__in=keys).using_db(connection)}
+        if keys
+        else {}
     )
     return Program(
         tz=settings.tz,

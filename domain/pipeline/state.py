@@ -18,6 +18,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
+from domain.infra.db import matching
 from domain.models import (
     ANY_ACTION,
     Action,
@@ -189,7 +190,8 @@ async def _load_scores(
     if not keys:
         return
     rows = (
-        await LeaderboardScore.filter(
+        await matching(
+            LeaderboardScore,
             # Every column of the unique (board, period, period_key, member_id) index: without
             # the period, PostgreSQL scanned the whole board on every batch.
             board__in=boards,

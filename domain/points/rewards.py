@@ -26,7 +26,7 @@ from domain.errors import (
     not_found,
     reject_invalid,
 )
-from domain.infra.db import dialect, find_by_key, transaction
+from domain.infra.db import dialect, find_by_key, matching, transaction
 from domain.infra.ids import parse_id
 from domain.members.members import lock_member
 from domain.models import LedgerReason, Redemption, RedemptionStatus, Reward
@@ -35,6 +35,7 @@ from domain.program import audit, tier_ladder
 from domain.runtime import Runtime
 from gamification.actions import ACTION_KEY, MAX_KEY_LENGTH
 from gamification.rewards import RewardRule, check_redemption, validate_reward
+from gamification.text import within
 
 MAX_IDEMPOTENCY_KEY = 128
 MAX_REASON = 500
@@ -87,7 +88,7 @@ async def upsert_reward(actor: str, definition: RewardDefinition) -> Reward:
     """Create the reward or replace its definition; audited. `stock` is set as given."""
     if len(definition.key) > MAX_KEY_LENGTH or not ACTION_KEY.fullmatch(definition.key):
         raise invalid_input("key must be lowercase dot-separated words, e.g. mug", "input", "key")
-    if not definition.name.strip() or len(definition.name) > 200:
+    if not within(definition.name, 200):
         raise invalid_input("name must be 1 to 200 characters", "input", "name")
     ladder = await tier_ladder.load_ladder()
     keys = {rung.key for rung in ladder.rungs}
@@ -129,7 +130,7 @@ async def list_rewards(include_inactive: bool) -> list[Reward]:
 
 
 async def rewards_by_key(keys: Sequence[str]) -> dict[str, Reward]:
-    return {reward.key: reward for reward in await Reward.filter(key__in=list(keys))}
+    return {reward.key: reward for reward in await matching(Reward, key__in=list(keys))}
 
 
 async def redeem(
@@ -241,7 +242,7 @@ async def cancel(runtime: Runtime, actor: str, redemption_id: str, reason: str) 
 
     Once only: cancelling a cancelled redemption raises ALREADY_CANCELLED and changes nothing.
     """
-    if not reason.strip() or len(reason) > MAX_REASON:
+    if not within(reason, MAX_REASON):
         raise invalid_input(f"reason must be 1 to {MAX_REASON} characters", "input", "reason")
     found = await get_redemption(redemption_id)
     if found is None:

@@ -9,6 +9,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
 from domain.infra import keyset
+from domain.infra.db import fitted
 from domain.models import AuditRecord
 
 ModelT = TypeVar("ModelT", bound=Model)
@@ -22,11 +23,12 @@ async def record(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> None:
-    """Write the record in the caller's transaction: a change and its audit commit together."""
+    """Write the record in the caller's transaction: a change and its audit commit together.
+    A target longer than its column (`member_badge:<member>:<badge>`) is stored `fitted`."""
     await AuditRecord.create(
         actor=actor,
         operation=operation,
-        target=target,
+        target=fitted(AuditRecord, "target", target),
         before=before,
         after=after,
         using_db=connection,

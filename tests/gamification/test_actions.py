@@ -124,7 +124,9 @@ def test_slipping_any_other_character_into_a_key_makes_it_invalid(
 # --- name -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["x", "Posted a review", "x" * 200, "  padded  "])
+@pytest.mark.parametrize(
+    "name", ["x", "Posted a review", "x" * 200, "  padded  ", " " * 50 + "x" * 200 + "\n"]
+)
 def test_a_name_of_1_to_200_characters_is_valid(name: str) -> None:
     assert problems_with(name=name) == []
 

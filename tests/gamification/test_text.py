@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from gamification.text import DEFAULT_MAX_LENGTH, MAX_LENGTHS, TextProblem, first_problem, storable
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gamification.text import (
+    COLLAPSED,
+    DEFAULT_MAX_LENGTH,
+    MAX_LENGTHS,
+    TRIMMED,
+    TextProblem,
+    as_stored,
+    first_problem,
+    storable,
+    within,
+)
 
 JSON = frozenset({"properties"})
+fast = settings(max_examples=60, deadline=None)
 
 
 def test_nul_and_lone_surrogates_are_not_storable_and_everything_else_is() -> None:
@@ -44,3 +58,54 @@ def test_deep_nesting_does_not_recurse() -> None:
         value = [value]
     problem = first_problem({"properties": value}, JSON)
     assert problem is not None and problem.path == ("properties",)
+
+
+# --- Limits count what is stored --------------------------------------------------------------
+
+WHITESPACE = st.text(st.sampled_from(" \t\n\r\u00a0\u2003\u3000"), max_size=300)
+WORDS = st.text(st.sampled_from("ab c"), min_size=1).map(lambda text: f"x{text}x")
+LIMITED_TRIMMED = sorted(TRIMMED & MAX_LENGTHS.keys())
+
+
+@fast
+@given(field=st.sampled_from(LIMITED_TRIMMED), left=WHITESPACE, right=WHITESPACE)
+def test_whitespace_around_a_value_never_makes_it_too_long(field, left, right) -> None:
+    """A body of exactly 10,000 characters after trimming, padded, is within its limit."""
+    limit = MAX_LENGTHS[field]
+    assert first_problem({"input": {field: left + "x" * limit + right}}, JSON) is None
+
+
+@fast
+@given(field=st.sampled_from(LIMITED_TRIMMED), left=WHITESPACE, right=WHITESPACE)
+def test_one_character_more_is_refused_with_the_documented_limit(field, left, right) -> None:
+    limit = MAX_LENGTHS[field]
+    problem = first_problem({"input": {field: left + "x" * (limit + 1) + right}}, JSON)
+    assert problem == TextProblem(
+        ("input", field), f"input.{field} is too long: at most {limit:,} characters"
+    )
+
+
+@fast
+@given(gaps=st.lists(WHITESPACE.map(lambda gap: gap + " "), min_size=99, max_size=99))
+def test_a_display_name_is_measured_once_its_whitespace_is_collapsed(gaps) -> None:
+    name = "".join(f"{gap}x" for gap in gaps) + " "  # "x x … x": 197 characters once collapsed
+    limit = MAX_LENGTHS["displayName"]
+    assert len(as_stored("displayName", name)) == 197
+    assert first_problem({"input": {"displayName": name}}, JSON) == TextProblem(
+        ("input", "displayName"), f"input.displayName is too long: at most {limit:,} characters"
+    )
+    short = " ".join(gaps[:10]).join(["x", "y"])
+    assert first_problem({"input": {"displayName": short}}, JSON) is None
+
+
+def test_a_field_stored_as_sent_counts_its_whitespace() -> None:
+    limit = MAX_LENGTHS["description"]
+    assert "description" not in TRIMMED | COLLAPSED
+    assert first_problem({"input": {"description": "d" * limit + " "}}, JSON) is not None
+
+
+@fast
+@given(left=WHITESPACE, text=WORDS, right=WHITESPACE, most=st.integers(1, 50))
+def test_within_counts_the_trimmed_text(left, text, right, most) -> None:
+    assert within(left + text + right, most) == (len(text) <= most)
+    assert not within(left + right, most)  # whitespace alone is empty

@@ -538,6 +538,11 @@ def test_each_benefit_is_1_to_200_characters_and_is_reported_by_index() -> None:
     assert fields(problems) == [("input", "benefits", "1"), ("input", "benefits", "3")]
 
 
+def test_names_and_benefits_are_measured_after_trimming_as_they_are_stored() -> None:
+    padded = TierRule("gold", "  " + "G" * 100 + "\n", 10, benefits=("\t" + "x" * 200 + " ",))
+    assert validate_tier(padded) == []
+
+
 def test_every_problem_is_reported_at_once_in_field_order() -> None:
     tier = TierRule("Gold", "", -5, 0.0, ("",) * 21)
     assert fields(validate_tier(tier))[:5] == [

@@ -28,7 +28,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.community.content import board as content_board
 from domain.errors import DomainError, ErrorCode, invalid_input, not_found
-from domain.infra.db import transaction
+from domain.infra.db import find_by_key, transaction
 from domain.infra.ids import parse_id
 from domain.members import events
 from domain.members.events import EventKind
@@ -140,7 +140,7 @@ async def _approve(
     content.status = ContentStatus.APPROVED
     content.moderated_at = content.approved_at = now
     action_key = action_key_of(ContentKind(content.kind))
-    action = await Action.filter(key=action_key).using_db(connection).first()
+    action = await find_by_key(Action, action_key, connection)
     if action is not None:
         interaction = await _interaction_for(connection, content, action_key, now)
         if interaction is not None:

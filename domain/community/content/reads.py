@@ -18,10 +18,9 @@ from tortoise import connections
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from domain.infra.db import dialect
+from domain.infra.db import dialect, matching
 from domain.infra.ids import parse_id
 from domain.models import Content, ContentStatus
-from gamification.content import MAX_SUBJECT
 
 
 class ContentOrder(StrEnum):
@@ -86,13 +85,11 @@ async def list_contents(
     """Up to `size + 1` visible pieces after the cursor (the extra one tells whether more
     follow): NEWEST by id descending (the queue ascending), TOP by score then id descending.
     `after` is an id for NEWEST and a `TopCursor` for TOP."""
-    if subject is not None and len(subject) > MAX_SUBJECT:
-        return []  # no piece has one (the ORM would refuse to compare with it)
     query = _visible(reader)
     if status is not None:
         query = query.filter(status=status)
     if subject is not None:
-        query = query.filter(subject=subject)
+        query = matching(query, subject=subject)
     if order is ContentOrder.TOP:
         if isinstance(after, TopCursor):
             query = query.filter(Q(score__lt=after.score) | Q(score=after.score, id__lt=after.id))

@@ -23,7 +23,7 @@ from domain.community.attempts import AttemptKind
 from domain.community.content import board as content_board
 from domain.community.content.moderation import noun
 from domain.errors import DomainError, ErrorCode, invalid_input, not_found
-from domain.infra.db import transaction
+from domain.infra.db import find_by_key, transaction
 from domain.infra.ids import parse_id
 from domain.members.members import lock_member
 from domain.models import Action, Content, ContentStatus, ContentVote, LedgerReason
@@ -114,7 +114,7 @@ async def _pay_bonus(
     """Credit the author the `content.<kind>` action's points (BONUS, source
     `content-bonus:<id>`); 0 when the action is missing, inactive or worth nothing."""
     action_key = action_key_of(ContentKind(content.kind))
-    action = await Action.filter(key=action_key).using_db(connection).first()
+    action = await find_by_key(Action, action_key, connection)
     if action is None or not action.active or action.points <= 0:
         return 0
     author = await lock_member(connection, content.author_id)

@@ -52,6 +52,16 @@ def test_token_mints_a_token_the_api_accepts(tmp_path):
     assert (viewer.subject, viewer.role) == ("importer", Role.SERVICE)
 
 
+@pytest.mark.parametrize("ttl", ["3000000d", "9999999d", "9" * 30 + "s"])
+def test_token_refuses_a_lifetime_beyond_the_supported_years_in_one_line(tmp_path, ttl):
+    result = plaudit("token", "--role", "admin", "--sub", "root", "--ttl", ttl,
+                     PLAUDIT_DATA_DIR=str(tmp_path))  # fmt: skip
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "plaudit: invalid configuration: --ttl: too long: the token would expire after 8999"
+    ]
+
+
 def test_without_a_secret_a_dev_secret_is_generated_once_in_the_data_dir(tmp_path):
     first = plaudit("token", "--role", "admin", "--sub", "root", PLAUDIT_DATA_DIR=str(tmp_path))
     second = plaudit("token", "--role", "admin", "--sub", "root", PLAUDIT_DATA_DIR=str(tmp_path))
@@ -119,6 +129,17 @@ def test_insight_refresh_scores_the_members_with_a_progress_bar(tmp_path):
     assert lines[1].startswith("churn model: r=")
     bad = plaudit("insight", "refresh", "--as-of", "yesterday", **env)
     assert bad.returncode == 2 and "expected YYYY-MM-DD" in bad.stderr
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "1969-12-31", "9000-01-01", "9999-12-31"])
+def test_insight_refresh_refuses_a_date_out_of_range_as_a_usage_error(tmp_path, as_of):
+    result = plaudit("insight", "refresh", "--as-of", as_of, PLAUDIT_DATA_DIR=str(tmp_path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"plaudit insight refresh: error: argument --as-of: '{as_of}' is out of range: "
+        "years 1970 to 8999"
+    )
 
 
 def test_badges_backfill_of_an_unknown_badge_fails_with_a_message(tmp_path):

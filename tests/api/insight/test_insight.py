@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from domain.insight import refresh as insight
+from domain.models import ChurnFit, MemberInsight
 from tests.api.interactions.test_bulk_ingest import record_many
 from tests.conftest import ADMIN, member
 from tests.helpers import define
 
 CDNOW = Path(__file__).resolve().parents[2] / "data" / "cdnow" / "CDNOW_sample.txt"
 
-SEGMENTS = "query($asOf: DateTime) { segments(asOf: $asOf) { segment members share } }"
+SEGMENTS = "query($asOf: DateTime) { segments(asOf: $asOf) { segment members share asOf } }"
 INSIGHT = """
 query($id: ID!) {
   member(id: $id) {
@@ -85,6 +86,37 @@ async def test_a_refresh_scores_every_active_member_and_counts_the_segments(gql,
     # Nobody is scored before their first active day: a date before everything has no refresh.
     before = await gql(SEGMENTS, {"asOf": "2000-01-01T00:00:00Z"}, as_=ADMIN)
     assert before["data"]["segments"] == []
+
+
+async def test_insight_queries_answer_stored_refreshes_and_never_compute_one(gql, population):
+    """Reads never write: a query answers from the refreshes stored by the nightly job or
+    `plaudit insight refresh`, says which (`asOf`), and fits nothing itself."""
+    stored = (await ChurnFit.all().count(), await MemberInsight.all().count())
+    refreshed = datetime.combine(population, datetime.min.time(), UTC).isoformat()
+    latest = (await gql(CHURN_MODEL, as_=ADMIN))["data"]["churnModel"]
+    assert latest["asOf"] == refreshed and latest["members"] == 13
+    now = datetime.now(UTC).isoformat()
+    assert (await gql(CHURN_MODEL, {"asOf": now}, as_=ADMIN))["data"]["churnModel"] == latest
+    counts = (await gql(SEGMENTS, as_=ADMIN))["data"]["segments"]
+    assert {row["asOf"] for row in counts} == {refreshed}
+    assert (await gql(SEGMENTS, {"asOf": now}, as_=ADMIN))["data"]["segments"] == counts
+    # A day before any refresh has no fit and no segments; asking computes none for it.
+    before = datetime.combine(population, datetime.min.time(), UTC) - timedelta(days=1)
+    for query in (CHURN_MODEL, SEGMENTS):
+        body = await gql(query, {"asOf": before.isoformat()}, as_=ADMIN)
+        assert "errors" not in body, body
+        assert body["data"] in ({"churnModel": None}, {"segments": []})
+    assert (await ChurnFit.all().count(), await MemberInsight.all().count()) == stored
+
+
+async def test_before_the_first_refresh_the_churn_model_is_null_and_nothing_is_fitted(gql, drain):
+    await define(gql, "visit", 10, limits=[], cooldownSeconds=0, memberReportable=False)
+    await active_on(gql, "ada", [1, 5, 9], datetime.now(UTC).date())
+    await drain()
+    body = await gql(CHURN_MODEL, as_=ADMIN)
+    assert body == {"data": {"churnModel": None}}
+    assert (await gql(SEGMENTS, as_=ADMIN))["data"]["segments"] == []
+    assert await ChurnFit.all().count() == await MemberInsight.all().count() == 0
 
 
 async def test_a_member_quiet_beyond_their_rhythm_is_at_higher_risk(gql, population):
@@ -159,7 +191,7 @@ def cdnow_calibration() -> dict[str, set[str]]:
     return days
 
 
-async def test_the_churn_model_reproduces_fader_hardie_and_lee_on_cdnow(gql, drain):
+async def test_the_churn_model_reproduces_fader_hardie_and_lee_on_cdnow(gql, drain, runtime):
     """The CDNOW sample (2,357 customers) recorded through the API as interactions, aggregated
     by day, fitted as of 1997-09-30: r, alpha, a, b and the log-likelihood within 1% of the
     paper's (r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9,582.4)."""
@@ -178,6 +210,7 @@ async def test_the_churn_model_reproduces_fader_hardie_and_lee_on_cdnow(gql, dra
         payload = await record_many(gql, items[first : first + 1000])
         assert payload["refused"] == 0
     await drain()
+    await insight.refresh(runtime.settings, date(1997, 9, 30))
 
     body = await gql(CHURN_MODEL, {"asOf": "1997-09-30T18:00:00Z"}, as_=ADMIN)
     assert "errors" not in body, body
@@ -187,9 +220,10 @@ async def test_the_churn_model_reproduces_fader_hardie_and_lee_on_cdnow(gql, dra
     for name, expected in paper.items():
         assert fit[name] == pytest.approx(expected, rel=0.01), name
     assert fit["asOf"].startswith("1997-09-30")
-    # Stored: asked again, the same fit comes back without fitting afresh.
-    again = await gql(CHURN_MODEL, {"asOf": "1997-09-30T23:00:00Z"}, as_=ADMIN)
-    assert again["data"]["churnModel"] == fit
+    # Any moment of that day, or a later one, reads the same stored fit.
+    for as_of in ("1997-09-30T23:00:00Z", "1997-10-15T00:00:00+02:00", None):
+        again = await gql(CHURN_MODEL, {"asOf": as_of}, as_=ADMIN)
+        assert again["data"]["churnModel"] == fit
 
 
 async def test_monetary_can_sum_a_numeric_property_of_chosen_actions(gql, drain, runtime):

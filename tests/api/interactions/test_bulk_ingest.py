@@ -86,7 +86,6 @@ async def test_no_items_give_no_results(gql):
 
 async def test_bad_items_are_refused_on_their_own_and_the_others_are_stored(gql, drain):
     await define(gql, points=10)
-    naive = datetime.now(UTC).replace(tzinfo=None).isoformat()
     payload = await record_many(
         gql,
         [
@@ -94,7 +93,6 @@ async def test_bad_items_are_refused_on_their_own_and_the_others_are_stored(gql,
             {"action": "app.daily_open", "idempotencyKey": "no-member"},
             item("ada", "x" * 129),
             item("", "empty-member"),
-            item("ada", "naive", occurredAt=naive),
             item("ada", "big", properties={"blob": "x" * 9000}),
             item("ada", "nul", action="app.\u0000open"),
             item("ada", "nul-props", properties={"text": "a\u0000b"}),
@@ -102,27 +100,42 @@ async def test_bad_items_are_refused_on_their_own_and_the_others_are_stored(gql,
         ],
     )
     results = payload["results"]
-    assert (payload["accepted"], payload["refused"]) == (2, 7)
-    assert [r["index"] for r in results] == list(range(9))
+    assert (payload["accepted"], payload["refused"]) == (2, 6)
+    assert [r["index"] for r in results] == list(range(8))
     assert results[0]["interaction"]["status"] == "PENDING"
-    assert results[8]["interaction"]["memberId"] == "grace"
+    assert results[7]["interaction"]["memberId"] == "grace"
     refused = {r["index"]: r["errors"] for r in results if r["interaction"] is None}
     assert {i: [e["code"] for e in errors] for i, errors in refused.items()} == {
-        i: ["INVALID_INPUT"] for i in range(1, 8)
+        i: ["INVALID_INPUT"] for i in range(1, 7)
     }
     assert {i: errors[0]["field"] for i, errors in refused.items()} == {
         1: ["inputs", "1", "memberId"],
         2: ["inputs", "2", "idempotencyKey"],
         3: ["inputs", "3", "memberId"],
-        4: ["inputs", "4", "occurredAt"],
-        5: ["inputs", "5", "properties"],
-        6: ["inputs", "6", "action"],
-        7: ["inputs", "7", "properties"],
+        4: ["inputs", "4", "properties"],
+        5: ["inputs", "5", "action"],
+        6: ["inputs", "6", "properties"],
     }
     assert await Interaction.all().count() == 2
 
     assert await drain() == 2
     assert await balances(gql, ["ada", "grace"]) == {"ada": 10, "grace": 10}
+
+
+async def test_an_item_whose_date_the_program_cannot_use_refuses_the_whole_call(gql):
+    """A DateTime without a UTC offset does not fit its type (`api/scalars.py`): like any value
+    that does not coerce, it is a validation error naming the item, and nothing is stored."""
+    await define(gql, points=10)
+    naive = datetime.now(UTC).replace(tzinfo=None).isoformat()
+    body = await gql(
+        RECORD_MANY,
+        {"inputs": [item("ada", "good-1"), item("ada", "naive", occurredAt=naive)]},
+        as_=SERVICE,
+    )
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "[1].occurredAt: DateTime needs a UTC offset" in error["message"]
+    assert await Interaction.all().count() == 0
 
 
 async def test_unknown_inactive_and_future_items_are_rejected_at_once_and_never_queued(gql, drain):

@@ -18,7 +18,7 @@ from domain.models import (
     MemberAttempt,
     Referral,
 )
-from gamification.referrals import CODE_ALPHABET
+from gamification.referrals import CODE_ALPHABET, LEGACY_CODE_LENGTH, legacy_code
 from tests.api.badges.test_badges import badge, goal, my_badges
 from tests.conftest import ADMIN, member
 from tests.helpers import UPSERT_ACTION, action_input, counting, define, record
@@ -110,10 +110,37 @@ async def test_every_member_has_a_unique_code_from_the_unambiguous_alphabet(gql)
     assert await code_of(gql, "ada") == codes[0]  # stable
 
 
-async def test_a_member_enrolled_before_codes_existed_gets_one_on_first_ask(gql):
+async def test_a_member_enrolled_before_codes_existed_is_shown_a_code_that_works(gql):
+    """Reading never writes: the code shown is derived from the member's id, the same on every
+    read, and the first application of such a code stores it."""
     await Member.create(id="legacy", display_name="Legacy")
+    # More than one statement's batch of them.
+    await Member.bulk_create([Member(id=f"legacy-{n:03}", display_name="L") for n in range(400)])
     code = await code_of(gql, "legacy")
-    assert (await Member.get(id="legacy")).referral_code == code
+    assert len(code) == LEGACY_CODE_LENGTH and set(code) <= set(CODE_ALPHABET)
+    assert await code_of(gql, "legacy") == code
+    assert (await Member.get(id="legacy")).referral_code is None  # shown, not stored
+
+    payload = await apply(gql, "newcomer", code.lower())
+
+    assert payload["errors"] == [], payload
+    assert payload["referral"]["referredBy"]["id"] == "legacy"
+    stored = dict(await Member.filter(id__startswith="legacy").values_list("id", "referral_code"))
+    assert len(stored) == 401 and stored["legacy"] == code
+    assert stored["legacy-399"] == await code_of(gql, "legacy-399")
+    assert all(stored[member_id] == legacy_code(member_id) for member_id in stored)
+
+
+async def test_a_derived_code_that_another_member_holds_is_replaced_not_shared(gql):
+    await Member.create(id="holder", display_name="H", referral_code=legacy_code("legacy"))
+    await Member.create(id="legacy", display_name="Legacy")
+
+    # Any miss of a derived-length code stores the derived codes first.
+    assert await refused(gql, "newcomer", "Z" * LEGACY_CODE_LENGTH) == "NOT_FOUND"
+
+    replaced = (await Member.get(id="legacy")).referral_code
+    assert replaced is not None and len(replaced) == 10
+    assert await code_of(gql, "legacy") == replaced
 
 
 async def test_a_code_is_case_insensitive_and_forgives_spaces_and_hyphens(gql):
