@@ -15,6 +15,7 @@ from enum import StrEnum
 import jwt
 
 from domain.infra.settings import Settings
+from domain.members.members import is_erased
 
 LEEWAY_S = 30  # clock skew accepted on exp, nbf and iat
 
@@ -101,6 +102,9 @@ class TokenVerifier:
             raise AuthenticationFailed(
                 "the token's role must be member, admin or service"
             ) from None
+        if viewer.role is Role.MEMBER and is_erased(subject):
+            # The anonymous rows an erasure leaves belong to nobody: no token may act as them.
+            raise AuthenticationFailed("the token's subject is reserved for erased members")
         return viewer, float(claims["exp"]) + LEEWAY_S
 
 

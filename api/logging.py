@@ -35,6 +35,10 @@ def configure_logging(level: str) -> None:
     root.setLevel(level)
     for noisy in ("uvicorn.access", "tortoise", "aiosqlite", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # httpx logs every webhook attempt at INFO, URL and all (a receiver's URL may hold a token):
+    # the delivery log is where attempts are kept.
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     # asyncpg logs a traceback per reconnection attempt while the database is down; Plaudit
     # logs the outage once (`domain.infra.outages`).
     logging.getLogger("asyncpg.pool").setLevel(logging.ERROR)

@@ -42,6 +42,8 @@ from api.leaderboards.subscriptions import LeaderboardSubscriptions
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
 from api.points.mutations import PointsMutations
+from api.privacy.mutations import PrivacyMutations
+from api.privacy.queries import PrivacyQueries
 from api.referrals.mutations import ReferralMutations
 from api.referrals.queries import ReferralQueries
 from api.request_metrics import RequestMetrics
@@ -50,6 +52,8 @@ from api.rewards.queries import RewardQueries
 from api.scalars import SCALARS
 from api.tiers.mutations import TierMutations
 from api.tiers.queries import TierQueries
+from api.webhooks.mutations import WebhookMutations
+from api.webhooks.queries import WebhookQueries
 
 log = logging.getLogger("plaudit.graphql")
 
@@ -73,6 +77,8 @@ Query = merge_types(
         ReferralQueries,
         InsightQueries,
         CampaignQueries,
+        WebhookQueries,
+        PrivacyQueries,
     ),
 )
 Mutation = merge_types(
@@ -89,6 +95,8 @@ Mutation = merge_types(
         ContentMutations,
         ReferralMutations,
         CampaignMutations,
+        WebhookMutations,
+        PrivacyMutations,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscriptions, LeaderboardSubscriptions))

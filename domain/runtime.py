@@ -21,6 +21,7 @@ from domain.infra.redis import RedisEndpoint, open_endpoint
 from domain.infra.settings import Settings
 from domain.leaderboards.store import LeaderboardStore
 from domain.members import events
+from domain.outbox import wakeup
 
 log = logging.getLogger("plaudit.runtime")
 
@@ -48,6 +49,7 @@ class Runtime:
         )
         events.publisher.redis = redis
         events.publisher.namespace = prefix
+        wakeup.waker.queue = queue  # webhook messages wake the workers once committed
         runtime = cls(settings, endpoint, redis, queue, LeaderboardStore(redis, namespace=prefix))
         try:
             await namespace_claim(runtime)
@@ -59,6 +61,8 @@ class Runtime:
     async def close(self, *, database: bool = True) -> None:
         if events.publisher.redis is self.redis:
             events.publisher.redis = None
+        if wakeup.waker.queue is self.queue:
+            wakeup.waker.queue = None
         await self.queue.aclose()
         await self.redis.aclose()
         self.endpoint.close()

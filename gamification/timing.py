@@ -2,7 +2,9 @@
 not far in the past.
 
 Backdating is for trusted imports. A member who could backdate freely could replay yesterday's
-daily limit today, so member tokens get a window (24 hours by default).
+daily limit today, so member tokens get a window (24 hours by default). With a retention of raw
+interactions (`gamification.retention`), nobody may date one before what its rules can still
+read: `oldest`.
 """
 
 from __future__ import annotations
@@ -24,12 +26,16 @@ def check_timing(
     *,
     trusted: bool,
     member_backdate: timedelta,
+    oldest: datetime | None = None,
 ) -> Decision | None:
-    """The rejection this timestamp earns, or None when it is acceptable."""
+    """The rejection this timestamp earns, or None when it is acceptable. `oldest`: the earliest
+    moment any token may date an interaction (None: no limit but the member window)."""
     # Compared in UTC: within one ZoneInfo Python compares wall clocks, wrong across DST.
     occurred_at, now = occurred_at.astimezone(UTC), now.astimezone(UTC)
     if occurred_at > now + FUTURE_TOLERANCE:
         return FUTURE_TIMESTAMP
     if not trusted and occurred_at < now - member_backdate:
+        return BACKDATED
+    if oldest is not None and occurred_at < oldest.astimezone(UTC):
         return BACKDATED
     return None

@@ -38,6 +38,9 @@ from domain.runtime import Runtime
 from workers.settings import build_worker
 
 TABLES = [
+    "webhook_delivery",
+    "webhook_endpoint",
+    "webhook_message",
     "campaign_member",
     "campaign",
     "member_insight",
@@ -300,3 +303,28 @@ def spare_redis(tmp_path: Path) -> Iterator[RedisProcess]:
     redis = RedisProcess(tmp_path)
     yield redis
     redis.stop()
+
+
+@pytest.fixture
+async def receivers() -> AsyncIterator[Any]:
+    """Starts real webhook receivers on loopback ports (`tests.webhook_receiver.Receiver`),
+    stopped after the test."""
+    from tests.webhook_receiver import Receiver
+
+    started: list[Receiver] = []
+
+    async def start() -> Receiver:
+        receiver = Receiver()
+        await receiver.start()
+        started.append(receiver)
+        return receiver
+
+    yield start
+    for receiver in started:
+        await receiver.stop()
+
+
+@pytest.fixture
+async def receiver(receivers: Any) -> Any:
+    """One webhook receiver (`tests.webhook_receiver.Receiver`)."""
+    return await receivers()

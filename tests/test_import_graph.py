@@ -21,6 +21,9 @@ DOMAIN_RANK = {
     "errors": 0,
     "models": 0,
     "infra": 1,
+    # Webhook messages written with the change they announce: every layer that changes state
+    # emits them (leaderboard archives, the pipeline, the features).
+    "outbox": 1.5,
     "program": 2,
     "leaderboards": 3,
     "members": 4,
@@ -31,6 +34,8 @@ DOMAIN_RANK = {
     "community": 7,
     "insight": 7,
     "interactions": 7,
+    "webhooks": 7,
+    "privacy": 7,
     "demo": 8,
 }
 

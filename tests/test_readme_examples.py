@@ -16,6 +16,8 @@ SECTIONS = {
     "community": "## Referrals and user-generated content",
     "leaderboards": "## Leaderboards (for web front-ends)",
     "insight": "## Insight: segments, churn risk and campaigns",
+    "privacy": "## Members' data: access, erasure, retention",
+    "webhooks": "## Webhooks (for integrators)",
 }
 
 
@@ -41,6 +43,16 @@ def blocks(section: str) -> list[str]:
         ),
         ("leaderboards", ("leaderboardChanged", "leaderboardArchives", "entry", "boards")),
         ("insight", ("upsertCampaign", "segments", "churnModel", "segmentMembers", "results")),
+        ("privacy", ("memberExport", "eraseMember")),
+        (
+            "webhooks",
+            (
+                "createWebhookEndpoint",
+                "webhookEndpoints",
+                "redeliverWebhook",
+                "rotateWebhookSecret",
+            ),
+        ),
     ],
 )
 def test_each_section_has_its_examples(section: str, operations: tuple[str, ...]):

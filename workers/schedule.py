@@ -101,7 +101,32 @@ def scheduled_jobs(settings: Settings) -> list[ScheduledJob]:
             {"minute": set(range(0, 60, 10)), "second": {20}},
             routine=True,
         ),
+        # Every 5 seconds (and woken after each commit that wrote messages): webhooks out.
+        ScheduledJob(
+            "deliver_webhooks",
+            tasks.deliver_webhooks,
+            "fan committed webhook messages out to their endpoints and attempt due deliveries",
+            {"second": set(range(0, 60, 5))},
+            routine=True,
+        ),
+        # Daily: the webhook delivery log keeps PLAUDIT_WEBHOOK_HISTORY_DAYS.
+        ScheduledJob(
+            "prune_webhook_deliveries",
+            tasks.prune_webhook_deliveries,
+            "forget finished webhook deliveries older than PLAUDIT_WEBHOOK_HISTORY_DAYS",
+            {"hour": {4}, "minute": {10}, "second": {0}},
+        ),
     ]
+    if settings.retention_days is not None:
+        # Daily, only when the program limits how long raw interactions are kept.
+        jobs.append(
+            ScheduledJob(
+                "prune_interactions",
+                tasks.prune_interactions,
+                "delete raw interactions older than PLAUDIT_RETENTION_DAYS (what rules need stays)",
+                {"hour": {4}, "minute": {30}, "second": {0}},
+            )
+        )
     if settings.points_expire_days is not None:
         # Daily, only when the program configures expiry (PLAUDIT_POINTS_EXPIRE_DAYS).
         jobs.append(

@@ -21,7 +21,11 @@ from workers import tasks
 from workers.job_log import quiet_routine_runs
 from workers.schedule import scheduled_jobs
 
-FUNCTIONS = [func(tasks.drain_interactions, keep_result=0)]
+FUNCTIONS = [
+    func(tasks.drain_interactions, keep_result=0),
+    # Woken after each commit that wrote webhook messages (`domain.outbox.wakeup`).
+    func(tasks.deliver_webhooks, keep_result=0),
+]
 
 
 def cron_jobs(runtime: Runtime) -> list[CronJob]:

@@ -89,6 +89,15 @@ async def expire_points(ctx: dict[str, Any]) -> int:
     return await expiry.expire_points(_runtime(ctx), datetime.now(UTC), progress=_progress(ctx))
 
 
+async def prune_interactions(ctx: dict[str, Any]) -> int:
+    """Daily: delete the raw interactions PLAUDIT_RETENTION_DAYS lets go (a no-op when unset);
+    returns how many."""
+    from domain.privacy import retention
+
+    settings = _runtime(ctx).settings
+    return await retention.prune_interactions(settings, datetime.now(UTC), progress=_progress(ctx))
+
+
 async def reevaluate_tiers(ctx: dict[str, Any]) -> int:
     """Daily: re-evaluate the members whose tier retention has run out."""
     from domain.points import tiers
@@ -130,6 +139,29 @@ async def refresh_insight(ctx: dict[str, Any]) -> int:
     yesterday = datetime.now(settings.tz).date() - timedelta(days=1)
     refreshed = await insight.refresh(settings, yesterday, progress=_progress(ctx))
     return refreshed.members
+
+
+async def deliver_webhooks(ctx: dict[str, Any]) -> int:
+    """Every 5 s, and woken once webhook messages commit: fan the outbox out and attempt the
+    due deliveries (`domain.webhooks.delivery`); returns how many attempts were made."""
+    from domain.outbox import wakeup
+    from domain.webhooks import delivery
+
+    runtime = _runtime(ctx)
+
+    async def run() -> int:
+        await wakeup.woken(runtime.queue)
+        return await delivery.deliver_due(runtime.settings)
+
+    return await _riding_out_outages(run)
+
+
+async def prune_webhook_deliveries(ctx: dict[str, Any]) -> int:
+    """Daily: forget finished webhook deliveries older than PLAUDIT_WEBHOOK_HISTORY_DAYS."""
+    from domain.webhooks import deliveries
+
+    settings = _runtime(ctx).settings
+    return await deliveries.prune(datetime.now(UTC), settings.webhook_history_days)
 
 
 async def apply_campaigns(ctx: dict[str, Any]) -> int:

@@ -6,6 +6,7 @@ module per command group, each adding its sub-commands in `register(commands)`:
 - `tokens`: token; `schema`: schema; `demo`: demo;
 - `leaderboards`: leaderboards rebuild|verify|archive; `insight`: insight refresh;
 - `badges`: badges backfill; `jobs`: jobs list|run; `ingest`: import;
+- `members`: members export|erase|erasures (members' rights over their data);
 - `common`: what they share, above all `run_with_runtime` (open the runtime, run, close, report
   an expected failure in one line with its exit code).
 
@@ -25,6 +26,7 @@ from api.cli import (
     insight,
     jobs,
     leaderboards,
+    members,
     schema,
     server,
     tokens,
@@ -38,7 +40,19 @@ DESCRIPTION = (
     "import...)."
 )
 
-GROUPS = (server, database, tokens, schema, demo, leaderboards, insight, badges, jobs, ingest)
+GROUPS = (
+    server,
+    database,
+    tokens,
+    schema,
+    demo,
+    leaderboards,
+    insight,
+    badges,
+    jobs,
+    ingest,
+    members,
+)
 """In the order `plaudit --help` lists their commands."""
 
 

@@ -17,7 +17,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from domain.errors import not_found, reject_invalid
 from domain.goals.goal_actions import check_goal_actions
 from domain.infra.db import find_by_key, transaction
-from domain.members.members import lock_member
+from domain.members.members import ERASED_PREFIX, lock_member
 from domain.models import Badge, Member, MemberBadge
 from domain.pipeline import Session, activity
 from domain.program import audit, definitions
@@ -132,11 +132,13 @@ async def backfill(
         raise not_found(f"no badge {badge_key[:100]!r}", "badgeKey")
     rule = definitions.BadgeRule.of(badge)
     goals = rule.goals
-    total = await Member.all().count()
+    # Erased members' anonymous rows keep their lifetime points, but earn nothing any more.
+    people = Member.exclude(id__startswith=ERASED_PREFIX)
+    total = await people.count()
     done = awarded = 0
     last_id = ""
     while goals:
-        members = await Member.filter(id__gt=last_id).order_by("id").limit(batch)
+        members = await people.filter(id__gt=last_id).order_by("id").limit(batch)
         if not members:
             break
         last_id = members[-1].id

@@ -92,9 +92,31 @@ job_last_success = Gauge(
     ["job"],
 )
 
+webhook_attempts = Counter(
+    "plaudit_webhook_attempts",
+    "Webhook delivery attempts, by outcome: the HTTP status class (2xx is success; 3xx, 4xx, 5xx"
+    " are retried), timeout, unreachable (no connection) or blocked (a non-public address).",
+    ["outcome"],
+)
+webhook_attempt_duration = Histogram(
+    "plaudit_webhook_attempt_duration_seconds",
+    "Time a webhook delivery attempt took, from resolving the host to the response's status.",
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+)
+webhook_deliveries = Counter(
+    "plaudit_webhook_deliveries",
+    "Webhook deliveries that reached a final status (SUCCEEDED, FAILED).",
+    ["status"],
+)
+WEBHOOK_OUTCOMES = ("2xx", "3xx", "4xx", "5xx", "timeout", "unreachable", "blocked")
+
 # Every dependency appears from the first scrape, at 0, so alerts need no `absent()`.
 for _dependency in ("database", "redis"):
     dependency_errors.labels(_dependency)
+for _outcome in WEBHOOK_OUTCOMES:
+    webhook_attempts.labels(_outcome)
+for _status in ("SUCCEEDED", "FAILED"):
+    webhook_deliveries.labels(_status)
 
 
 def operation_label(name: str | None) -> str:
@@ -163,6 +185,21 @@ def observe_job(job: str, ok: bool) -> None:
     job_runs.labels(job, "ok" if ok else "error").inc()
     if ok:
         job_last_success.labels(job).set_to_current_time()
+
+
+def observe_webhook_attempt(outcome: str, seconds: float, final: str | None) -> None:
+    """One webhook delivery attempt (`domain.webhooks.delivery`): its outcome (one of
+    WEBHOOK_OUTCOMES), how long it took, and the delivery's final status if it reached one."""
+    webhook_attempts.labels(outcome).inc()
+    webhook_attempt_duration.observe(seconds)
+    if final is not None:
+        webhook_deliveries.labels(final).inc()
+
+
+def observe_webhook_final(status: str, count: int = 1) -> None:
+    """Deliveries ended without an attempt (their endpoint was disabled or deleted)."""
+    if count:
+        webhook_deliveries.labels(status).inc(count)
 
 
 def set_backlog(size: int, oldest: datetime | None, now: datetime) -> None:

@@ -63,9 +63,17 @@ async def wake_workers(queue: ArqRedis) -> bool:
     Call it after the commit. False when Redis cannot take it now: the interactions stay
     PENDING and the sweep finds them.
     """
+    return await wake_once(queue, DRAIN, "drain", wake_flag(queue), WAKE_FLAG_TTL_MS)
+
+
+async def wake_once(queue: ArqRedis, job: str, kind: str, flag: str, ttl_ms: int) -> bool:
+    """Enqueue `job` unless a wake-up of it is already waiting: `flag` is set with SET NX (for
+    `ttl_ms`, in case the job is lost) and cleared by the job as it starts, so a thousand
+    commits cost one job. False when Redis cannot take it now; the caller's cron catches up.
+    """
     try:
-        if await queue.set(wake_flag(queue), b"1", nx=True, px=WAKE_FLAG_TTL_MS):
-            await queue.enqueue_job(DRAIN, _job_id=job_id(queue, "drain"))
+        if await queue.set(flag, b"1", nx=True, px=ttl_ms):
+            await queue.enqueue_job(job, _job_id=job_id(queue, kind))
     except (RedisError, OSError) as exc:
         # One warning per outage, not one per request; the sweep queues them again.
         outages.redis.failed(exc)

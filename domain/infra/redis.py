@@ -98,3 +98,8 @@ def open_endpoint(settings: Settings) -> RedisEndpoint:
 
         endpoint.watchdog_fd = redis_watchdog.spawn(server.pid, str(redis_dir))
     return endpoint
+
+
+def literal_pattern(text: str) -> str:
+    """`text` matched literally in a SCAN or KEYS pattern (glob characters escaped)."""
+    return "".join(f"\\{c}" if c in "*?[]\\" else c for c in text)

@@ -16,9 +16,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from gamification import retention
+
 JWT_SECRET_FILE = "dev-jwt-secret"
 _PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+_DELAY = re.compile(r"([0-9]{1,7})(s|m|h|d)")
+_DELAY_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# About 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h: a day and more of retries (Standard Webhooks).
+DEFAULT_WEBHOOK_RETRY_SCHEDULE: tuple[float, ...] = (5, 300, 1800, 7200, 18000, 36000, 36000)
 
 
 class SettingsError(ValueError):
@@ -57,6 +63,9 @@ class Settings:
     tier_window_days: int = 365
     tier_retention_days: int = 365
     points_expire_days: int | None = None
+    # Raw interactions older than this many days are deleted nightly (None: kept for ever);
+    # see `gamification.retention` for what is kept longer, and why.
+    retention_days: int | None = None
     # Every Redis key, queue and channel this program writes starts with it (None: derived).
     redis_prefix: str | None = None
     # Browser origins allowed to call the API (CORS); empty: no cross-origin access.
@@ -84,6 +93,16 @@ class Settings:
     rate_limit_subject_mutations: str = "3000/minute"
     rate_limit_ip_requests: str = "60000/minute"
     rate_limit_ip_mutations: str = "30000/minute"
+    # Webhooks: the delays between a delivery's attempts (seconds; after the last one fails the
+    # delivery is FAILED), each attempt's time limit, how long an endpoint may fail every
+    # attempt before it is disabled, and whether URLs may reach private, loopback or
+    # link-local addresses (and plain http), for tests and private networks. Finished
+    # deliveries are kept in the delivery log for `webhook_history_days`.
+    webhook_retry_schedule: tuple[float, ...] = DEFAULT_WEBHOOK_RETRY_SCHEDULE
+    webhook_timeout_seconds: int = 10
+    webhook_disable_after_days: int = 5
+    webhook_history_days: int = 30
+    webhooks_allow_private: bool = False
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -129,6 +148,13 @@ class Settings:
                 if reader.text("PLAUDIT_POINTS_EXPIRE_DAYS")
                 else None
             ),
+            retention_days=(
+                reader.integer(
+                    "PLAUDIT_RETENTION_DAYS", 0, low=1, high=retention.MAX_RETENTION_DAYS
+                )
+                if reader.text("PLAUDIT_RETENTION_DAYS")
+                else None
+            ),
             redis_prefix=reader.redis_prefix("PLAUDIT_REDIS_PREFIX"),
             cors_origins=reader.origins("PLAUDIT_CORS_ORIGINS"),
             cors_allow_credentials=reader.boolean("PLAUDIT_CORS_ALLOW_CREDENTIALS", False),
@@ -156,12 +182,35 @@ class Settings:
             ),
             rate_limit_ip_requests=reader.rate("PLAUDIT_RATE_LIMIT_IP_REQUESTS", "60000/minute"),
             rate_limit_ip_mutations=reader.rate("PLAUDIT_RATE_LIMIT_IP_MUTATIONS", "30000/minute"),
+            webhook_retry_schedule=reader.delays(
+                "PLAUDIT_WEBHOOK_RETRY_SCHEDULE", DEFAULT_WEBHOOK_RETRY_SCHEDULE
+            ),
+            webhook_timeout_seconds=reader.integer(
+                "PLAUDIT_WEBHOOK_TIMEOUT_SECONDS", 10, low=1, high=30
+            ),
+            webhook_disable_after_days=reader.integer(
+                "PLAUDIT_WEBHOOK_DISABLE_AFTER_DAYS", 5, low=1, high=365
+            ),
+            webhook_history_days=reader.integer(
+                "PLAUDIT_WEBHOOK_HISTORY_DAYS", 30, low=1, high=3650
+            ),
+            webhooks_allow_private=reader.boolean("PLAUDIT_WEBHOOKS_ALLOW_PRIVATE", False),
             environ=env,
         )
         if settings.churn_high_below_percent > settings.churn_medium_below_percent:
             raise SettingsError(
                 "PLAUDIT_CHURN_HIGH_BELOW_PERCENT",
                 "must not be above PLAUDIT_CHURN_MEDIUM_BELOW_PERCENT",
+            )
+        if (
+            settings.retention_days is not None
+            and settings.retention_days < retention.MIN_RETENTION_DAYS
+        ):
+            raise SettingsError(
+                "PLAUDIT_RETENTION_DAYS",
+                f"must be at least {retention.MIN_RETENTION_DAYS} (the insight refresh reads "
+                f"the {retention.INSIGHT_WINDOW_DAYS} days up to yesterday, a monthly limit a "
+                f"month), got {settings.retention_days}",
             )
         if settings.jwt_secret and settings.jwt_public_key:
             raise SettingsError(
@@ -374,6 +423,27 @@ class _Reader:
                 name, f"expected a rate such as 100/minute or 10/second, got {raw!r}"
             ) from None
         return raw
+
+    def delays(self, name: str, default: tuple[float, ...]) -> tuple[float, ...]:
+        """Comma-separated delays such as `5s,5m,2h,1d` (1 to 20 of them, each 1 s to 7 days),
+        in seconds."""
+        raw = self.text(name)
+        if raw is None:
+            return default
+        delays = []
+        for item in raw.split(","):
+            match = _DELAY.fullmatch(item.strip())
+            if match is None:
+                raise SettingsError(
+                    name, f"expected delays such as 5s,5m,30m,2h,1d, got {item.strip()[:40]!r}"
+                )
+            seconds = int(match[1]) * _DELAY_UNITS[match[2]]
+            if not 1 <= seconds <= 7 * 86400:
+                raise SettingsError(name, f"each delay must be 1s to 7d, got {item.strip()!r}")
+            delays.append(float(seconds))
+        if len(delays) > 20:
+            raise SettingsError(name, f"at most 20 delays, got {len(delays)}")
+        return tuple(delays)
 
     def redis_url(self, name: str) -> str | None:
         raw = self.text(name)

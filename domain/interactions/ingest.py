@@ -121,6 +121,7 @@ async def record_interactions(
         new[pair] = _row(item, status, verdict.reason if verdict else None, now)
         answered_later.append((index, pair, False))
 
+    await recently_enrolled.refresh()
     enrolling = [member_id for member_id in members if member_id not in recently_enrolled]
     if not enrolling and not new:
         return _done(results)

@@ -26,7 +26,9 @@ from domain.infra.queue import wake_workers
 from domain.leaderboards import scores as leaderboards
 from domain.members.members import check_member_id, enrol
 from domain.models import Action, Interaction, InteractionStatus
+from domain.program.actions import limits_of, schedule_of
 from domain.runtime import Runtime
+from gamification import retention
 from gamification.content import is_content_action
 from gamification.leaderboards import POINTS_BOARD
 from gamification.limits import INACTIVE_ACTION, UNKNOWN_ACTION, Decision
@@ -182,8 +184,20 @@ def verdict_at_recording(
         return UNKNOWN_ACTION
     if not action.active:
         return INACTIVE_ACTION
-    backdate = timedelta(hours=runtime.settings.member_backdate_hours)
-    return check_timing(occurred_at, now, trusted=trusted, member_backdate=backdate)
+    settings = runtime.settings
+    backdate = timedelta(hours=settings.member_backdate_hours)
+    oldest = None
+    if settings.retention_days is not None:
+        # Raw interactions are kept for a while only: one dated before what its action's rules
+        # can still read could not be decided (nor told from a deleted first copy).
+        periods = [limit.period for limit in limits_of(action)]
+        schedule = schedule_of(action)
+        if schedule is not None:
+            periods.append(schedule.period)
+        reach = retention.lookback(periods, action.cooldown_seconds)
+        kept = timedelta(days=settings.retention_days)
+        oldest = retention.oldest_decidable(now, kept, reach, backdate)
+    return check_timing(occurred_at, now, trusted=trusted, member_backdate=backdate, oldest=oldest)
 
 
 async def process_interaction(runtime: Runtime, interaction_id: int) -> Interaction | None:

@@ -4,8 +4,10 @@ A DAILY, WEEKLY or MONTHLY period closes at its end (program time zone). `archiv
 every closed period the database has scores of and no archive for, reads its top
 `PLAUDIT_LEADERBOARD_ARCHIVE_DEPTH` from `leaderboard_score` (the truth; Redis may already have
 let the board expire) and inserts one row per period with ON CONFLICT DO NOTHING: workers, the
-nightly job and `plaudit leaderboards archive` may race, and one copy is kept. `now` is the
-caller's, so tests close periods by moving the clock.
+nightly job and `plaudit leaderboards archive` may race, and one copy is kept. The archive
+that is stored announces the period's close (a LEADERBOARD_PERIOD_CLOSED webhook message with
+its top, in the same transaction: the racer that stored nothing announces nothing). `now` is
+the caller's, so tests close periods by moving the clock.
 """
 
 from __future__ import annotations
@@ -16,11 +18,10 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tortoise import connections
-
-from domain.infra.db import insert_rows, matching, raw_timestamp
+from domain.infra.db import insert_rows, matching, raw_timestamp, transaction
 from domain.leaderboards.scores import stored_boards, window_of
 from domain.models import LeaderboardArchive, LeaderboardScore
+from domain.outbox import EventType, emit
 from gamification.leaderboards import BoardKey, BoardPeriod
 
 log = logging.getLogger("plaudit.leaderboards")
@@ -86,24 +87,35 @@ async def _archive(key: BoardKey, tz: ZoneInfo, depth: int, now: datetime) -> in
         for rank, (member_id, score) in enumerate(rows, start=1)
     ]
     window = window_of(key, tz)
-    inserted = await insert_rows(
-        connections.get("default"),
-        "leaderboard_archive",
-        COLUMNS,
-        [
+    async with transaction() as connection:
+        inserted = await insert_rows(
+            connection,
+            "leaderboard_archive",
+            COLUMNS,
             [
-                key.board,
-                key.period.value,
-                key.period_key,
-                raw_timestamp(window.start),
-                raw_timestamp(window.end),
-                json.dumps(entries),
-                raw_timestamp(now),
-            ]
-        ],
-        on_conflict="ON CONFLICT (board, period, period_key) DO NOTHING",
-        returning="id",
-    )
+                [
+                    key.board,
+                    key.period.value,
+                    key.period_key,
+                    raw_timestamp(window.start),
+                    raw_timestamp(window.end),
+                    json.dumps(entries),
+                    raw_timestamp(now),
+                ]
+            ],
+            on_conflict="ON CONFLICT (board, period, period_key) DO NOTHING",
+            returning="id",
+        )
+        if inserted:
+            closed = {
+                "board": key.board,
+                "period": key.period.value,
+                "periodKey": key.period_key,
+                "periodStart": window.start.isoformat() if window.start else None,
+                "periodEnd": window.end.isoformat() if window.end else None,
+                "top": entries,
+            }
+            await emit(connection, EventType.LEADERBOARD_PERIOD_CLOSED, closed, at=now)
     return len(inserted)
 
 

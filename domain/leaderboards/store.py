@@ -18,8 +18,10 @@ from typing import Any, Generic, TypeVar, cast
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
+from domain.infra.redis import literal_pattern
 from gamification.leaderboards import (
     BoardKey,
+    BoardPeriod,
     Page,
     Standing,
     change_channel,
@@ -75,6 +77,15 @@ if tonumber(ARGV[2]) > 0 then
 else
   redis.call('HDEL', KEYS[2], ARGV[1])
 end
+return 1
+"""
+
+# Takes one member off one board and period (an erasure): both keys, atomically.
+_REMOVE_MEMBER = """
+local element = redis.call('HGET', KEYS[2], ARGV[1])
+if not element then return 0 end
+redis.call('ZREM', KEYS[1], element)
+redis.call('HDEL', KEYS[2], ARGV[1])
 return 1
 """
 
@@ -191,6 +202,7 @@ class LeaderboardStore:
         self._around = redis.register_script(_AROUND)
         self._page_after = redis.register_script(_PAGE_AFTER)
         self._read = redis.register_script(_READ)
+        self._remove_member = redis.register_script(_REMOVE_MEMBER)
         # Public pages as the API renders them, shared by this process's requests for at most
         # a second (see `MicroCache`). Dropped whenever this store writes.
         self.pages: MicroCache[Any] = MicroCache(ttl_s=PAGE_TTL_S)
@@ -249,6 +261,31 @@ class LeaderboardStore:
                 )
             self._announce(pipe, touched)
             await pipe.execute()
+
+    async def remove_member(self, member_id: str) -> int:
+        """Take `member_id` off every board and period Redis holds, rebuild keys included
+        (an erasure), and announce the boards that changed; returns how many it was on.
+
+        The keys are found by scanning the namespace, not from the database: the database no
+        longer names the member by then, and a board whose period has closed still lives here
+        until it expires."""
+        self.pages.invalidate()
+        prefix = f"{self.namespace}:" if self.namespace else ""
+        touched: list[BoardKey] = []
+        pattern = f"{literal_pattern(prefix)}lb:*:elements"
+        async for raw in self.redis.scan_iter(match=pattern, count=1000):
+            elements = _text(raw)
+            scores = elements.removesuffix(":elements") + ":scores"
+            if await self._remove_member(keys=[scores, elements], args=[member_id]):
+                key = _board_key_of(elements, prefix)
+                if key is not None:
+                    touched.append(key)
+        if touched:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                self._announce(pipe, touched)
+                await pipe.execute()
+        self.pages.invalidate()
+        return len(touched)
 
     def _announce(self, pipe: Pipeline, keys: Iterable[BoardKey]) -> None:
         """Tell live subscribers (`api.leaderboards.live`) which boards moved: one message per
@@ -381,6 +418,19 @@ def _standings(start: int, flat: list[Any]) -> list[Standing]:
             )
         )
     return standings
+
+
+def _board_key_of(elements: str, prefix: str) -> BoardKey | None:
+    """The live board and period whose elements hash is `elements` (None for a rebuild's
+    staging keys or a name of another shape): `<prefix>lb:{<board>:<PERIOD>:<key>}:elements`."""
+    head = f"{prefix}lb:{{"
+    if not elements.startswith(head) or not elements.endswith("}:elements"):
+        return None
+    board_and_period, _, period_key = elements[len(head) : -len("}:elements")].rpartition(":")
+    board, _, period = board_and_period.rpartition(":")
+    if period not in BoardPeriod.__members__:
+        return None
+    return BoardKey(board, BoardPeriod(period), period_key)
 
 
 def _text(value: Any) -> str:

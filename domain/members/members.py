@@ -2,46 +2,115 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import math
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime
 
+from redis.exceptions import RedisError
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
 from domain.errors import DomainError, ErrorCode, invalid_input
 from domain.infra.db import insert_rows, raw_timestamp, transaction
-from domain.members import profiles
+from domain.members import events, profiles
 from domain.models import Member
 from gamification.referrals import new_code
 
 MAX_MEMBER_ID = 128
+REFRESH_TIMEOUT_S = 0.25
 
 
 class _RecentlyEnrolled:
-    """Member ids known to exist, so a busy member's requests skip the enrolment insert."""
+    """Member ids known to exist, so a busy member's requests skip the enrolment insert.
 
-    def __init__(self, capacity: int = 100_000) -> None:
+    An erased member's row is gone, and a process that still remembered the id would skip
+    enrolling the subject when it returns. The erasing process forgets the id at once
+    (`discard`); every erasure also bumps a counter in Redis (`erasures_key`), which the others
+    read at most once every `check_every_s` (`refresh`) and which makes them forget every id.
+    Should Redis not answer, no id is trusted for longer than `ttl_s`.
+    """
+
+    def __init__(
+        self,
+        capacity: int = 100_000,
+        ttl_s: float = 60.0,
+        check_every_s: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.capacity = capacity
-        self._ids: OrderedDict[str, None] = OrderedDict()
+        self.ttl_s = ttl_s
+        self.check_every_s = check_every_s
+        self.clock = clock
+        self._ids: OrderedDict[str, float] = OrderedDict()
+        self._erasures: int | None = None  # the counter when last read
+        self._checked_until = -math.inf
+
+    async def refresh(self) -> None:
+        """Forget every id when an erasure happened since the last look (at most one Redis
+        read every `check_every_s`; nothing without Redis: then `ttl_s` bounds the trust)."""
+        now = self.clock()
+        if now < self._checked_until:
+            return
+        self._checked_until = now + self.check_every_s
+        redis = events.publisher.redis
+        if redis is None:
+            return
+        try:
+            # A slow Redis must not slow a request down: the TTL covers a missed look.
+            async with asyncio.timeout(REFRESH_TIMEOUT_S):
+                raw = await redis.get(erasures_key(events.publisher.namespace))
+        except (RedisError, OSError, TimeoutError):
+            return
+        seen = int(raw or 0)
+        if self._erasures is not None and seen != self._erasures:
+            self._ids.clear()
+        self._erasures = seen
 
     def __contains__(self, member_id: str) -> bool:
-        if member_id in self._ids:
-            self._ids.move_to_end(member_id)
-            return True
-        return False
+        until = self._ids.get(member_id)
+        if until is None:
+            return False
+        if until <= self.clock():
+            del self._ids[member_id]
+            return False
+        self._ids.move_to_end(member_id)
+        return True
 
     def add(self, member_id: str) -> None:
-        self._ids[member_id] = None
+        self._ids[member_id] = self.clock() + self.ttl_s
+        self._ids.move_to_end(member_id)
         if len(self._ids) > self.capacity:
             self._ids.popitem(last=False)
 
+    def discard(self, member_id: str) -> None:
+        self._ids.pop(member_id, None)
+
     def clear(self) -> None:
         self._ids.clear()
+        self._erasures = None
+        self._checked_until = -math.inf
+
+
+def erasures_key(namespace: str) -> str:
+    """The Redis counter every erasure bumps (it holds no member id)."""
+    return f"{namespace}:erasures" if namespace else "erasures"
 
 
 recently_enrolled = _RecentlyEnrolled()
+
+
+# The ids of the anonymous rows an erasure leaves (`domain.privacy.erasure`): never a member's.
+ERASED_PREFIX = "erased:"
+
+
+def is_erased(member_id: str) -> bool:
+    """Whether `member_id` names the anonymous rows of an erased member."""
+    return member_id.startswith(ERASED_PREFIX)
 
 
 def default_display_name(member_id: str) -> str:
@@ -54,11 +123,18 @@ def check_member_id(member_id: str, *field: str) -> str:
         raise invalid_input(
             f"a member id is 1 to {MAX_MEMBER_ID} printable characters", *(field or ("memberId",))
         )
+    if is_erased(member_id):
+        # No token, import or admin may reach (or enrol) an erased member's anonymous rows.
+        raise invalid_input(
+            f"member ids beginning with {ERASED_PREFIX!r} are reserved for erased members",
+            *(field or ("memberId",)),
+        )
     return member_id
 
 
 async def enrol(member_id: str) -> None:
     """Make sure the member exists (idempotent, race-free: INSERT … ON CONFLICT DO NOTHING)."""
+    await recently_enrolled.refresh()
     if member_id in recently_enrolled:
         return
     check_member_id(member_id)

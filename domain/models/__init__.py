@@ -16,6 +16,13 @@ from domain.models.program import ProgramVersion
 from domain.models.referrals import MemberAttempt, Referral, ReferralProgramRules
 from domain.models.rewards import Redemption, RedemptionStatus, Reward
 from domain.models.tiers import Tier
+from domain.models.webhooks import (
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+    WebhookEventType,
+    WebhookMessage,
+)
 from gamification.content import ContentStatus
 
 __all__ = [
@@ -51,4 +58,9 @@ __all__ = [
     "ReferralProgramRules",
     "Reward",
     "Tier",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
+    "WebhookEndpoint",
+    "WebhookEventType",
+    "WebhookMessage",
 ]

@@ -11,9 +11,12 @@ Admin credits, hand-awarded badges, backfills and spending go through the same `
 one member (`posting.post` for spending, refunds and expiry): there is one award chain, whatever
 started it. The activity counters it keeps are read back through `activity`.
 
-May import `domain.members`, `domain.leaderboards`, `domain.program`, `domain.infra`,
-`domain.runtime`, `domain.models`, `domain.errors` and `gamification`; the features import it,
-never the reverse.
+The webhook messages of a session (`messages`) are derived from its changes and written with
+them, in the same transaction.
+
+May import `domain.members`, `domain.leaderboards`, `domain.program`, `domain.outbox`,
+`domain.infra`, `domain.runtime`, `domain.models`, `domain.errors` and `gamification`; the
+features import it, never the reverse.
 """
 
 from domain.pipeline.batch import award_claimed, drain, process_ids

@@ -33,7 +33,7 @@ from domain.models import (
     MemberEvent,
 )
 from domain.pipeline.activity import streak_of, totals_of
-from domain.pipeline.changes import Changes
+from domain.pipeline.changes import Changes, TierMove
 from domain.pipeline.state import MemberState, Program
 from domain.program import tier_ladder
 from domain.program.definitions import BadgeRule, ChallengeRule
@@ -198,9 +198,10 @@ class Chain:
             return
         tier_ladder.store_state(member, after)
         self.changes.members[member.id] = member
-        shown = ladder.shown(after.key)
-        if shown.key != ladder.shown(before.key).key:
+        shown, was = ladder.shown(after.key), ladder.shown(before.key)
+        if shown.key != was.key:
             self.event(EventKind.TIER_CHANGED, f"You are now {shown.name}", subject=shown.key)
+            self.changes.tier_moves.append(TierMove(member.id, was.key, shown.key, self.now))
         log.info("member %s moved to tier %s", member.id, after.key)
 
     def _add_points(self, amount: int, at: datetime) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from domain.leaderboards.scores import ScoreUpdate
 from domain.models import (
@@ -21,6 +22,14 @@ from domain.models import (
     Referral,
 )
 from gamification.leaderboards import BoardKey
+
+
+@dataclass(frozen=True)
+class TierMove:
+    member_id: str
+    from_tier: str
+    to_tier: str
+    at: datetime
 
 
 @dataclass
@@ -38,6 +47,8 @@ class Changes:
     referrals: dict[str, Referral] = field(default_factory=dict)  # converted, by referee
     # The latest absolute score per (board, member): written to the database, then to Redis.
     scores: dict[tuple[BoardKey, str], ScoreUpdate] = field(default_factory=dict)
+    # Moves of the tier a member is shown, in order (the TIER_CHANGED webhook messages).
+    tier_moves: list[TierMove] = field(default_factory=list)
 
     def score(self, update: ScoreUpdate) -> None:
         self.scores[(update.key, update.member_id)] = update

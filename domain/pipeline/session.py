@@ -101,7 +101,7 @@ class Session:
         """Store the changes in the open transaction; project and publish once it commits."""
         from domain.pipeline.writes import write
 
-        await write(self.connection, self.changes)
+        await write(self.connection, self.changes, self.program.definitions.webhook_events)
         for event in self.changes.events:
             after_commit_batch("member-events", event, events.publish)
         updates = list(self.changes.scores.values())

@@ -9,9 +9,11 @@ import json
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from domain import outbox
 from domain.infra.db import insert_rows, raw_timestamp, update_rows, values_list
 from domain.leaderboards.scores import store_scores
 from domain.pipeline.changes import Changes
+from domain.pipeline.messages import messages_of
 from domain.pipeline.state import ReadAgain
 
 
@@ -19,7 +21,11 @@ class ChallengeOverfilled(ReadAgain):
     """A concurrent enrolment took the places this batch counted on; the batch is redone."""
 
 
-async def write(connection: BaseDBAsyncClient, changes: Changes) -> None:
+async def write(
+    connection: BaseDBAsyncClient, changes: Changes, webhook_events: frozenset[str] | None = None
+) -> None:
+    """Every buffer, then the webhook messages they announce (of `webhook_events` only; None:
+    all), which need the ledger entries' ids."""
     await _interactions(connection, changes)
     await _ledger(connection, changes)
     await _members(connection, changes)
@@ -30,6 +36,7 @@ async def write(connection: BaseDBAsyncClient, changes: Changes) -> None:
     await _activity(connection, changes)
     await _scores(connection, changes)
     await _referrals(connection, changes)
+    await outbox.emit_many(connection, messages_of(changes, webhook_events))
 
 
 async def _interactions(connection: BaseDBAsyncClient, changes: Changes) -> None:

@@ -30,6 +30,7 @@ from domain.infra.db import dialect, find_by_key, matching, transaction
 from domain.infra.ids import parse_id
 from domain.members.members import lock_member
 from domain.models import LedgerReason, Redemption, RedemptionStatus, Reward
+from domain.outbox import EventType, emit
 from domain.pipeline import posting
 from domain.program import audit, tier_ladder
 from domain.runtime import Runtime
@@ -222,6 +223,13 @@ async def _redeem(
             runtime.settings.tz,
             tier_policy=tier_ladder.TierPolicy.of(runtime.settings),
         )
+        data = {
+            "memberId": member_id,
+            "rewardKey": reward.key,
+            "redemptionId": str(redemption.id),
+            "cost": reward.cost,
+        }
+        await emit(connection, EventType.REWARD_REDEEMED, data, at=redemption.created_at)
         if reward.stock is not None:
             # Last statement before commit: the row lock this update takes is held briefly.
             # Zero rows means another redemption took the last unit; raising rolls it all back.

@@ -20,6 +20,7 @@ from domain.errors import reject_invalid
 from domain.infra.db import transaction
 from domain.members import events
 from domain.models import Member, Tier
+from domain.outbox import EventType, emit
 from domain.program import audit
 from domain.program.tier_ladder import (
     Ladder,
@@ -46,10 +47,13 @@ async def _tier_changed(
     after: TierState,
     ladder: Ladder,
 ) -> None:
-    """A TIER_CHANGED event when the tier shown to the member is another one."""
-    shown = ladder.shown(after.key)
-    if shown.key == ladder.shown(before.key).key:
+    """A TIER_CHANGED event (and webhook message) when the tier shown to the member is another
+    one."""
+    shown, was = ladder.shown(after.key), ladder.shown(before.key)
+    if shown.key == was.key:
         return
+    data = {"memberId": member.id, "fromTier": was.key, "toTier": shown.key}
+    await emit(connection, EventType.TIER_CHANGED, data)
     await events.record(
         connection,
         member.id,

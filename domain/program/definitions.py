@@ -4,7 +4,8 @@ Evaluating an interaction must touch only the goals it can move, and must not re
 badges to find them. Each process keeps the definitions, parsed and indexed by trigger
 (metric, action), and checks one row (`ProgramVersion`) per evaluation to know its copy is
 current: admin upserts bump that row in their own transaction, so a change is seen by the next
-evaluation that can see the change itself, in every process.
+evaluation that can see the change itself, in every process. The events webhook endpoints
+subscribe to ride along (`webhook_events`): the award path writes messages of those only.
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from datetime import datetime
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.infra.db import param
-from domain.models import Badge, Challenge, ProgramVersion, ReferralProgramRules
+from domain.models import (
+    Badge,
+    Challenge,
+    ProgramVersion,
+    ReferralProgramRules,
+    WebhookEndpoint,
+)
 from gamification.challenges import Window
 from gamification.goals import Fact, Goal, Metric, goals_from_json, index_by_trigger, moved_by
 from gamification.referrals import DEFAULT_RULES, ReferralRules
@@ -77,6 +84,10 @@ class Definitions:
     catalog: tuple[Badge, ...] = field(default=(), compare=False)
     # The referral program's rules: the pipeline reads its conversion action on every batch.
     referral: ReferralRules = DEFAULT_RULES
+    # The webhook events some enabled endpoint subscribes to: the award path writes messages of
+    # these only, so a program without webhooks writes none. None: not read (EMPTY), so write
+    # every message and let the fan-out drop the ones no endpoint wants.
+    webhook_events: frozenset[str] | None = None
 
     def badges_moved_by(self, fact: Fact) -> list[BadgeRule]:
         """Badges with goals that `fact` can move, by key."""
@@ -130,10 +141,12 @@ cache = DefinitionCache()
 async def _load(connection: BaseDBAsyncClient | None, version: int) -> Definitions:
     badge_query, challenge_query = Badge.all(), Challenge.all()
     referral_query = ReferralProgramRules.filter(id=1)
+    endpoint_query = WebhookEndpoint.filter(enabled=True, deleted_at__isnull=True)
     if connection is not None:
         badge_query = badge_query.using_db(connection)
         challenge_query = challenge_query.using_db(connection)
         referral_query = referral_query.using_db(connection)
+        endpoint_query = endpoint_query.using_db(connection)
     catalog = tuple(await badge_query.order_by("name", "key"))
     badges = {badge.key: BadgeRule.of(badge) for badge in catalog}
     challenges = {c.key: ChallengeRule.of(c) for c in await challenge_query}
@@ -145,6 +158,11 @@ async def _load(connection: BaseDBAsyncClient | None, version: int) -> Definitio
         index_by_trigger({key: rule.goals for key, rule in challenges.items()}),
         catalog,
         referral_rules_of(await referral_query.first()),
+        frozenset(
+            str(event)
+            for events in await endpoint_query.values_list("events", flat=True)
+            for event in (events or [])
+        ),
     )
 
 
@@ -162,7 +180,7 @@ def referral_rules_of(row: ReferralProgramRules | None) -> ReferralRules:
 
 async def changed(connection: BaseDBAsyncClient) -> None:
     """Record, in the caller's transaction, that a badge or challenge definition (or the
-    referral program) changed."""
+    referral program, or the events webhook endpoints subscribe to) changed."""
     sql = (
         f"INSERT INTO program_version (id, version) VALUES ({param(1)}, {param(2)}) "
         "ON CONFLICT (id) DO UPDATE SET version = program_version.version + 1"

@@ -201,6 +201,51 @@ async def upsert_campaign(gql: Any) -> dict[str, Any]:
     }
 
 
+WEBHOOK_ENDPOINT = "endpoint { id url }"
+CREATE_WEBHOOK_ENDPOINT = mutation(
+    "createWebhookEndpoint", "$input: CreateWebhookEndpointInput!", WEBHOOK_ENDPOINT
+)
+# A public address literal: accepted without a DNS lookup, and never called (no worker runs).
+WEBHOOK_URL = "https://1.1.1.1/plaudit-hooks"
+
+
+async def create_webhook_endpoint(gql: Any) -> dict[str, Any]:
+    return {"input": {"url": WEBHOOK_URL, "events": ["POINTS_CHANGED"], "description": "CRM"}}
+
+
+async def webhook_endpoint(gql: Any) -> str:
+    created = await ok(gql, CREATE_WEBHOOK_ENDPOINT, await create_webhook_endpoint(gql))
+    return str(created["endpoint"]["id"])
+
+
+async def update_webhook_endpoint(gql: Any) -> dict[str, Any]:
+    return {"input": {"id": await webhook_endpoint(gql), "description": "ERP", "events": []}}
+
+
+async def webhook_endpoint_id(gql: Any) -> dict[str, Any]:
+    return {"id": await webhook_endpoint(gql)}
+
+
+async def redeliver_webhook(gql: Any) -> dict[str, Any]:
+    """A delivery made from an adjustment's message (fanned out as a worker would)."""
+    from domain.models import WebhookDelivery
+    from domain.webhooks.fanout import fan_out
+
+    await webhook_endpoint(gql)
+    await ok(gql, ADJUST_POINTS, await adjust_points(gql))
+    await fan_out(datetime.now(UTC))
+    delivery = await WebhookDelivery.all().first()
+    assert delivery is not None
+    return {"deliveryId": str(delivery.id)}
+
+
+async def erase_member(gql: Any) -> dict[str, Any]:
+    """A member with a balance, a redemption and content: erasure writes across tables."""
+    await cancel_redemption(gql)
+    await moderate_content(gql)
+    return {"memberId": "ada"}
+
+
 # Every admin mutation of the schema. A new one is added here, with a set-up under which it
 # writes: `test_every_admin_mutation_is_atomic_and_listed_here` fails until it is.
 ADMIN_MUTATIONS: dict[str, AdminMutation] = {
@@ -239,6 +284,22 @@ ADMIN_MUTATIONS: dict[str, AdminMutation] = {
         mutation("upsertCampaign", "$input: UpsertCampaignInput!", "campaign { key status }"),
         upsert_campaign,
     ),
+    "createWebhookEndpoint": AdminMutation(CREATE_WEBHOOK_ENDPOINT, create_webhook_endpoint),
+    "updateWebhookEndpoint": AdminMutation(
+        mutation("updateWebhookEndpoint", "$input: UpdateWebhookEndpointInput!", WEBHOOK_ENDPOINT),
+        update_webhook_endpoint,
+    ),
+    "rotateWebhookSecret": AdminMutation(
+        mutation("rotateWebhookSecret", "$id: ID!", WEBHOOK_ENDPOINT), webhook_endpoint_id
+    ),
+    "deleteWebhookEndpoint": AdminMutation(
+        mutation("deleteWebhookEndpoint", "$id: ID!", WEBHOOK_ENDPOINT), webhook_endpoint_id
+    ),
+    "redeliverWebhook": AdminMutation(
+        mutation("redeliverWebhook", "$deliveryId: ID!", "delivery { id status }"),
+        redeliver_webhook,
+    ),
+    "eraseMember": AdminMutation(mutation("eraseMember", "$memberId: ID!", "erased"), erase_member),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,14 @@ from graphql import FieldNode, OperationDefinitionNode, OperationType, parse
 
 from api.graphiql import EXAMPLE_QUERY
 from domain import demo
-from domain.models import Content, ContentStatus
+from domain.models import (
+    Content,
+    ContentStatus,
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookEventType,
+)
+from tests.api.webhooks.common import allow_local_webhooks
 from tests.conftest import ADMIN, SERVICE, member, token
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -60,6 +68,10 @@ SENDERS = {
     "moderateContent": ADMIN,
     "submitContent": member("demo-grace"),
     "voteContent": member("newcomer"),
+    "eraseMember": ADMIN,
+    "createWebhookEndpoint": ADMIN,
+    "redeliverWebhook": ADMIN,
+    "rotateWebhookSecret": ADMIN,
 }
 
 
@@ -90,10 +102,11 @@ def refusals(answer: Any) -> list[Any]:
     return errors + [error for value in answer.values() for error in refusals(value)]
 
 
-async def test_every_readme_mutation_succeeds_on_top_of_the_demo(runtime, gql, drain):
+async def test_every_readme_mutation_succeeds_on_top_of_the_demo(runtime, gql, drain, monkeypatch):
     """The README's examples and the demo never collide: after `plaudit demo`, each of its
     mutations, in reading order, succeeds. Its placeholders (a friend's referral code, a content
     id) are replaced by the demo's real ones, as a reader would."""
+    allow_local_webhooks(monkeypatch, runtime)  # the reader's receiver is on loopback here
     await demo.load(runtime)
     ada = await gql("{ me { referral { code } } }", as_=member("demo-ada"))
     pending = await Content.filter(status=ContentStatus.PENDING).first()
@@ -103,6 +116,8 @@ async def test_every_readme_mutation_succeeds_on_top_of_the_demo(runtime, gql, d
         "applyReferralCode": {"K7Q2MXPA9R": ada["data"]["me"]["referral"]["code"]},
         "moderateContent": {'"42"': f'"{pending.id}"'},
         "voteContent": {'"42"': f'"{approved.id}"'},
+        # The reader's own receiver; the tests' program allows one on loopback.
+        "createWebhookEndpoint": {"https://crm.example.com/plaudit": "http://127.0.0.1:9/plaudit"},
     }
     [bulk] = [block for block in readme_blocks("json") if block.startswith('{"inputs"')]
 
@@ -121,6 +136,20 @@ async def test_every_readme_mutation_succeeds_on_top_of_the_demo(runtime, gql, d
         assert "errors" not in body, (field, body)
         assert refusals(body["data"]) == [], (field, body["data"])
         ran.append(field)
+        if field == "createWebhookEndpoint":
+            # The webhook examples after it name an endpoint ("7") and a delivery ("42"): a
+            # reader puts in theirs, here the new endpoint and a delivery of it that failed.
+            endpoint = body["data"]["createWebhookEndpoint"]["endpoint"]["id"]
+            delivery = await WebhookDelivery.create(
+                endpoint_id=int(endpoint),
+                message_id="msg_readme",
+                event=WebhookEventType.POINTS_CHANGED.value,
+                body="{}",
+                status=WebhookDeliveryStatus.FAILED,
+                created_at=datetime.now(UTC),
+            )
+            placeholders["rotateWebhookSecret"] = {'"7"': f'"{endpoint}"'}
+            placeholders["redeliverWebhook"] = {'"42"': f'"{delivery.id}"'}
     await drain()
 
     assert ran == list(dict.fromkeys(ran)), "each example once"

@@ -53,6 +53,14 @@ PROTECTED: dict[str, tuple[Role, ...]] = {
     "Mutation.applyReferralCode": (Role.MEMBER,),
     "Mutation.updateReferralProgram": (Role.ADMIN,),
     "Mutation.upsertCampaign": (Role.ADMIN,),
+    "Query.memberExport": (Role.ADMIN, Role.MEMBER),
+    "Mutation.eraseMember": (Role.ADMIN,),
+    "Query.webhookEndpoints": (Role.ADMIN,),
+    "Mutation.createWebhookEndpoint": (Role.ADMIN,),
+    "Mutation.updateWebhookEndpoint": (Role.ADMIN,),
+    "Mutation.rotateWebhookSecret": (Role.ADMIN,),
+    "Mutation.deleteWebhookEndpoint": (Role.ADMIN,),
+    "Mutation.redeliverWebhook": (Role.ADMIN,),
     "Subscription.memberEvents": (Role.MEMBER,),
 }
 

@@ -34,6 +34,7 @@ from domain.members import events
 from domain.members.events import EventKind
 from domain.members.members import lock_member
 from domain.models import Action, Content, ContentStatus, Interaction, InteractionStatus
+from domain.outbox import EventType, emit
 from domain.pipeline import Session, award_claimed
 from domain.program import audit
 from domain.runtime import Runtime
@@ -129,6 +130,12 @@ async def decide(
         await _reject(connection, content, reason or "OTHER", now)
     else:
         await _take_down(connection, runtime, content, reason or "OTHER", now)
+    data = {
+        "memberId": content.author_id,
+        "contentId": public_id(content),
+        "status": ContentStatus(content.status).value,
+    }
+    await emit(connection, EventType.CONTENT_MODERATED, data, at=now)
     await audit.record(
         connection, actor, "moderateContent", f"content:{content.id}", before, snapshot(content)
     )

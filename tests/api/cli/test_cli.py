@@ -31,6 +31,10 @@ def plaudit(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ("PLAUDIT_PORT", "eighty"),
         ("PLAUDIT_DATABASE_URL", "mysql://somewhere/db"),
         ("PLAUDIT_MEMBER_BACKDATE_HOURS", "-1"),
+        ("PLAUDIT_RETENTION_DAYS", "30"),
+        ("PLAUDIT_RETENTION_DAYS", "forever"),
+        ("PLAUDIT_WEBHOOK_RETRY_SCHEDULE", "5 minutes"),
+        ("PLAUDIT_WEBHOOKS_ALLOW_PRIVATE", "maybe"),
     ],
 )
 def test_an_invalid_setting_stops_with_one_line_naming_the_variable(tmp_path, variable, value):

@@ -61,6 +61,8 @@ async def test_jobs_list_shows_every_job_with_its_next_run_in_the_program_time_z
         "prune_attempts",
         "refresh_insight",
         "apply_campaigns",
+        "deliver_webhooks",
+        "prune_webhook_deliveries",
     }
     for when in runs.values():
         assert when.utcoffset() == tokyo.utcoffset(now)  # +09:00, not UTC
@@ -73,6 +75,9 @@ async def test_jobs_list_shows_every_job_with_its_next_run_in_the_program_time_z
     assert runs["apply_campaigns"].minute % 10 == 0 and runs["apply_campaigns"].second == 20
     assert runs["sweep_pending"].second % 10 == 0
     assert (runs["sweep_pending"] - now).total_seconds() <= 20  # every 10 s (listing takes ~1)
+    assert runs["deliver_webhooks"].second % 5 == 0
+    when = runs["prune_webhook_deliveries"]
+    assert (when.hour, when.minute) == (4, 10)
 
 
 async def test_points_expiry_is_not_scheduled_unless_the_program_configures_it(plaudit):
@@ -85,6 +90,8 @@ async def test_points_expiry_is_not_scheduled_unless_the_program_configures_it(p
         "prune_attempts",
         "refresh_insight",
         "apply_campaigns",
+        "deliver_webhooks",
+        "prune_webhook_deliveries",
     }
 
 
@@ -131,7 +138,7 @@ async def test_an_unknown_job_is_one_line_and_exit_2(plaudit):
     assert ran.stderr.splitlines() == [
         "plaudit jobs run: unknown job 'expire_points' "
         "(known: sweep_pending, reevaluate_tiers, archive_leaderboards, prune_attempts, "
-        "refresh_insight, apply_campaigns)"
+        "refresh_insight, apply_campaigns, deliver_webhooks, prune_webhook_deliveries)"
     ]
 
 
