@@ -128,6 +128,10 @@ def _start_and_serve(settings: Settings, args: argparse.Namespace, deadline: _De
     from domain.infra import migrations, reachability
 
     _refuse_dev_secret_in_production(settings)
+    # Until the app serves, Ctrl-C raises at once. asyncio's own handler only cancels the running
+    # task, and Python 3.11 can lose that cancellation inside a Redis or database call (as it
+    # lost the in-process worker's): the check would then wait out its timeout and exit 2.
+    signal.signal(signal.SIGINT, _interrupt_now)
     run_coroutine(reachability.check(settings))
     if not settings.embedded_redis:
         _check_namespace(settings)  # refuse before serving, in one line (exit 2)
@@ -162,6 +166,11 @@ def _start_and_serve(settings: Settings, args: argparse.Namespace, deadline: _De
         if isinstance(error, SettingsError):
             raise error
     return 1 if application.fatal else 0
+
+
+def _interrupt_now(signum: int, frame: object) -> None:
+    """SIGINT before serving: end the command where it stands (`main` answers 130)."""
+    raise KeyboardInterrupt
 
 
 async def _serve_app(
