@@ -143,19 +143,23 @@ def counting() -> Iterator[Counter]:
 TableSums = dict[str, tuple[int, str]]
 
 
-async def table_sums() -> TableSums:
-    """Every table of the database (found in its catalog, so a new table is never left out):
-    its row count and a checksum of its rows, in any order. Two equal results mean that no row
-    was added, removed or changed in between."""
+async def every_row() -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table of ours, the tables found in the database's catalog (so a new
+    table is never left out; SQLite's own `sqlite_*` tables are not ours)."""
     connection = connections.get("default")
     if dialect() == "postgres":
         sql = "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
     else:
-        sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    tables = sorted(str(row["name"]) for row in await connection.execute_query_dict(sql))
+    return {t: await connection.execute_query_dict(f'SELECT * FROM "{t}"') for t in tables}
+
+
+async def table_sums() -> TableSums:
+    """Every table's row count and a checksum of its rows, in any order (`every_row`). Two
+    equal results mean that no row was added, removed or changed in between."""
     found = {}
-    for row in await connection.execute_query_dict(sql):
-        table = str(row["name"])
-        rows = await connection.execute_query_dict(f'SELECT * FROM "{table}"')
+    for table, rows in (await every_row()).items():
         lines = sorted(json.dumps(dict(line), sort_keys=True, default=str) for line in rows)
         found[table] = (len(rows), hashlib.sha256("\n".join(lines).encode()).hexdigest())
     return found

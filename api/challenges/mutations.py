@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import strawberry
 
@@ -12,7 +12,7 @@ from api.errors import UserError
 from api.goals.types import GoalInput, goals_from_input
 from api.mutation_errors import UserErrors
 from api.permissions import Requires, checked_viewer
-from domain.errors import ErrorCode, invalid_input
+from domain.errors import ErrorCode
 from domain.goals import challenges
 from domain.goals.progress import participation_of
 from gamification.challenges import ChallengeDefinition, Window
@@ -53,12 +53,6 @@ class EnrollPayload:
     )
 
 
-def _utc(moment: datetime, name: str) -> datetime:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise invalid_input(f"{name} needs a UTC offset", "input", name)
-    return moment.astimezone(UTC)
-
-
 @strawberry.type
 class ChallengeMutations:
     @strawberry.mutation(
@@ -70,7 +64,7 @@ class ChallengeMutations:
         definition = ChallengeDefinition(
             key=input.key,
             name=input.name,
-            window=Window(_utc(input.starts_at, "startsAt"), _utc(input.ends_at, "endsAt")),
+            window=Window(input.starts_at, input.ends_at),
             goals=goals_from_input(input.goals),
             reward_points=input.reward_points or 0,
             max_participants=input.max_participants,

@@ -18,7 +18,13 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from domain import pipeline
-from domain.errors import DomainError, ErrorCode, idempotency_key_reused, invalid_input
+from domain.errors import (
+    DomainError,
+    ErrorCode,
+    idempotency_key_reused,
+    invalid_input,
+    utc_instant,
+)
 from domain.infra import metrics
 from domain.infra.db import find_by_key
 from domain.infra.ids import parse_id
@@ -32,7 +38,6 @@ from gamification import retention
 from gamification.content import is_content_action
 from gamification.leaderboards import POINTS_BOARD
 from gamification.limits import INACTIVE_ACTION, UNKNOWN_ACTION, Decision
-from gamification.moments import MomentError, checked_moment
 from gamification.text import storable
 from gamification.timing import check_timing
 
@@ -125,7 +130,9 @@ def check_recording(recording: Recording, now: datetime) -> Checked:
     _check_idempotency_key(recording.idempotency_key)
     _check_action_key(recording.action_key)
     properties = _check_properties(recording.properties)
-    occurred_at = _aware(recording.occurred_at) if recording.occurred_at else now
+    occurred_at = (
+        utc_instant(recording.occurred_at, "input", "occurredAt") if recording.occurred_at else now
+    )
     return Checked(
         member_id=recording.member_id,
         action_key=recording.action_key,
@@ -305,12 +312,3 @@ def _strings(value: Any) -> Iterator[str]:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-
-
-def _aware(moment: datetime) -> datetime:
-    """`moment` in UTC, when the program can use it (`gamification.moments`): the API's
-    DateTime refuses the others already; imports and other callers come through here."""
-    try:
-        return checked_moment(moment).astimezone(UTC)
-    except MomentError as refusal:
-        raise invalid_input(f"occurredAt {refusal}", "input", "occurredAt") from None

@@ -13,7 +13,6 @@ contact"): the member reading here is enrolled (by the demo) before the database
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 
 import pytest
@@ -36,13 +35,12 @@ from graphql import (
     validate,
 )
 from graphql.language import Lexer, Source
-from tortoise import connections
 
 from api.schema import MAX_DEPTH, MAX_TOKENS, build_schema
 from domain import demo
-from domain.infra.db import dialect
 from domain.models import Content, Interaction, Member
 from tests.conftest import ADMIN, member
+from tests.helpers import table_sums
 
 NESTING = 6  # object levels below a root field (MAX_DEPTH counts fields, leaves included)
 ALLOWED = {"FORBIDDEN", "UNAUTHENTICATED", "NOT_FOUND"}
@@ -51,26 +49,6 @@ CALLERS = [
     pytest.param(member("demo-ada"), id="member"),
     pytest.param(None, id="anonymous"),
 ]
-
-Snapshot = dict[str, tuple[int, str]]
-
-
-async def snapshot() -> Snapshot:
-    """Every table of the database (discovered, not listed): its row count and a digest of its
-    rows, order aside."""
-    connection = connections.get("default")
-    if dialect() == "postgres":
-        sql = "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
-    else:
-        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    tables = sorted(str(row["name"]) for row in await connection.execute_query_dict(sql))
-    found: Snapshot = {}
-    for table in tables:
-        rows = await connection.execute_query_dict(f'SELECT * FROM "{table}"')
-        lines = sorted(repr(sorted(row.items())) for row in rows)
-        found[table] = (len(rows), hashlib.sha256("\n".join(lines).encode()).hexdigest())
-    return found
-
 
 # --- documents from the schema --------------------------------------------------------------
 
@@ -215,7 +193,7 @@ def test_the_documents_reach_every_query_and_every_type_within_the_limits():
 @pytest.mark.parametrize("caller", CALLERS)
 async def test_no_query_changes_the_database(gql, program, caller):
     documents = list(Documents(build_schema()._schema, program).all())
-    before = await snapshot()
+    before = await table_sums()
 
     for document in documents:
         body = await gql(document, as_=caller)
@@ -226,7 +204,7 @@ async def test_no_query_changes_the_database(gql, program, caller):
         ]
         assert unexpected == [], (document, unexpected)
 
-    after = await snapshot()
+    after = await table_sums()
     changed = sorted(table for table in before if before[table] != after.get(table))
     assert changed == [] and after.keys() == before.keys()
 

@@ -34,7 +34,7 @@ from domain.runtime import Runtime
 from tests.api.badges.test_badges import badge, goal
 from tests.api.privacy.world import ADA, ADA_NAME, BOB, CY, rich_member
 from tests.conftest import ADMIN, member
-from tests.helpers import codes, table_sums, tables_changed
+from tests.helpers import codes, every_row, table_sums, tables_changed
 
 ERASE = """
 mutation Erase($id: ID!) { eraseMember(memberId: $id) { erased errors { code message field } } }
@@ -51,17 +51,6 @@ async def erase(gql: Any, member_id: str) -> dict[str, Any]:
 
 
 # --- looking everywhere ----------------------------------------------------------------------
-
-
-async def every_row() -> dict[str, list[dict[str, Any]]]:
-    """Every row of every table, the tables found in the database's catalog."""
-    connection = connections.get("default")
-    if dialect() == "postgres":
-        sql = "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
-    else:
-        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    tables = [str(row["name"]) for row in await connection.execute_query_dict(sql)]
-    return {t: await connection.execute_query_dict(f'SELECT * FROM "{t}"') for t in tables}
 
 
 def announces_the_erasure(table: str, row: dict[str, Any]) -> bool:
