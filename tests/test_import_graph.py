@@ -25,6 +25,9 @@ DOMAIN_RANK = {
     # emits them (leaderboard archives, the pipeline, the features).
     "outbox": 1.5,
     "program": 2,
+    # The safelist and the automatic registrations of persisted queries: models and infra only,
+    # read by the API's HTTP view, by nothing else in domain/.
+    "persisted_queries": 2,
     "leaderboards": 3,
     "members": 4,
     "runtime": 5,

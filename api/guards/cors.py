@@ -29,8 +29,9 @@ from starlette.types import Receive, Scope, Send
 from api.guards.refusals import refusal
 from domain.infra.settings import Settings
 
-# What a GraphQL front-end sends besides simple headers: its token and its media types.
-ALLOWED_HEADERS = ("authorization", "content-type", "accept")
+# What a GraphQL front-end sends besides simple headers: its token, its media types, and the
+# ETag of the answer it holds (`api.http_caching`: a 304 when it is still the answer).
+ALLOWED_HEADERS = ("authorization", "content-type", "accept", "if-none-match")
 MAX_AGE_S = 600
 ALLOWED_METHODS = ("GET", "POST")
 CORS_OFF = "cross-origin requests are off: list this page's origin in PLAUDIT_CORS_ORIGINS"
@@ -67,8 +68,8 @@ class PlauditCORS(CORSMiddleware):
         requested = [h.strip() for h in asked.lower().split(",") if h.strip()]
         if any(header not in self.allow_headers for header in requested):
             failures.append(
-                "a request header is not allowed: send only Authorization, Content-Type, Accept "
-                "and the CORS-safelisted ones"
+                "a request header is not allowed: send only Authorization, Content-Type, Accept, "
+                "If-None-Match and the CORS-safelisted ones"
             )
         return failures or ["the preflight asks for more than this server allows"]
 
@@ -90,7 +91,7 @@ def cors_middleware(settings: Settings) -> list[Middleware]:
             allow_methods=list(ALLOWED_METHODS),
             allow_headers=list(ALLOWED_HEADERS),
             allow_credentials=settings.cors_allow_credentials,
-            expose_headers=["retry-after"],
+            expose_headers=["retry-after", "etag"],
             max_age=MAX_AGE_S,
         ),
     ]

@@ -56,10 +56,12 @@ def refusal(
     accept: str | None,
     *,
     headers: Mapping[str, str] | None = None,
+    code: ErrorCode | None = None,
 ) -> JSONResponse:
-    """A GraphQL response with one error and no `data`: nothing was executed."""
+    """A GraphQL response with one error and no `data`: nothing was executed. Its code is
+    `code`, else the one of its status (CODES)."""
     media_type = negotiate(accept)
-    code = CODES.get(status, ErrorCode.BAD_REQUEST)
+    code = code or CODES.get(status, ErrorCode.BAD_REQUEST)
     error = {"message": message, "extensions": {"code": code.value}}
     return JSONResponse(
         {"errors": [error]},
