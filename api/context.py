@@ -45,16 +45,31 @@ class Context:
     boards: BoardLoaders = field(init=False)
     # Per member: (when, how many) of the next points expiry, computed once per request.
     next_expiry: dict[str, tuple[datetime, int] | None] = field(default_factory=dict)
+    # The request's moment, read once from `Runtime.clock`: resolvers that depend on the time
+    # read it here (never the system clock), so an answer is of one instant and tests move it.
+    now: datetime = field(init=False)
+    # The earliest moment after `now` at which this answer changes by time alone, as the
+    # resolvers report it (`changes_at`); the member read cache keeps it no longer.
+    valid_until: datetime | None = field(default=None, init=False)
     _viewer: Viewer | None = None
     _auth_error: str | None = None
     _authenticated: bool = False
 
     def __post_init__(self) -> None:
-        self.tiers = TierLoaders(TierPolicy.of(self.runtime.settings))
+        self.now = self.runtime.clock()
+        self.tiers = TierLoaders(TierPolicy.of(self.runtime.settings), self.now, self.changes_at)
         # One read of the program's definitions per request, for badges and streaks alike.
         self.streaks = StreakLoaders(self.badges.definitions)
         runtime = self.runtime
         self.boards = BoardLoaders(lambda: runtime.leaderboards)
+
+    def changes_at(self, moment: datetime | None) -> None:
+        """A resolver's answer changes at `moment` even if nothing is written (a challenge
+        starts, points expire, ...): the answer is valid until the earliest of those."""
+        if moment is None or moment <= self.now:
+            return
+        if self.valid_until is None or moment < self.valid_until:
+            self.valid_until = moment
 
     def viewer(self) -> Viewer | None:
         """The caller, or None when anonymous; bad credentials fail whatever the operation."""

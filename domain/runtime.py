@@ -9,14 +9,17 @@ receive it rather than reaching for globals.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
-from domain.infra import namespace
+from domain.infra import db, namespace
 from domain.infra.db import close_db, init_db
 from domain.infra.queue import deserialize, queue_name, serialize
+from domain.infra.read_versions import ReadVersions
 from domain.infra.redis import RedisEndpoint, open_endpoint
 from domain.infra.settings import Settings
 from domain.leaderboards.store import LeaderboardStore
@@ -26,6 +29,10 @@ from domain.outbox import wakeup
 log = logging.getLogger("plaudit.runtime")
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -33,6 +40,12 @@ class Runtime:
     redis: Redis
     queue: ArqRedis
     leaderboards: LeaderboardStore
+    # What time it is for reads: each request takes `Context.now` from it once. Tests set it
+    # to move time without waiting.
+    clock: Callable[[], datetime] = field(default=utc_now)
+    # Writers tell it which members' reads they change (`domain.infra.db.touch_member`); the
+    # member read cache checks its answers against it. Set by `open`.
+    read_versions: ReadVersions | None = None
 
     @classmethod
     async def open(cls, settings: Settings, *, database: bool = True) -> Runtime:
@@ -51,6 +64,11 @@ class Runtime:
         events.publisher.namespace = prefix
         wakeup.waker.queue = queue  # webhook messages wake the workers once committed
         runtime = cls(settings, endpoint, redis, queue, LeaderboardStore(redis, namespace=prefix))
+        runtime.read_versions = ReadVersions(
+            redis, prefix, entry_ttl_ms=settings.read_cache_ttl_seconds * 1000
+        )
+        # Always, whatever PLAUDIT_READ_CACHE says: another process may cache reads.
+        db.read_versions.sink = runtime.read_versions
         try:
             await namespace_claim(runtime)
         except BaseException:
@@ -63,6 +81,8 @@ class Runtime:
             events.publisher.redis = None
         if wakeup.waker.queue is self.queue:
             wakeup.waker.queue = None
+        if db.read_versions.sink is self.read_versions:
+            db.read_versions.sink = None
         await self.queue.aclose()
         await self.redis.aclose()
         self.endpoint.close()

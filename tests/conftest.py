@@ -38,6 +38,7 @@ from domain.runtime import Runtime
 from workers.settings import build_worker
 
 TABLES = [
+    "persisted_query",
     "webhook_delivery",
     "webhook_endpoint",
     "webhook_message",
@@ -179,6 +180,25 @@ async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def read_cache_audit(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every transaction that writes what members read says whose reads it changes, or the
+    test fails (`tests.read_cache_audit`: the member read cache would serve stale answers).
+    A test of the audit itself asks for the `unaudited` fixture."""
+    if "server" not in request.fixturenames or "unaudited" in request.fixturenames:
+        yield
+        return
+    from tests.read_cache_audit import audit
+
+    with audit() as seen:
+        yield
+    untouched = seen.untouched()
+    assert not untouched, (
+        f"transactions wrote {untouched} (what members read) without touch_member or "
+        "touch_program: the member read cache would serve stale answers"
+    )
+
+
 async def empty_database() -> None:
     """Empty every table and the per-process caches over them (also per hypothesis example,
     which a fixture cannot do)."""
@@ -214,8 +234,14 @@ class GraphQL:
         *,
         as_: tuple[str, str] | None = None,
         token_value: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
-        headers = {"accept": "application/graphql-response+json, application/json"}
+        """`headers` are added to the request's (e.g. `Cache-Control: no-store`: executed, not
+        answered from the member read cache)."""
+        headers = {
+            "accept": "application/graphql-response+json, application/json",
+            **(headers or {}),
+        }
         if as_ is not None:
             subject, role = as_
             token_value = token(self.settings, subject, role)

@@ -120,7 +120,14 @@ class Supervisor:
         """Redis answers and the namespace is ours (claimed again: Redis may be back empty)."""
         await self.runtime.queue.ping()
         await namespace.claim(self.runtime.redis, self.runtime.settings)
+        await self._settle()
         outages.redis.ok()
+
+    async def _settle(self) -> None:
+        """Writes that could not tell the read versions during an outage drop every cached
+        answer as soon as Redis answers again (`domain.infra.read_versions`)."""
+        if self.runtime.read_versions is not None:
+            await self.runtime.read_versions.settle()
 
     async def _drop(self) -> None:
         """Forget the current worker; cancel its jobs (they roll back and are swept again)."""
@@ -152,6 +159,7 @@ class Supervisor:
         }
 
     async def _beat_once(self) -> None:
+        await self._settle()  # never raises: an outage is noted, and paid for later
         with contextlib.suppress(Exception):  # Redis down: the heartbeat lapses, as it should
             await asyncio.wait_for(
                 self.runtime.redis.set(

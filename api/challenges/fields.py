@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from api.challenges.types import ChallengeProgress, ChallengeStatus
 from api.context import Info
 from domain.goals import challenges
@@ -14,7 +12,9 @@ async def member_challenges(
     member: Member, info: Info, status: ChallengeStatus | None
 ) -> list[ChallengeProgress]:
     found = await info.context.challenges.participations.load(member.id)
-    now = datetime.now(UTC)
+    # A status (hence the filter) changes when a challenge's window opens or closes: the read
+    # cache's program-wide boundaries hold every challenge's.
+    now = info.context.now
     return [
         ChallengeProgress.from_participation(participation)
         for participation in found

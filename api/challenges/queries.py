@@ -15,4 +15,5 @@ class ChallengeQueries:
         self, info: Info, status: ChallengeStatus | None = None
     ) -> list[Challenge]:
         wanted = ChallengeStatusRule[status.name] if status is not None else None
-        return [Challenge.from_model(c) for c in await challenges.list_challenges(wanted)]
+        found = await challenges.list_challenges(wanted, info.context.now)
+        return [Challenge.from_model(c) for c in found]

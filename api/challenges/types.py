@@ -63,8 +63,8 @@ class Challenge:
         )
 
     @strawberry.field(description="On the clock: SCHEDULED, ACTIVE, ENDED, or ARCHIVED by admin.")
-    def status(self) -> ChallengeStatus:
-        return ChallengeStatus[challenges.status(self._model).name]
+    def status(self, info: Info) -> ChallengeStatus:
+        return ChallengeStatus[challenges.status(self._model, info.context.now).name]
 
     @strawberry.field(
         description="Earned on completion, besides `rewardPoints`. Null for a secret badge "

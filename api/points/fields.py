@@ -6,7 +6,7 @@ request's context).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from api.context import Info
 from domain.points import expiry
@@ -17,7 +17,9 @@ async def _next_expiry(member_id: str, info: Info) -> tuple[datetime, int] | Non
     cache = context.next_expiry
     if member_id not in cache:
         settings = context.runtime.settings
-        cache[member_id] = await expiry.next_expiry(member_id, settings, datetime.now(UTC))
+        cache[member_id] = upcoming = await expiry.next_expiry(member_id, settings, context.now)
+        if upcoming is not None:
+            context.changes_at(upcoming[0])  # then these are due, and the next lot shows
     return cache[member_id]
 
 

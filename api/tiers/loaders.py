@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from strawberry.dataloader import DataLoader
 
@@ -14,8 +14,17 @@ from gamification import tiers as rules
 
 
 class TierLoaders:
-    def __init__(self, policy: tier_ladder.TierPolicy) -> None:
+    def __init__(
+        self,
+        policy: tier_ladder.TierPolicy,
+        now: datetime,
+        changes_at: Callable[[datetime | None], None],
+    ) -> None:
+        """`now` is the request's moment; `changes_at` hears when a status read will change by
+        time alone (qualifying points leaving or entering the rolling window)."""
         self.policy = policy
+        self.now = now
+        self.changes_at = changes_at
         self._members: dict[str, Member] = {}
         self.status: DataLoader[str, TierStatus] = DataLoader(load_fn=self._load)
 
@@ -24,10 +33,14 @@ class TierLoaders:
         return await self.status.load(member.id)
 
     async def _load(self, ids: Sequence[str]) -> list[TierStatus]:
-        now = datetime.now(UTC)
         ladder = await tier_ladder.load_ladder()
-        totals = await tier_ladder.qualifying_points_of(None, ids, now, self.policy)
-        return [self._status(self._members[i], ladder, totals.get(i, 0)) for i in ids]
+        found = await tier_ladder.qualifying_standing_of(None, ids, self.now, self.policy)
+        for standing in found.values():
+            self.changes_at(standing.changes_at)
+        return [
+            self._status(self._members[i], ladder, found[i].points if i in found else 0)
+            for i in ids
+        ]
 
     def _status(self, member: Member, ladder: tier_ladder.Ladder, qualifying: int) -> TierStatus:
         state = tier_ladder.state_of(member)

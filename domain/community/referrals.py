@@ -35,7 +35,7 @@ from tortoise.queryset import QuerySet
 from domain.community import attempts
 from domain.community.attempts import AttemptKind
 from domain.errors import DomainError, ErrorCode, reject_invalid
-from domain.infra.db import dialect, param, transaction
+from domain.infra.db import dialect, param, touch_member, touch_members, transaction
 from domain.members.members import lock_member
 from domain.models import LedgerEntry, LedgerReason, Member, Referral, ReferralProgramRules
 from domain.program import audit, definitions
@@ -163,6 +163,7 @@ async def _set_codes(connection: BaseDBAsyncClient, codes: dict[str, str]) -> No
         f"UPDATE member SET referral_code = CASE id {cases} END "
         f"WHERE id IN ({marks}) AND referral_code IS NULL"
     )
+    touch_members(codes)  # a code taken by another is drawn anew: these members see it
     pairs = [value for member_id, code in codes.items() for value in (member_id, code)]
     await connection.execute_query(sql, [*pairs, *codes])
 
@@ -204,6 +205,7 @@ async def _apply(viewer_id: str, typed: str, now: datetime) -> DomainError | Non
             await attempts.note(connection, viewer_id, kind, now)
             return outcome
         if outcome is not None:
+            touch_member(outcome.id)  # the referrer's `invited` count
             await Referral.create(
                 referee_id=viewer_id, referrer_id=outcome.id, created_at=now, using_db=connection
             )

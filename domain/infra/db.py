@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from tortoise import Tortoise, connections
@@ -82,12 +82,38 @@ async def close_db() -> None:
 AfterCommit = Callable[[], Awaitable[object]]
 
 
+class ReadVersionSink(Protocol):
+    """Where a transaction says which members' reads (and whether the program's) it changes:
+    `domain.infra.read_versions.ReadVersions`, set by the runtime. Neither method raises."""
+
+    async def mark(self, members: Collection[str], program: bool) -> None: ...
+
+    async def done(self, members: Collection[str], program: bool) -> None: ...
+
+
+@dataclass
+class _ReadVersions:
+    """This process's sink (None: nobody caches reads, nothing to tell)."""
+
+    sink: ReadVersionSink | None = None
+
+
+read_versions = _ReadVersions()
+
+
 @dataclass
 class _Commit:
     """What to do once the outermost open transaction commits."""
 
     hooks: list[AfterCommit] = field(default_factory=list)
     batches: dict[str, list[Any]] = field(default_factory=dict)
+    # Whose reads this transaction changes (`touch_member`, `touch_program`).
+    members: set[str] = field(default_factory=set)
+    program: bool = False
+
+    @property
+    def touched(self) -> bool:
+        return bool(self.members) or self.program
 
 
 _commit: ContextVar[_Commit | None] = ContextVar("commit", default=None)
@@ -99,7 +125,9 @@ async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
 
     On SQLite it takes the database write lock at once (see `domain.infra.sqlite_engine`); on
     PostgreSQL services lock the rows they change with `select_for_update`. Work registered with
-    `after_commit` runs once it has committed (never after a rollback).
+    `after_commit` runs once it has committed (never after a rollback). A transaction that
+    `touch_member`s or `touch_program`s tells the read versions before it commits and again once
+    it has (`domain.infra.read_versions`), so no cached answer outlives what it changed.
     """
     if _commit.get() is not None:
         # Nested: a savepoint inside the outer transaction, whose commit runs the hooks.
@@ -108,11 +136,20 @@ async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
         return
     commit = _Commit()
     token = _commit.set(commit)
+    sink: ReadVersionSink | None = None
     try:
         async with in_transaction() as connection:
             yield connection
+            if commit.touched and (sink := read_versions.sink) is not None:
+                # Before the commit: from here until `done`, readers of these members execute
+                # and store nothing (`domain.infra.read_versions`).
+                await sink.mark(frozenset(commit.members), commit.program)
     finally:
         _commit.reset(token)
+        if sink is not None:
+            # Committed or not: new versions, and the marks taken back. Before the hooks, so
+            # whoever hears of the change (a live event, a webhook) reads it at once.
+            await sink.done(frozenset(commit.members), commit.program)
     for hook in commit.hooks:
         try:
             await hook()
@@ -131,6 +168,32 @@ def after_commit(hook: AfterCommit) -> None:
     if commit is None:
         raise RuntimeError("after_commit needs an open transaction()")
     commit.hooks.append(hook)
+
+
+def touch_member(member_id: str) -> None:
+    """Say that the current transaction changes what `member_id` reads: answers cached for the
+    member are dropped once it commits, and none is stored meanwhile (`api.read_cache`).
+    Outside a transaction() it raises, as `after_commit` does."""
+    _current("touch_member").members.add(member_id)
+
+
+def touch_members(member_ids: Iterable[str]) -> None:
+    """`touch_member` for each of `member_ids`."""
+    _current("touch_members").members.update(member_ids)
+
+
+def touch_program() -> None:
+    """Say that the current transaction changes the program's definitions (actions, badges,
+    challenges, rewards, tiers, referral rules...): every member's cached answers are dropped
+    once it commits."""
+    _current("touch_program").program = True
+
+
+def _current(name: str) -> _Commit:
+    commit = _commit.get()
+    if commit is None:
+        raise RuntimeError(f"{name} needs an open transaction()")
+    return commit
 
 
 def after_commit_batch(

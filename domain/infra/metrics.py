@@ -52,6 +52,12 @@ graphql_latency = Histogram(
     ["operation", "type"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
+read_cache_lookups = Counter(
+    "plaudit_read_cache_lookups",
+    "Lookups of the member read cache, by outcome: hit (answered without executing), miss, "
+    "writing, bypass or unavailable (executed).",
+    ["outcome"],
+)
 interactions_processed = Counter(
     "plaudit_interactions_processed",
     "Interactions that reached a final status (AWARDED, CAPPED, REJECTED): decided by a worker,"
@@ -150,6 +156,13 @@ def observe_request(
     kind = kind if kind in ("query", "mutation", "subscription") else "unknown"
     graphql_requests.labels(label, kind, outcome_label(codes)).inc()
     graphql_latency.labels(label, kind).observe(seconds)
+
+
+def observe_read_cache(outcome: str) -> None:
+    """One lookup of the member read cache (`api.read_cache`): hit, miss, writing (a writer
+    of the member was committing: executed, not stored), bypass (the client's no-store) or
+    unavailable (Redis failed: executed uncached)."""
+    read_cache_lookups.labels(outcome).inc()
 
 
 def observe_batch(size: int, seconds: float, statuses: Mapping[str, int]) -> None:

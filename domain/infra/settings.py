@@ -103,6 +103,15 @@ class Settings:
     webhook_disable_after_days: int = 5
     webhook_history_days: int = 30
     webhooks_allow_private: bool = False
+    # Persisted queries (api/persisted_queries.py): `auto` serves Apollo's automatic persisted
+    # queries beside plain documents, `only` runs nothing but the safelist (`plaudit
+    # persisted-queries add`), `off` answers PERSISTED_QUERY_NOT_SUPPORTED to hashes.
+    persisted_queries: str = "auto"
+    # The member read cache (`api.read_cache`): whether members' queries are answered from it,
+    # and the longest an answer is kept (shorter when a time boundary comes first). Writers keep
+    # the read versions whatever these say, so processes may differ without serving stale.
+    read_cache: bool = True
+    read_cache_ttl_seconds: int = 3600
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -195,6 +204,13 @@ class Settings:
                 "PLAUDIT_WEBHOOK_HISTORY_DAYS", 30, low=1, high=3650
             ),
             webhooks_allow_private=reader.boolean("PLAUDIT_WEBHOOKS_ALLOW_PRIVATE", False),
+            persisted_queries=reader.choice(
+                "PLAUDIT_PERSISTED_QUERIES", "AUTO", ("AUTO", "ONLY", "OFF")
+            ).lower(),
+            read_cache=reader.boolean("PLAUDIT_READ_CACHE", True),
+            read_cache_ttl_seconds=reader.integer(
+                "PLAUDIT_READ_CACHE_TTL_SECONDS", 3600, low=1, high=86400
+            ),
             environ=env,
         )
         if settings.churn_high_below_percent > settings.churn_medium_below_percent:

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 from tortoise import connections
 
-from domain.infra.db import dialect, insert_rows, param, raw_timestamp, transaction
+from domain.infra.db import dialect, insert_rows, param, raw_timestamp, touch_program, transaction
 from domain.infra.settings import Settings
 from domain.models import ANY_ACTION, ChurnFit, Member, MemberInsight
 from gamification import churn, rfm
@@ -195,6 +195,9 @@ async def refresh(
     key = as_of.isoformat()
     fit_s = time.perf_counter() - started - read_s
     async with transaction() as connection:
+        # Every member's insight is new: rather than a million versions, the program's (once a
+        # night, every cached answer recomputed at its next read).
+        touch_program()
         await MemberInsight.filter(as_of=key).using_db(connection).delete()
         for start in range(0, len(found), batch):
             rows: list[list[object]] = []

@@ -18,7 +18,7 @@ from redis.asyncio import Redis
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.infra import keyset
-from domain.infra.db import after_commit_batch
+from domain.infra.db import after_commit_batch, touch_member
 from domain.models import MemberEvent
 
 log = logging.getLogger("plaudit.events")
@@ -65,7 +65,9 @@ async def record(
     subject: str | None = None,
     occurred_at: datetime | None = None,
 ) -> MemberEvent:
-    """Store the event in the caller's transaction; it is published once that commits."""
+    """Store the event in the caller's transaction; it is published once that commits. The
+    member's feed changes: their cached reads are dropped once it commits (`touch_member`)."""
+    touch_member(member_id)
     event = await MemberEvent.create(
         member_id=member_id,
         kind=kind.value,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain.infra.db import after_commit, after_commit_batch, matching
+from domain.infra.db import after_commit, after_commit_batch, matching, touch_members
 from domain.infra.settings import Settings
 from domain.leaderboards import scores as leaderboards
 from domain.leaderboards.store import LeaderboardStore
@@ -76,7 +76,11 @@ class Session:
     ) -> Session:
         """Load what `demand` needs for `members`, which the caller has locked. The session
         reads the clock once: its loads and every chain see the same moment, so a batch that
-        straddles midnight still adds to the very periods whose scores it loaded."""
+        straddles midnight still adds to the very periods whose scores it loaded. The
+        members' cached reads are dropped once the transaction commits (`touch_members`): a
+        session is how every credit, badge, challenge, streak and tier change is written."""
+        members = list(members)
+        touch_members(member.id for member in members)
         now = clock()
         loaded = await load(connection, program, members, demand, now)
         return cls(connection, program, loaded, store, lambda: now, Changes())

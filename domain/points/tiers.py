@@ -17,7 +17,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
 from domain.errors import reject_invalid
-from domain.infra.db import transaction
+from domain.infra.db import touch_member, transaction
 from domain.members import events
 from domain.models import Member, Tier
 from domain.outbox import EventType, emit
@@ -89,6 +89,7 @@ async def reevaluate_due_tiers(
             progress(seen, len(member_ids))
         async with transaction() as connection:
             member = await Member.select_for_update().using_db(connection).get(id=member_id)
+            touch_member(member.id)
             ladder = await load_ladder(connection)
             state = state_of(member)
             if not rules.is_due(state, ladder.rungs, now):

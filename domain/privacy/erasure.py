@@ -31,7 +31,7 @@ from tortoise.models import Model
 
 from domain import outbox
 from domain.errors import invalid_input
-from domain.infra.db import after_commit, fitted, param, transaction, update_rows
+from domain.infra.db import after_commit, fitted, param, touch_member, transaction, update_rows
 from domain.infra.redis import literal_pattern
 from domain.members import profiles
 from domain.members.events import EventKind
@@ -141,6 +141,7 @@ async def erase(
         member = await Member.select_for_update().using_db(connection).get_or_none(id=member_id)
         if member is None:
             return Erasure(member_id)
+        touch_member(member_id)  # answers cached for the subject are dropped with their rows
         anonymous_id = ERASED_PREFIX + secrets.token_urlsafe(16)
         rows = await _erase_rows(connection, member, anonymous_id, now)
         rows["webhook messages and deliveries"] = await outbox.forget_member(connection, member_id)
@@ -328,6 +329,7 @@ async def _referrers(
         kind=EventKind.REFERRAL_CONVERTED.value, subject=member.id
     ).using_db(connection)
     for event in converted:
+        touch_member(event.member_id)  # the referrer's events change
         if event.message.endswith(_CONVERTED_SUFFIX):
             names.add(event.message.removesuffix(_CONVERTED_SUFFIX))
         event.message = FORMER_MEMBER.capitalize() + _CONVERTED_SUFFIX
@@ -347,6 +349,7 @@ async def _referrers(
     entries = 0
     source = fitted(LedgerEntry, "source_key", f"referral:{member.id}:referrer")
     for entry in await LedgerEntry.filter(source_key=source).using_db(connection):
+        touch_member(entry.member_id)  # the referrer's history changes
         entry.source_key = fitted(LedgerEntry, "source_key", f"referral:{anonymous_id}:referrer")
         entry.description = _without(entry.description, names)
         entry.description = _REFERRAL_CREDIT.sub(_FORMER_CREDIT, entry.description)
@@ -471,7 +474,12 @@ def _after_commit_hooks(runtime: Runtime, member_id: str) -> list[Callable[[], A
     async def rate_limits() -> None:
         await forget_rate_limits(runtime, member_id)
 
-    return [caches, other_processes, boards, rate_limits]
+    async def read_cache() -> None:
+        # The member's cached answers hold their data (`api.read_cache`).
+        if runtime.read_versions is not None:
+            await runtime.read_versions.forget(member_id)
+
+    return [caches, other_processes, boards, rate_limits, read_cache]
 
 
 async def forget_rate_limits(runtime: Runtime, member_id: str) -> int:

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain.infra.db import param
+from domain.infra.db import param, touch_program
 from domain.models import (
     Badge,
     Challenge,
@@ -180,7 +180,9 @@ def referral_rules_of(row: ReferralProgramRules | None) -> ReferralRules:
 
 async def changed(connection: BaseDBAsyncClient) -> None:
     """Record, in the caller's transaction, that a badge or challenge definition (or the
-    referral program, or the events webhook endpoints subscribe to) changed."""
+    referral program, or the events webhook endpoints subscribe to) changed. Members' cached
+    reads are dropped once it commits (`touch_program`)."""
+    touch_program()
     sql = (
         f"INSERT INTO program_version (id, version) VALUES ({param(1)}, {param(2)}) "
         "ON CONFLICT (id) DO UPDATE SET version = program_version.version + 1"

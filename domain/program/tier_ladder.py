@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.functions import Sum
 
+from domain.infra.db import param, raw_timestamp
 from domain.infra.settings import Settings
 from domain.models import LedgerEntry, LedgerReason, Member, Tier
 from gamification import tiers as rules
@@ -149,3 +151,56 @@ async def qualifying_points_of(
         await query.annotate(total=Sum("amount")).group_by("member_id").values("member_id", "total")
     )
     return {str(row["member_id"]): int(row["total"] or 0) for row in rows}
+
+
+@dataclass(frozen=True)
+class Qualifying:
+    """A member's qualifying points now, and the next moment they change by time alone (an
+    entry leaving the rolling window, or a future-dated one entering it); None: never."""
+
+    points: int
+    changes_at: datetime | None
+
+
+async def qualifying_standing_of(
+    connection: BaseDBAsyncClient | None,
+    member_ids: Sequence[str],
+    now: datetime,
+    policy: TierPolicy,
+) -> dict[str, Qualifying]:
+    """`qualifying_points_of`, and when each total next changes, in the same one grouped
+    statement (the read side's: a cached answer must not outlive its total)."""
+    if not member_ids:
+        return {}
+    connection = connection or connections.get("default")
+    start = rules.window_start(now, policy.window_days)
+    members = ", ".join(param(5 + n) for n in range(len(member_ids)))
+    reasons = ", ".join(f"'{reason}'" for reason in QUALIFYING_REASONS)  # our own enum values
+    sql = (
+        "SELECT member_id, "
+        f"SUM(CASE WHEN effective_at <= {param(1)} THEN amount ELSE 0 END) AS total, "
+        f"MIN(CASE WHEN effective_at <= {param(2)} THEN effective_at END) AS oldest, "
+        f"MIN(CASE WHEN effective_at > {param(3)} THEN effective_at END) AS coming "
+        f"FROM ledger_entry WHERE amount > 0 AND reason IN ({reasons}) "
+        f"AND effective_at >= {param(4)} AND member_id IN ({members}) GROUP BY member_id"
+    )
+    moment, first = raw_timestamp(now), raw_timestamp(start)
+    rows = await connection.execute_query_dict(sql, [moment, moment, moment, first, *member_ids])
+    # An entry is in the window up to and including `effective_at + window`: it has left it
+    # one microsecond later (the datetimes' resolution).
+    leaves = timedelta(days=policy.window_days, microseconds=1)
+    found: dict[str, Qualifying] = {}
+    for row in rows:
+        oldest, coming = _instant(row["oldest"]), _instant(row["coming"])
+        moments = [m for m in (oldest + leaves if oldest else None, coming) if m is not None]
+        found[str(row["member_id"])] = Qualifying(
+            int(row["total"] or 0), min(moments) if moments else None
+        )
+    return found
+
+
+def _instant(value: object) -> datetime | None:
+    """A raw statement's timestamp: asyncpg gives datetimes, SQLite the stored text."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
