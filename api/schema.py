@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 import strawberry
@@ -15,8 +16,10 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from api.actions.mutations import ActionMutations
 from api.actions.queries import ActionQueries
@@ -37,10 +40,12 @@ from api.insight.campaigns import CampaignMutations, CampaignQueries
 from api.insight.queries import InsightQueries
 from api.interactions.mutations import InteractionMutations
 from api.interactions.queries import InteractionQueries
+from api.leaderboards.direct import DirectReads
 from api.leaderboards.queries import LeaderboardQueries
 from api.leaderboards.subscriptions import LeaderboardSubscriptions
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
+from api.plain_values import PlainExecutionContext
 from api.points.mutations import PointsMutations
 from api.privacy.mutations import PrivacyMutations
 from api.privacy.queries import PrivacyQueries
@@ -116,6 +121,37 @@ class Schema(strawberry.Schema):
             level = logging.INFO if is_request_error(error) else logging.DEBUG
             log.log(level, "client error: %s", error.message)
 
+    # A board's neighbourhood (`around`, `entry`) is answered without executing when the
+    # document has that shape only (`api.leaderboards.direct`); set by `build_schema`.
+    direct_reads: DirectReads | None = None
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        if self.direct_reads is not None and root_value is None:
+            allowed = set(allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES)
+            direct = await self.direct_reads.answer(
+                query, variable_values, context_value, operation_name, allowed
+            )
+            if direct is not None:
+                return direct
+        return await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+
 
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     # The limiters' rules are built once: the validation cache keys on the rule classes, and a
@@ -146,9 +182,12 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         extensions=extensions,
         # Our DateTime: an offset and a supported year are required everywhere (api/scalars.py).
         config=StrawberryConfig(disable_field_suggestions=True, scalar_map=SCALARS),
+        # `@plain` types (a board's entries) are answered without a resolver per field.
+        execution_context_class=PlainExecutionContext,
     )
     # Every string argument passes `gamification.text` before its resolver runs.
     guard_string_arguments(schema._schema)
+    schema.direct_reads = DirectReads(schema._schema, rules, MAX_TOKENS)
     return schema
 
 

@@ -220,7 +220,9 @@ async def load(runtime: Runtime) -> str:
             )
     await referrals.update_rules("demo", {"conversion_action": CONVERSION_ACTION, "monthly_cap": 5})
     for member_id, (name, _) in MEMBERS.items():
-        await members.update_profile(member_id, name, None)
+        await members.update_profile(
+            member_id, name, None, boards=runtime.leaderboards, tz=runtime.settings.tz
+        )
     for referee, referrer in REFERRALS.items():
         if not await Referral.exists(referee_id=referee):
             referrer_member = await members.get_member(referrer)

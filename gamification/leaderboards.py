@@ -13,6 +13,8 @@ element, and `ZREVRANGE` returns the larger element first. An element is
 from __future__ import annotations
 
 import base64
+import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -79,6 +81,12 @@ class BoardKey:
     def elements(self) -> str:
         return f"{self._tag}:elements"
 
+    @property
+    def profiles(self) -> str:
+        """member -> public profile (`encode_profile`), kept beside the board: a ranked read
+        returns its entries' names and avatars in the same script, from the board's own slot."""
+        return f"{self._tag}:profiles"
+
     def staging(self) -> BoardKey:
         """Where a rebuild writes before swapping in: same hash tag, so RENAME stays in-slot."""
         return _StagingKey(self.board, self.period, self.period_key, self.namespace)
@@ -93,6 +101,10 @@ class _StagingKey(BoardKey):
     @property
     def elements(self) -> str:
         return f"{self._tag}:rebuild:elements"
+
+    @property
+    def profiles(self) -> str:
+        return f"{self._tag}:rebuild:profiles"
 
 
 def board_window(period: BoardPeriod, moment: datetime, tz: ZoneInfo) -> Window:
@@ -142,6 +154,32 @@ def expires_at(key: BoardKey, window: Window) -> datetime | None:
     return window.end + RETENTION[key.period]
 
 
+def current_keys(
+    board: str, periods: tuple[BoardPeriod, ...], now: datetime, tz: ZoneInfo
+) -> list[BoardKey]:
+    """The current period of each of `periods` of `board` (what `me.standings` reads)."""
+    return [BoardKey(board, period, board_window(period, now, tz).key) for period in periods]
+
+
+def kept_keys(
+    board: str, periods: tuple[BoardPeriod, ...], now: datetime, tz: ZoneInfo
+) -> Iterator[BoardKey]:
+    """Every period of `board` that Redis may still hold at `now`: the current one and the
+    closed ones whose retention has not ended (a profile change rewrites the member's profile
+    on each of them that lists the member)."""
+    for period in periods:
+        window = board_window(period, now, tz)
+        while True:
+            key = BoardKey(board, period, window.key)
+            expiry = expires_at(key, window)
+            if expiry is not None and expiry <= now:
+                break
+            yield key
+            if window.start is None:
+                break
+            window = board_window(period, window.start - timedelta(microseconds=1), tz)
+
+
 def change_channel(board: str, period: BoardPeriod, namespace: str = "") -> str:
     """The pub/sub channel that hears of every write to `board` in `period` (any period key:
     a subscriber reads whichever period is current when it looks)."""
@@ -160,12 +198,52 @@ def member_of(element: str) -> str:
     return element.split(":", 1)[1]
 
 
+def default_display_name(member_id: str) -> str:
+    """A neutral public name: the brand's user id must not appear on public leaderboards."""
+    return "Member " + hashlib.sha256(member_id.encode()).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class BoardProfile:
+    """A member as a board shows them: their public name and avatar."""
+
+    display_name: str
+    avatar_url: str | None
+
+
+# Between the name and the avatar URL in a stored profile. Names never hold it: a display
+# name's whitespace is collapsed to single spaces on the way in, and Python counts U+001F as
+# whitespace; the URL comes last, so whatever it holds is read back whole.
+_PROFILE_SEPARATOR = "\x1f"
+
+
+def encode_profile(member_id: str, display_name: str, avatar_url: str | None) -> str:
+    """What a board's profiles hash holds for the member: `<name>U+001F<avatar url>`, or ''
+    for the profile every member starts with (their default name, no avatar), which is
+    stored as nothing at all: most members never set one, and a million of them would
+    otherwise cost tens of MiB per board and period."""
+    if avatar_url is None and display_name == default_display_name(member_id):
+        return ""
+    return f"{display_name}{_PROFILE_SEPARATOR}{avatar_url or ''}"
+
+
+def decode_profile(member_id: str, stored: str | None) -> BoardProfile:
+    """The profile a board holds for the member (None or '': the default one)."""
+    if not stored:
+        return BoardProfile(default_display_name(member_id), None)
+    name, _, avatar = stored.partition(_PROFILE_SEPARATOR)
+    return BoardProfile(name, avatar or None)
+
+
 @dataclass(frozen=True)
 class Standing:
     rank: int
     score: int
     member_id: str
     element: str
+    # The member's public profile as the board holds it, when the read returned it (a ranked
+    # read of the board does; an archive's entries do not).
+    profile: BoardProfile | None = None
 
 
 @dataclass(frozen=True)

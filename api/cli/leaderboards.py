@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from api.cli.common import Commands, LazyBar, domain_errors, run_with_runtime
 from domain.errors import DomainError
 from domain.infra.settings import Settings
+from gamification.leaderboards import decode_profile
 
 if TYPE_CHECKING:
     from domain.leaderboards.scores import Difference
@@ -24,7 +25,9 @@ def register(commands: Commands) -> None:
     rebuild.add_argument("--board", help="only this board's periods (e.g. points)")
     rebuild.set_defaults(handler=_leaderboards_rebuild)
     verify = leaderboard_commands.add_parser(
-        "verify", help="compare Redis boards with the DB; exit 1 on any difference"
+        "verify",
+        help="compare Redis boards (scores and the profiles kept beside them) with the DB; "
+        "exit 1 on any difference",
     )
     verify.add_argument("--board", help="only this board's periods (e.g. points)")
     verify.set_defaults(handler=_leaderboards_verify)
@@ -88,9 +91,20 @@ def _leaderboards_verify(settings: Settings, args: argparse.Namespace) -> int:
     for d in differences:
         expected = "-" if d.expected is None else d.expected
         found = "-" if d.found is None else d.found
+        if d.kind == "profile":
+            expected, found = _profile(d.member_id, d.expected), _profile(d.member_id, d.found)
+        what = "" if d.kind == "score" else f" {d.kind}"
         print(
-            f"{d.key.board} {d.key.period.value} {d.key.period_key} {d.member_id}: "
+            f"{d.key.board} {d.key.period.value} {d.key.period_key} {d.member_id}{what}: "
             f"expected {expected}, found {found}"
         )
     print(f"{len(differences)} difference(s)")
     return 1 if differences else 0
+
+
+def _profile(member_id: str, stored: object) -> str:
+    """A stored board profile as verify prints it (`-`: nothing stored, the default one)."""
+    if not isinstance(stored, str) or not stored:
+        return "-"
+    profile = decode_profile(member_id, stored)
+    return repr(profile.display_name) + (f" {profile.avatar_url}" if profile.avatar_url else "")

@@ -1,4 +1,5 @@
-"""Who may open a GraphQL WebSocket, and what a refused client is told.
+"""Who may open a GraphQL WebSocket, what an anonymous one may run, and what a refused client
+is told.
 
 Two checks, in order: the handshake's `Origin` (a browser page on an origin that is neither the
 server's own nor listed in PLAUDIT_CORS_ORIGINS), then the token in the `connection_init`
@@ -8,13 +9,21 @@ is closed with 4403 and a reason that says what to do; a browser shows the reaso
 only to be closed: no message of it is read before the origin passed, and no operation runs
 before the token did. Each refusal is logged once at INFO (`plaudit.websocket`): a client's
 mistake, not the server's trouble.
+
+A `connection_init` without a token (no `authorization`, or an empty one) opens an anonymous
+socket: it may follow public boards (`leaderboardChanged`, whose `me` is then null; every board
+is public, as `leaderboard` is over HTTP), and any other operation gets an `error` with code
+UNAUTHENTICATED saying how to send a token (`anonymous_may_run`). A token that is there but
+wrong still closes the socket: a client that meant to authenticate hears that it failed.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Collection, Mapping
 
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.websockets import WebSocket
 from strawberry.http.websocket_origin import is_same_origin, normalize_origin
 
@@ -26,6 +35,13 @@ log = logging.getLogger("plaudit.websocket")
 CLOSE_FORBIDDEN = 4403
 # Close reasons (a close frame holds at most 123 bytes): each says what to change.
 NO_TOKEN = 'no token: send {"authorization": "Bearer <token>"} in connection_init'
+# What an anonymous socket is told when it asks for anything but following a board.
+ANONYMOUS_REFUSED = (
+    'this needs a token: send {"authorization": "Bearer <token>"} in connection_init '
+    "(without one, a socket may only follow leaderboards with leaderboardChanged)"
+)
+# The root fields an anonymous socket may subscribe to.
+ANONYMOUS_FIELDS = frozenset({"leaderboardChanged"})
 NOT_BEARER = 'the authorization must be "Bearer <token>"'
 ORIGIN_NOT_LISTED = cors.ORIGIN_NOT_LISTED
 # How much of a client's Origin header the log line keeps.
@@ -55,12 +71,13 @@ def origin_allowed(websocket: WebSocket, allowed_origins: Collection[str]) -> bo
     return normalized is not None and normalized in allowed_origins
 
 
-def authorization(params: Mapping[str, object], verifier: TokenVerifier) -> str:
+def authorization(params: Mapping[str, object], verifier: TokenVerifier) -> str | None:
     """The `authorization` of a `connection_init` payload (the key in any case) when it holds a
-    valid Bearer token; otherwise raises `Refused` saying what is wrong."""
+    valid Bearer token; None when it holds none (an anonymous socket); otherwise raises
+    `Refused` saying what is wrong."""
     value = next((value for key, value in params.items() if key.lower() == "authorization"), None)
     if value is None or value == "":
-        raise Refused(NO_TOKEN)
+        return None
     if not isinstance(value, str):
         raise Refused(NOT_BEARER)
     scheme, _, token = value.partition(" ")
@@ -89,3 +106,33 @@ async def refuse_origin(websocket: WebSocket, subprotocol: str | None) -> None:
     log_refusal(websocket, ORIGIN_NOT_LISTED)
     await websocket.accept(subprotocol=subprotocol)
     await websocket.close(code=CLOSE_FORBIDDEN, reason=ORIGIN_NOT_LISTED)
+
+
+def anonymous_may_run(query: object, operation_name: object) -> bool:
+    """Whether an anonymous socket may run this operation: a subscription whose one root field
+    is in ANONYMOUS_FIELDS. A document that does not parse, or names no operation it holds, is
+    let through (its execution refuses it with the usual error, which says more)."""
+    if not isinstance(query, str) or not isinstance(operation_name, str | None):
+        return True
+    return _anonymous_may_run(query, operation_name)
+
+
+@functools.lru_cache(maxsize=512)
+def _anonymous_may_run(query: str, operation_name: str | None) -> bool:
+    try:
+        document = parse(query, no_location=True)
+    except GraphQLError:
+        return True
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    if len(operations) != 1:
+        return True  # none, or several without a name to choose: refused before it runs
+    operation = operations[0]
+    if operation.operation is not OperationType.SUBSCRIPTION:
+        return False
+    fields = [root for root in operation.selection_set.selections if isinstance(root, FieldNode)]
+    return (
+        len(fields) == len(operation.selection_set.selections)
+        and {field.name.value for field in fields} <= ANONYMOUS_FIELDS
+    )

@@ -1,101 +1,129 @@
 """`Subscription.leaderboardChanged`: a board's top entries and the viewer's own, pushed live.
 
 Every write to a board announces the board and period on Redis pub/sub
-(`LeaderboardStore._announce`), so any API process serves any subscriber through its one
-`EventHub` connection. A subscriber's queue keeps only the latest announcement: a burst
-coalesces into one read, and a slow subscriber holds up nobody. After a push, the next waits
-until a second has passed, then reads the current period of the board (the top and the
-viewer's entry, in one script call) and is sent only when either differs from the last one
-sent (at first: from the standings when the subscription opened). The reads go to the store
-directly, not through the page cache, which could serve a page computed before the announced
-write.
+(`LeaderboardStore._announce`), so any API process serves any subscriber. In each process the
+subscribers of one board and period share one feed (`api.leaderboards.fanout`): one listener,
+one read per tick for all of them (their own entries batched), at most one tick a second. A
+subscriber is sent a tick only when its top or its own entry differs from what it was last
+sent (at first: from the standings when the subscription opened).
+
+Two ways to the socket, with the same messages:
+- `Prerendered`: a document the fan-out recognises (`api.leaderboards.fanout_plan`) is not
+  executed at all: the update is rendered once per tick, top and selection set, and only the
+  subscriber's `me` is filled in (`api.http.TransportWSHandler.run_operation` sends it).
+- Anything else runs as usual: the resolver (`subscribe`) checks, then `_stream` yields the
+  tick's update objects (shared entries, the subscriber's own `me`) for graphql-core to execute.
+
+Without a token (an anonymous socket) a subscription follows the board and `me` is null.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncGenerator
-from datetime import UTC, datetime
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from dataclasses import dataclass
 
-from api.context import Info
-from api.errors import ClientError, unauthenticated
-from api.events.hub import EventHub, Listener
+from graphql import GraphQLSchema
+
+from api.context import Context, Info
+from api.errors import ClientError
+from api.events.hub import EventHub
+from api.leaderboards.fanout import Fanout, fanout_of
+from api.leaderboards.fanout_plan import Follow, envelope, fill, recogniser
 from api.leaderboards.queries import open_leaderboard
-from api.leaderboards.types import LeaderboardEntry, LeaderboardUpdate, entries_of
+from api.leaderboards.types import LeaderboardUpdate
 from api.pagination import clamp_first
 from domain.errors import ErrorCode
-from domain.leaderboards.scores import current_board
-from domain.leaderboards.store import AroundRead, PageRead
-from gamification.leaderboards import BoardPeriod, change_channel
+from domain.infra import metrics, outages
+from domain.leaderboards import boards
+from gamification.leaderboards import BoardPeriod
 
-# At most one push per subscriber per this many seconds.
-PUSH_INTERVAL_S = 1.0
-
-Snapshot = tuple[tuple[tuple[int, int, str], ...], tuple[int, int, str] | None]
+DEFAULT_TOP = 10
+# Whether recognised documents are rendered by the fan-out (tests turn it off to compare the
+# messages of both ways).
+PRERENDER = True
 
 
 async def subscribe(
     info: Info, board: str, period: BoardPeriod, top: int | None
 ) -> AsyncGenerator[LeaderboardUpdate, None]:
     """Checks run before the stream exists, so a refusal is the protocol's `error` message."""
-    viewer = info.context.viewer()
-    if viewer is None:
-        raise unauthenticated()
+    viewer = info.context.viewer()  # None on an anonymous socket: `me` stays null
     hub = info.context.hub
     if hub is None:
         raise ClientError(ErrorCode.UNAVAILABLE, "live updates are not available on this server")
     await open_leaderboard(info, board, period)  # NOT_FOUND, or a period the board lacks
-    return _stream(info, hub, board, period, clamp_first(top, 10), viewer.subject)
+    fanout = fanout_of(hub, info.context.runtime)
+    viewer_id = viewer.subject if viewer is not None else None
+    return _stream(fanout, board, period, clamp_first(top, DEFAULT_TOP), viewer_id)
 
 
 async def _stream(
-    info: Info, hub: EventHub, board: str, period: BoardPeriod, top: int, viewer_id: str
+    fanout: Fanout, board: str, period: BoardPeriod, top: int, viewer_id: str | None
 ) -> AsyncGenerator[LeaderboardUpdate, None]:
-    loop = asyncio.get_running_loop()
-    namespace = info.context.runtime.leaderboards.namespace
-    pushed_at = float("-inf")
-    async with hub.listen(change_channel(board, period, namespace), latest_only=True) as queue:
-        # The standings as the subscription opens are the baseline, not a push: a front-end
-        # subscribes, then queries, and hears of every change after the baseline.
-        _, last = await _read(info, board, period, top, viewer_id)
-        while await queue.get() is not None:
-            wait = pushed_at + PUSH_INTERVAL_S - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            if _closed(queue):
-                return
-            update, snapshot = await _read(info, board, period, top, viewer_id)
-            if snapshot != last:
-                last, pushed_at = snapshot, loop.time()
-                yield update
+    async with fanout.follow(board, period, top, viewer_id) as follower:
+        while (delivery := await follower.next()) is not None:
+            yield delivery.tick.update(top, delivery.me)
 
 
-def _closed(queue: Listener) -> bool:
-    """Take what arrived while waiting (it is covered by the read that follows); True when
-    the hub closed meanwhile."""
-    with contextlib.suppress(asyncio.QueueEmpty):
-        while True:
-            if queue.get_nowait() is None:
-                return True
-    return False
+@dataclass(frozen=True)
+class Prerendered:
+    """A recognised subscription, checked as the resolver would: ready to follow."""
+
+    fanout: Fanout
+    follow: Follow
+    top: int
+    viewer_id: str | None
+
+    async def run(self, operation_id: str, send: Callable[[str], Awaitable[bool]]) -> None:
+        """Send a `next` message for each change until the feed ends or `send` says the
+        socket is gone; then count the operation in the request metrics, as an executed
+        subscription is counted."""
+        follow = self.follow
+        head, tail = envelope(operation_id, follow.response_key)
+        fanout = self.fanout
+        started = time.perf_counter()
+        try:
+            async with fanout.follow(
+                follow.board, follow.period, self.top, self.viewer_id
+            ) as follower:
+                while (delivery := await follower.next()) is not None:
+                    parts = delivery.tick.template(self.top, follow.selection)
+                    if not await send(head + fill(parts, delivery.me) + tail):
+                        return
+        finally:
+            seconds = time.perf_counter() - started
+            metrics.observe_request(follow.operation_name, "subscription", [], seconds)
 
 
-async def _read(
-    info: Info, board: str, period: BoardPeriod, top: int, viewer_id: str
-) -> tuple[LeaderboardUpdate, Snapshot]:
-    runtime = info.context.runtime
-    key = current_board(board, period, datetime.now(UTC), runtime.settings.tz)
-    page, mine = await runtime.leaderboards.read(
-        key, [PageRead(top, None), AroundRead(viewer_id, 0)]
-    )
-    entries = await entries_of(info, page.standings + mine)
-    me: LeaderboardEntry | None = entries[-1] if mine else None
-    update = LeaderboardUpdate(
-        board=board, period=period, top=entries[: len(page.standings)], me=me
-    )
-    snapshot: Snapshot = (
-        tuple((s.rank, s.score, s.member_id) for s in page.standings),
-        (mine[0].rank, mine[0].score, mine[0].member_id) if mine else None,
-    )
-    return update, snapshot
+async def prerendered(
+    context: Context,
+    schema: GraphQLSchema | None,
+    max_tokens: int,
+    query: object,
+    variables: object,
+    operation_name: object,
+) -> Prerendered | None:
+    """The pre-rendered follow of this operation, or None when it must run as usual: a document
+    the fan-out does not render, or anything the usual run answers with an error (a bad token,
+    an unknown board or period, no hub, the database away), so that it says it the usual way."""
+    if not PRERENDER or not isinstance(schema, GraphQLSchema):
+        return None
+    follow = recogniser(schema, max_tokens).follow(query, variables, operation_name)
+    hub: EventHub | None = context.hub
+    if follow is None or hub is None:
+        return None
+    try:
+        viewer = context.viewer()
+        definition = await boards.find(follow.board)
+    except ClientError:
+        return None
+    except Exception as exc:
+        if outages.is_outage(exc):
+            return None
+        raise
+    if definition is None or not definition.keeps(follow.period):
+        return None
+    viewer_id = viewer.subject if viewer is not None else None
+    top = clamp_first(follow.top, DEFAULT_TOP)
+    return Prerendered(fanout_of(hub, context.runtime), follow, top, viewer_id)

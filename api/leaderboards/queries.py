@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import strawberry
 
 from api.context import Info
 from api.errors import ClientError
+from api.leaderboards.lookahead import planned_reads
 from api.leaderboards.types import (
     BoardDefinition,
     Leaderboard,
@@ -27,7 +26,7 @@ async def open_leaderboard(info: Info, board: str, period: BoardPeriod) -> Leade
     if not definition.keeps(period):
         kept = ", ".join(p.value for p in definition.periods)
         raise ClientError("INVALID_INPUT", f"board {board[:100]!r} keeps only {kept}")
-    now, tz = datetime.now(UTC), info.context.runtime.settings.tz
+    now, tz = info.context.now, info.context.runtime.settings.tz
     window = None if period is BoardPeriod.ALL_TIME else board_window(period, now, tz)
     return Leaderboard(
         board=board, period=period, _key=current_board(board, period, now, tz), _window=window
@@ -47,7 +46,11 @@ class LeaderboardQueries:
         board: str = POINTS_BOARD,
         period: LeaderboardPeriod = BoardPeriod.ALL_TIME,  # type: ignore[valid-type]
     ) -> Leaderboard:
-        return await open_leaderboard(info, board, BoardPeriod(period))
+        opened = await open_leaderboard(info, board, BoardPeriod(period))
+        # What the document reads of the board, in one script call: its fields then resolve
+        # from the answers.
+        await info.context.boards.prefetch(opened._key, planned_reads(info, opened._key))
+        return opened
 
     @strawberry.field(description="Every board there is, with the periods it keeps.")
     async def boards(self) -> list[BoardDefinition]:

@@ -14,7 +14,8 @@ from gamification.leaderboards import POINTS_BOARD, BoardPeriod
 class LeaderboardSubscriptions:
     @strawberry.subscription(
         description="Pushed when the board's top `top` or the viewer's entry changes; at most "
-        "one message per second per subscriber."
+        "one message per second per subscriber. Every board is public: a socket opened without "
+        "a token may follow it too (`me` is then null)."
     )
     async def leaderboard_changed(
         self,

@@ -9,17 +9,19 @@ from api.errors import ClientError
 from api.int_bounds import as_graphql_int
 from api.members.public import PublicMember
 from api.pagination import PageInfo, clamp_first, clamp_radius
+from api.plain_values import plain
 from domain.leaderboards.store import AroundRead, PageRead, SizeRead
-from domain.members.members import default_display_name
 from domain.members.profiles import public_profiles
 from domain.models import LeaderboardArchive as LeaderboardArchiveModel
 from gamification import boards
 from gamification.leaderboards import (
     BoardKey,
     BoardPeriod,
+    BoardProfile,
     Page,
     Standing,
     decode_cursor,
+    decode_profile,
     encode_cursor,
 )
 from gamification.periods import Window
@@ -27,6 +29,7 @@ from gamification.periods import Window
 LeaderboardPeriod = strawberry.enum(BoardPeriod, name="LeaderboardPeriod")
 
 
+@plain
 @strawberry.type(
     description="Rank 1 is the highest score. "
     "Equal scores: whoever reached the score first ranks higher."
@@ -37,12 +40,14 @@ class LeaderboardEntry:
     member: PublicMember
 
 
+@plain
 @strawberry.type
 class LeaderboardEntryEdge:
     cursor: str
     node: LeaderboardEntry
 
 
+@plain
 @strawberry.type
 class LeaderboardEntryConnection:
     edges: list[LeaderboardEntryEdge]
@@ -50,18 +55,25 @@ class LeaderboardEntryConnection:
 
 
 async def entries_of(info: Info, standings: list[Standing]) -> list[LeaderboardEntry]:
-    # One call for the list's profiles (cached briefly per process, one query for the misses):
-    # straight, not through a DataLoader, whose extra task and loop turn cost more than the
-    # rare second query of a request that asks for both a page and `around`.
-    profiles = await public_profiles([s.member_id for s in standings])
+    """The standings as entries. A ranked read of a board returns its members' profiles with
+    the standings (`LeaderboardStore.read`); only standings without one (an archive's) are
+    looked up, in one call (cached briefly per process, one query for the misses)."""
+    missing = [s.member_id for s in standings if s.profile is None]
+    looked_up = dict(zip(missing, await public_profiles(missing), strict=True)) if missing else {}
     entries = []
-    for standing, profile in zip(standings, profiles, strict=True):
+    for standing in standings:
+        profile = standing.profile
+        if profile is None:
+            found = looked_up.get(standing.member_id)
+            profile = (
+                BoardProfile(found.display_name, found.avatar_url)
+                if found
+                else decode_profile(standing.member_id, None)
+            )
         public = PublicMember(
             id=strawberry.ID(standing.member_id),
-            display_name=profile.display_name
-            if profile
-            else default_display_name(standing.member_id),
-            avatar_url=profile.avatar_url if profile else None,
+            display_name=profile.display_name,
+            avatar_url=profile.avatar_url,
         )
         # A score stored before totals were bounded must not break the page for everybody.
         score = as_graphql_int(standing.score, "board score")
@@ -216,3 +228,15 @@ class LeaderboardUpdate:
     me: LeaderboardEntry | None = strawberry.field(
         description="The viewer's own entry after the change, when they have one."
     )
+
+
+@plain
+@strawberry.type(
+    description="A member's standing on one board in its current period. Rank 1 is the "
+    "highest score; equal scores: whoever reached the score first ranks higher."
+)
+class LeaderboardStanding:
+    board: str
+    period: LeaderboardPeriod  # type: ignore[valid-type]
+    rank: int
+    score: int

@@ -30,5 +30,12 @@ class MemberMutations:
     )
     async def update_profile(self, info: Info, input: UpdateProfileInput) -> UpdateProfilePayload:
         viewer = checked_viewer(info)
-        member = await members.update_profile(viewer.subject, input.display_name, input.avatar_url)
+        runtime = info.context.runtime
+        member = await members.update_profile(
+            viewer.subject,
+            input.display_name,
+            input.avatar_url,
+            boards=runtime.leaderboards,
+            tz=runtime.settings.tz,
+        )
         return UpdateProfilePayload(member=Member.from_model(member))

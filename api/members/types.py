@@ -15,6 +15,8 @@ from api.events.types import MemberEvent
 from api.insight.fields import member_insight
 from api.insight.types import MemberInsight
 from api.int_bounds import as_graphql_int
+from api.leaderboards import fields as leaderboard_fields
+from api.leaderboards.types import LeaderboardStanding
 from api.pagination import Connection, id_keyset_connection
 from api.points import fields as points_fields
 from api.referrals.types import ReferralStatus
@@ -159,6 +161,15 @@ class Member:
     @strawberry.field(description="The member's side of the referral program.")
     async def referral(self, info: Info) -> ReferralStatus:
         return ReferralStatus.of(await info.context.referrals.standings.load(self._model))
+
+    @strawberry.field(
+        description="The member's rank and score on each board they have a score on, in each "
+        "board's current period: the built-in boards first (points, referrals, content; DAILY "
+        "to ALL_TIME), then each challenge's board (not archived) by key. One Redis round trip, "
+        "no SQL per board: cheap enough for the progress screen."
+    )
+    async def standings(self, info: Info) -> list[LeaderboardStanding]:
+        return await leaderboard_fields.member_standings(self._model.id, info)
 
     @strawberry.field(description="The member's own content, every status, newest first.")
     async def contents(

@@ -3,8 +3,18 @@ defines them; the challenges come from the cached definitions, so a lookup reads
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Callable
+
 from domain.program import definitions
-from gamification.boards import BoardDefinition, all_definitions, definition_of
+from domain.program.definitions import Definitions
+from gamification.boards import BUILT_IN, BoardDefinition, all_definitions, definition_of
+
+# How long the definitions this process holds are trusted without reading their version row
+# again, for reads that may be that stale anyway (`me.standings`: ranks are volatile, at most a
+# second old in the member read cache).
+RECENT_S = 1.0
 
 
 async def _challenges() -> dict[str, str]:
@@ -18,4 +28,36 @@ async def every_board() -> list[BoardDefinition]:
 
 
 async def find(board: str) -> BoardDefinition | None:
-    return definition_of(board, await _challenges())
+    # A built-in board needs no definitions: no version read on the way to a ranked read.
+    return BUILT_IN.get(board) or definition_of(board, await _challenges())
+
+
+class _Recent:
+    """When this module last read the version row, and the definitions it found then."""
+
+    verified_at = -math.inf
+    definitions: Definitions | None = None
+
+
+_recent = _Recent()
+
+
+async def recent_definitions(clock: Callable[[], float] = time.monotonic) -> Definitions:
+    """The program's definitions, their version checked at most once every `RECENT_S` in this
+    process: a challenge created less than a second ago may be missing, nothing older is. (The
+    cache being cleared or refreshed by another reader counts as a reason to check again.)"""
+    cached = definitions.cache.definitions
+    fresh = clock() - _recent.verified_at < RECENT_S
+    if cached is not None and cached is _recent.definitions and fresh:
+        return cached
+    found = await definitions.cache.current()
+    _recent.verified_at, _recent.definitions = clock(), found
+    return found
+
+
+def standing_boards(current: Definitions) -> list[BoardDefinition]:
+    """The boards `me.standings` reads: the built-in ones, then one per challenge that is not
+    archived (an archived challenge's board stays readable by name, but a member's standings
+    do not grow with every challenge the program ever ran)."""
+    challenges = {key: rule.name for key, rule in current.challenges.items() if not rule.archived}
+    return all_definitions(challenges)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.infra.db import insert_rows, matching, raw_timestamp
+from domain.leaderboards.profiles import stored_profiles
 from domain.leaderboards.store import LeaderboardStore
 from domain.models import LeaderboardScore
 from gamification.leaderboards import (
@@ -94,16 +95,19 @@ async def current_scores(
 async def project(
     store: LeaderboardStore, updates: list[ScoreUpdate], *, falling: bool = False
 ) -> None:
-    """Write committed scores to Redis. Idempotent and order-insensitive (scores only rise),
-    unless `falling`: then each score replaces the stored one (boards whose scores also fall;
-    the caller projects what it read after its commit)."""
+    """Write committed scores to Redis, with the members' profiles as the database holds them
+    now (one statement for the lot: `domain.leaderboards.profiles`). Idempotent and
+    order-insensitive (scores only rise), unless `falling`: then each score replaces the
+    stored one (boards whose scores also fall; the caller projects what it read after its
+    commit)."""
     if not updates:
         return
     rows = [(u.key, u.member_id, u.score, u.reached_at, u.expires_at) for u in updates]
+    profiles = await stored_profiles([u.member_id for u in updates])
     if falling:
-        await store.replace_scores(rows)
+        await store.replace_scores(rows, profiles=profiles)
     else:
-        await store.set_scores(rows)
+        await store.set_scores(rows, profiles=profiles)
 
 
 def current_board(board: str, period: BoardPeriod, now: datetime, tz: ZoneInfo) -> BoardKey:
@@ -127,12 +131,16 @@ async def stored_boards(board: str | None = None) -> list[BoardKey]:
 
 @dataclass(frozen=True)
 class Difference:
-    """One member whose score in Redis is not the database's (None: no score there)."""
+    """One member whose score (or stored profile) in Redis is not the database's (None: no
+    score, or no profile stored, there)."""
 
     key: BoardKey
     member_id: str
-    expected: int | None  # the database's
-    found: int | None  # Redis's
+    expected: int | str | None  # the database's
+    found: int | str | None  # Redis's
+    # "score", or "profile": the profile kept beside the board (`encode_profile`; nothing is
+    # stored for the default one).
+    kind: str = "score"
 
 
 async def verify(
@@ -144,14 +152,31 @@ async def verify(
     for key in await stored_boards(board):
         if not _kept(key, now, tz)[0]:
             continue
-        expected = {member_id: int(score) for member_id, score, _ in await _scores_of(key)}
+        rows = await _scores_of(key)
+        expected = {member_id: int(score) for member_id, score, _ in rows if score > 0}
         found = await store.scores_of(key)
         for member_id in sorted(expected.keys() | found.keys()):
             if expected.get(member_id) != found.get(member_id):
                 differences.append(
                     Difference(key, member_id, expected.get(member_id), found.get(member_id))
                 )
+        profiles = await _profiles_of(expected)
+        stored = await store.profiles_of(key)
+        for member_id in sorted(profiles.keys() | stored.keys()):
+            if profiles.get(member_id) != stored.get(member_id):
+                differences.append(
+                    Difference(
+                        key, member_id, profiles.get(member_id), stored.get(member_id), "profile"
+                    )
+                )
     return differences
+
+
+async def _profiles_of(member_ids: Iterable[str]) -> dict[str, str]:
+    """The profiles a board should store for these members (the default ones are not)."""
+    return {
+        m: profile for m, profile in (await stored_profiles(list(member_ids))).items() if profile
+    }
 
 
 async def rebuild(
@@ -171,8 +196,9 @@ async def rebuild(
         kept, expiry = _kept(key, now, tz)
         if kept:
             rows = await _scores_of(key)
+            profiles = await _profiles_of(m for m, score, _ in rows if score > 0)
             name = f"{key.board}:{key.period.value}:{key.period_key}"
-            counts[name] = await store.replace(key, rows, expiry)
+            counts[name] = await store.replace(key, rows, expiry, profiles=profiles)
         if progress is not None:
             progress(done, len(keys))
     log.info("rebuilt %d leaderboards", len(counts))

@@ -10,15 +10,18 @@ import asyncio
 import json
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar, cast
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
+from redis.commands.core import AsyncScript
+from redis.exceptions import NoScriptError
 
 from domain.infra.redis import literal_pattern
+from domain.leaderboards import scripts
 from gamification.leaderboards import (
     BoardKey,
     BoardPeriod,
@@ -26,144 +29,16 @@ from gamification.leaderboards import (
     Standing,
     change_channel,
     decode_cursor,
+    decode_profile,
     element_for,
     member_of,
 )
 
-# Many absolute writes in one script: KEYS come in (scores, elements) pairs and ARGV in
-# (member, score, element, expire-at or '') quadruples, one per write. A write lands only if it
-# raises the member's score, so the script is idempotent and order-insensitive, and it is
-# atomic across every board and period of the writes it carries.
-_SET_SCORES = """
-local written = 0
-for i = 1, #KEYS, 2 do
-  local a = (i - 1) * 2
-  local member, score, element, expire = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
-  local old = redis.call('HGET', KEYS[i + 1], member)
-  local stale = false
-  if old then
-    local current = redis.call('ZSCORE', KEYS[i], old)
-    if current and tonumber(current) >= tonumber(score) then
-      stale = true
-    else
-      redis.call('ZREM', KEYS[i], old)
-    end
-  end
-  if not stale then
-    redis.call('ZADD', KEYS[i], score, element)
-    redis.call('HSET', KEYS[i + 1], member, element)
-    if expire ~= '' then
-      redis.call('EXPIREAT', KEYS[i], expire)
-      redis.call('EXPIREAT', KEYS[i + 1], expire)
-    end
-    written = written + 1
-  end
-end
-return written
-"""
-
-# A score that may fall (the content board: votes and takedowns move it both ways) is
-# replaced outright; the caller writes the value it read after its own commit.
-_REPLACE_SCORE = """
-local old = redis.call('HGET', KEYS[2], ARGV[1])
-if old then redis.call('ZREM', KEYS[1], old) end
-if tonumber(ARGV[2]) > 0 then
-  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-  redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-  if ARGV[4] ~= '' then
-    redis.call('EXPIREAT', KEYS[1], ARGV[4])
-    redis.call('EXPIREAT', KEYS[2], ARGV[4])
-  end
-else
-  redis.call('HDEL', KEYS[2], ARGV[1])
-end
-return 1
-"""
-
-# Takes one member off one board and period (an erasure): both keys, atomically.
-_REMOVE_MEMBER = """
-local element = redis.call('HGET', KEYS[2], ARGV[1])
-if not element then return 0 end
-redis.call('ZREM', KEYS[1], element)
-redis.call('HDEL', KEYS[2], ARGV[1])
-return 1
-"""
-
 # Writes per script: a batch's few thousand are a few scripts of about a millisecond each,
 # so no script holds Redis up for long.
 SCORES_PER_SCRIPT = 500
-
-_AROUND = """
-local element = redis.call('HGET', KEYS[2], ARGV[1])
-if not element then return {} end
-local rank = redis.call('ZREVRANK', KEYS[1], element)
-if not rank then return {} end
-local radius = tonumber(ARGV[2])
-local first = rank - radius
-if first < 0 then first = 0 end
-return {first, redis.call('ZREVRANGE', KEYS[1], first, rank + radius, 'WITHSCORES')}
-"""
-
-_PAGE_AFTER = """
-local start = 0
-if ARGV[2] ~= '' then
-  local current = redis.call('ZSCORE', KEYS[1], ARGV[2])
-  if current and tonumber(current) == tonumber(ARGV[1]) then
-    start = redis.call('ZREVRANK', KEYS[1], ARGV[2]) + 1
-  else
-    -- The cursor's member has moved since: resume after everyone still above its old score.
-    start = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[1], '+inf')
-  end
-end
-return {start, redis.call('ZREVRANGE', KEYS[1], start, start + tonumber(ARGV[3]), 'WITHSCORES')}
-"""
-
-
-# Every read a GraphQL request makes of one board, in one script: one round trip whatever the
-# mix of `size`, `entries` pages and `around` neighbourhoods (aliases included). ARGV is a list
-# of operations: `size`; `page <score> <element> <first>` (fetches one extra to see a next
-# page); `around <member> <radius>`. One result per operation, in order.
-_READ = """
-local out = {}
-local i = 1
-while i <= #ARGV do
-  local op = ARGV[i]
-  if op == 'size' then
-    out[#out + 1] = redis.call('ZCARD', KEYS[1])
-    i = i + 1
-  elseif op == 'page' then
-    local start = 0
-    if ARGV[i + 2] ~= '' then
-      local current = redis.call('ZSCORE', KEYS[1], ARGV[i + 2])
-      if current and tonumber(current) == tonumber(ARGV[i + 1]) then
-        start = redis.call('ZREVRANK', KEYS[1], ARGV[i + 2]) + 1
-      else
-        start = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[i + 1], '+inf')
-      end
-    end
-    local last = start + tonumber(ARGV[i + 3])
-    out[#out + 1] = {start, redis.call('ZREVRANGE', KEYS[1], start, last, 'WITHSCORES')}
-    i = i + 4
-  elseif op == 'around' then
-    local found = {}
-    local element = redis.call('HGET', KEYS[2], ARGV[i + 1])
-    if element then
-      local rank = redis.call('ZREVRANK', KEYS[1], element)
-      if rank then
-        local radius = tonumber(ARGV[i + 2])
-        local first = rank - radius
-        if first < 0 then first = 0 end
-        found = {first, redis.call('ZREVRANGE', KEYS[1], first, rank + radius, 'WITHSCORES')}
-      end
-    end
-    out[#out + 1] = found
-    i = i + 3
-  else
-    return redis.error_reply('unknown read ' .. tostring(op))
-  end
-end
-return out
-"""
+# A stored profile argument that leaves the board's profile of the member as it is.
+KEEP_PROFILE = "?"
 
 
 @dataclass(frozen=True)
@@ -197,55 +72,65 @@ class LeaderboardStore:
         self.redis = redis
         # The program's Redis namespace: every board key is taken into it (`BoardKey.namespace`).
         self.namespace = namespace
-        self._set_scores = redis.register_script(_SET_SCORES)
-        self._replace_score = redis.register_script(_REPLACE_SCORE)
-        self._around = redis.register_script(_AROUND)
-        self._page_after = redis.register_script(_PAGE_AFTER)
-        self._read = redis.register_script(_READ)
-        self._remove_member = redis.register_script(_REMOVE_MEMBER)
+        self._set_scores = redis.register_script(scripts.SET_SCORES)
+        self._replace_score = redis.register_script(scripts.REPLACE_SCORE)
+        self._read = redis.register_script(scripts.READ)
+        self._remove_member = redis.register_script(scripts.REMOVE_MEMBER)
+        self._set_profile = redis.register_script(scripts.SET_PROFILE)
+        self._standing = redis.register_script(scripts.STANDING)
         # Public pages as the API renders them, shared by this process's requests for at most
         # a second (see `MicroCache`). Dropped whenever this store writes.
         self.pages: MicroCache[Any] = MicroCache(ttl_s=PAGE_TTL_S)
 
     async def set_scores(
-        self, updates: Iterable[tuple[BoardKey, str, int, datetime, datetime | None]]
+        self,
+        updates: Iterable[tuple[BoardKey, str, int, datetime, datetime | None]],
+        *,
+        profiles: Mapping[str, str] | None = None,
     ) -> None:
         """Apply (board, member, score, reached_at, expires_at) writes, a few hundred per
         script, all scripts in one MULTI, and announce the boards they touch, in one round
-        trip."""
+        trip. `profiles` (member -> `encode_profile`, read after the writes' commit) are
+        stored beside each board written; a member missing from it keeps the stored one."""
         self.pages.invalidate()
         now = datetime.now(UTC)
-        scripts: list[tuple[list[str], list[str | int]]] = []
+        profiles = profiles or {}
+        batches: list[tuple[list[str], list[str | int]]] = []
         touched: set[BoardKey] = set()
         for key, member_id, score, reached_at, expiry in updates:
             if score <= 0 or (expiry is not None and expiry <= now):
                 # Boards list members with a score; a board past its retention lives on in
                 # the database only.
                 continue
-            if not scripts or len(scripts[-1][0]) >= 2 * SCORES_PER_SCRIPT:
-                scripts.append(([], []))
-            keys, args = scripts[-1]
+            if not batches or len(batches[-1][0]) >= 3 * SCORES_PER_SCRIPT:
+                batches.append(([], []))
+            keys, args = batches[-1]
             touched.add(key)
             key = key.in_namespace(self.namespace)
             expire = "" if expiry is None else str(int(expiry.timestamp()))
-            keys += (key.scores, key.elements)
-            args += (member_id, score, element_for(member_id, reached_at), expire)
-        if scripts:
+            keys += (key.scores, key.elements, key.profiles)
+            element = element_for(member_id, reached_at)
+            args += (member_id, score, element, expire, profiles.get(member_id, KEEP_PROFILE))
+        if batches:
             # MULTI/EXEC: a batch's scripts apply together, so no reader sees its credits on
             # one board or period and not yet on another (redis-py loads the scripts first).
             async with self.redis.pipeline(transaction=True) as pipe:
-                for keys, args in scripts:
+                for keys, args in batches:
                     await self._set_scores(keys=keys, args=args, client=pipe)
                 self._announce(pipe, touched)
                 await pipe.execute()
 
     async def replace_scores(
-        self, updates: Iterable[tuple[BoardKey, str, int, datetime, datetime | None]]
+        self,
+        updates: Iterable[tuple[BoardKey, str, int, datetime, datetime | None]],
+        *,
+        profiles: Mapping[str, str] | None = None,
     ) -> None:
         """Like `set_scores`, but a lower score replaces a higher one and 0 removes the member:
         for boards whose scores fall as well as rise."""
         self.pages.invalidate()
         now = datetime.now(UTC)
+        profiles = profiles or {}
         touched: set[BoardKey] = set()
         async with self.redis.pipeline(transaction=False) as pipe:
             for key, member_id, score, reached_at, expiry in updates:
@@ -254,9 +139,11 @@ class LeaderboardStore:
                 touched.add(key)
                 key = key.in_namespace(self.namespace)
                 expire = "" if expiry is None else str(int(expiry.timestamp()))
+                element = element_for(member_id, reached_at)
+                profile = profiles.get(member_id, KEEP_PROFILE)
                 await self._replace_score(
-                    keys=[key.scores, key.elements],
-                    args=[member_id, score, element_for(member_id, reached_at), expire],
+                    keys=[key.scores, key.elements, key.profiles],
+                    args=[member_id, score, element, expire, profile],
                     client=pipe,
                 )
             self._announce(pipe, touched)
@@ -264,7 +151,8 @@ class LeaderboardStore:
 
     async def remove_member(self, member_id: str) -> int:
         """Take `member_id` off every board and period Redis holds, rebuild keys included
-        (an erasure), and announce the boards that changed; returns how many it was on.
+        (an erasure), profile and all, and announce the boards that changed; returns how many
+        it was on.
 
         The keys are found by scanning the namespace, not from the database: the database no
         longer names the member by then, and a board whose period has closed still lives here
@@ -275,8 +163,9 @@ class LeaderboardStore:
         pattern = f"{literal_pattern(prefix)}lb:*:elements"
         async for raw in self.redis.scan_iter(match=pattern, count=1000):
             elements = _text(raw)
-            scores = elements.removesuffix(":elements") + ":scores"
-            if await self._remove_member(keys=[scores, elements], args=[member_id]):
+            base = elements.removesuffix(":elements")
+            keys = [f"{base}:scores", elements, f"{base}:profiles"]
+            if await self._remove_member(keys=keys, args=[member_id]):
                 key = _board_key_of(elements, prefix)
                 if key is not None:
                     touched.append(key)
@@ -286,6 +175,58 @@ class LeaderboardStore:
                 await pipe.execute()
         self.pages.invalidate()
         return len(touched)
+
+    async def set_profile(self, keys: Iterable[BoardKey], member_id: str, profile: str) -> int:
+        """Store the member's new profile (`encode_profile`) on each of `keys` that lists them,
+        in one round trip (one script per board, so each stays in its own slot); returns on
+        how many. Pages cached in this process are dropped."""
+        calls = []
+        for key in keys:
+            key = key.in_namespace(self.namespace)
+            calls.append(([key.elements, key.profiles], [member_id, profile]))
+        written = sum(int(found or 0) for found in await self._pipelined(self._set_profile, calls))
+        self.pages.invalidate()
+        return written
+
+    async def standings(
+        self, keys: Sequence[BoardKey], member_id: str
+    ) -> list[tuple[int, int] | None]:
+        """The member's (rank, score) on each of `keys`, None where they have no score: one
+        script per board (Cluster-safe), all in one round trip."""
+        calls = []
+        for key in keys:
+            key = key.in_namespace(self.namespace)
+            calls.append(([key.scores, key.elements], [member_id]))
+        found: list[tuple[int, int] | None] = []
+        for result in await self._pipelined(self._standing, calls):
+            if result:
+                rank, score = cast(list[Any], result)
+                found.append((int(rank) + 1, int(float(_text(score)))))
+            else:
+                found.append(None)
+        return found
+
+    async def _pipelined(
+        self, script: AsyncScript, calls: Sequence[tuple[list[str], list[str]]]
+    ) -> list[Any]:
+        """Run `script` once per (keys, args) in one pipeline: one round trip. EVALSHA by
+        hand, not through the pipeline's own script support, which asks Redis whether its
+        scripts exist first (a second round trip each time); the script is loaded only after
+        Redis answers NOSCRIPT (a restarted or flushed server), then the calls run again."""
+        if not calls:
+            return []
+        for attempt in range(2):
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for keys, args in calls:
+                    pipe.evalsha(script.sha, len(keys), *keys, *args)
+                results = await pipe.execute(raise_on_error=False)
+            if not any(isinstance(result, NoScriptError) for result in results) or attempt:
+                break
+            script.sha = await self.redis.script_load(script.script)
+        for result in results:
+            if isinstance(result, Exception):
+                raise result
+        return list(results)
 
     def _announce(self, pipe: Pipeline, keys: Iterable[BoardKey]) -> None:
         """Tell live subscribers (`api.leaderboards.live`) which boards moved: one message per
@@ -301,23 +242,12 @@ class LeaderboardStore:
     async def page(self, key: BoardKey, first: int, after: str | None) -> Page:
         """Up to `first` standings after the cursor (keyset: a moving board neither skips nor
         repeats members whose score did not change)."""
-        key = key.in_namespace(self.namespace)
-        position = decode_cursor(after) if after else None
-        score, element = position if position else (0, "")
-        result = await self._page_after(
-            keys=[key.scores],
-            args=[score, element, first],  # fetch one extra to see a next page
-        )
-        start, flat = int(result[0]), cast(list[Any], result[1])
-        standings = _standings(start, flat)
-        return Page(standings[:first], len(standings) > first, start > 0)
+        [page] = await self.read(key, [PageRead(first, after)])
+        return cast(Page, page)
 
     async def around(self, key: BoardKey, member_id: str, radius: int) -> list[Standing]:
-        key = key.in_namespace(self.namespace)
-        result = await self._around(keys=[key.scores, key.elements], args=[member_id, radius])
-        if not result:
-            return []
-        return _standings(int(result[0]), cast(list[Any], result[1]))
+        [standings] = await self.read(key, [AroundRead(member_id, radius)])
+        return cast(list[Standing], standings)
 
     async def scores_of(self, key: BoardKey) -> dict[str, int]:
         """Every member's score on the board as Redis holds it (scanned, not read at once:
@@ -328,9 +258,18 @@ class LeaderboardStore:
             found[member_of(_text(element))] = int(float(score))
         return found
 
+    async def profiles_of(self, key: BoardKey) -> dict[str, str]:
+        """Every stored profile of the board (member -> `encode_profile`), scanned."""
+        key = key.in_namespace(self.namespace)
+        found: dict[str, str] = {}
+        async for member, profile in self.redis.hscan_iter(key.profiles, count=10_000):
+            found[_text(member)] = _text(profile)
+        return found
+
     async def read(self, key: BoardKey, reads: Sequence[BoardRead]) -> list[Any]:
         """Several reads of one board in one round trip: an int for a `SizeRead`, a `Page` for
-        a `PageRead`, a list of standings for an `AroundRead`, in the order asked."""
+        a `PageRead`, a list of standings for an `AroundRead`, in the order asked; standings
+        carry their member's profile as the board holds it."""
         key = key.in_namespace(self.namespace)
         args: list[str | int] = []
         for read in reads:
@@ -342,19 +281,22 @@ class LeaderboardStore:
                 args += ["page", score, element, read.first]
             else:
                 args += ["around", read.member_id, read.radius]
-        results = cast(list[Any], await self._read(keys=[key.scores, key.elements], args=args))
+        results = cast(
+            list[Any],
+            await self._read(keys=[key.scores, key.elements, key.profiles], args=args),
+        )
         answers: list[Any] = []
         for read, result in zip(reads, results, strict=True):
             if isinstance(read, SizeRead):
                 answers.append(int(result))
             elif isinstance(read, PageRead):
                 start = int(result[0])
-                standings = _standings(start, cast(list[Any], result[1]))
+                standings = _standings(start, result[1], result[2])
                 answers.append(
                     Page(standings[: read.first], len(standings) > read.first, start > 0)
                 )
             else:
-                answers.append(_standings(int(result[0]), result[1]) if result else [])
+                answers.append(_standings(int(result[0]), result[1], result[2]) if result else [])
         return answers
 
     async def replace(
@@ -363,12 +305,15 @@ class LeaderboardStore:
         rows: Iterable[tuple[str, int, datetime]],
         expiry: datetime | None,
         chunk: int = 5_000,
+        *,
+        profiles: Mapping[str, str] | None = None,
     ) -> int:
-        """Rebuild a board from (member, score, reached_at) rows into temporary keys, then swap
+        """Rebuild a board from (member, score, reached_at) rows and the members' stored
+        profiles (`encode_profile`; the default ones left out) into temporary keys, then swap
         them in atomically, so readers never see a half-built board."""
         key = key.in_namespace(self.namespace)
         tmp = key.staging()
-        await self.redis.delete(tmp.scores, tmp.elements)
+        await self.redis.delete(tmp.scores, tmp.elements, tmp.profiles)
         count = 0
         batch: list[tuple[str, int, datetime]] = []
         for row in rows:
@@ -378,15 +323,22 @@ class LeaderboardStore:
                 batch = []
         if batch:
             count += await self._write_batch(tmp, batch)
+        stored = 0
+        if count:
+            stored = await self._write_profiles(tmp, profiles or {}, chunk)
         async with self.redis.pipeline(transaction=True) as pipe:
             if count:
                 pipe.rename(tmp.scores, key.scores)
                 pipe.rename(tmp.elements, key.elements)
+                if stored:
+                    pipe.rename(tmp.profiles, key.profiles)
+                else:
+                    pipe.delete(key.profiles)
                 if expiry is not None:
-                    pipe.expireat(key.scores, int(expiry.timestamp()))
-                    pipe.expireat(key.elements, int(expiry.timestamp()))
+                    for name in (key.scores, key.elements, key.profiles):
+                        pipe.expireat(name, int(expiry.timestamp()))
             else:
-                pipe.delete(key.scores, key.elements)
+                pipe.delete(key.scores, key.elements, key.profiles)
             self._announce(pipe, [key])
             await pipe.execute()
         self.pages.invalidate()
@@ -403,18 +355,31 @@ class LeaderboardStore:
             await pipe.execute()
         return len(scored)
 
+    async def _write_profiles(self, key: BoardKey, profiles: Mapping[str, str], chunk: int) -> int:
+        """Stored profiles of the members the staging board lists (`HSET` in chunks)."""
+        kept = [(member, profile) for member, profile in profiles.items() if profile]
+        for first in range(0, len(kept), chunk):
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.hset(key.profiles, mapping=dict(kept[first : first + chunk]))
+                await pipe.execute()
+        return len(kept)
 
-def _standings(start: int, flat: list[Any]) -> list[Standing]:
-    """ZREVRANGE … WITHSCORES through a script comes back flat: [element, score, element, …]."""
+
+def _standings(start: int, flat: list[Any], profiles: list[Any]) -> list[Standing]:
+    """ZREVRANGE … WITHSCORES through a script comes back flat: [element, score, element, …],
+    with the stored profiles of those members beside it (nil: the default profile)."""
     standings = []
     for index in range(0, len(flat), 2):
         element = _text(flat[index])
+        member_id = member_of(element)
+        stored = profiles[index // 2]
         standings.append(
             Standing(
                 rank=start + index // 2 + 1,
                 score=int(float(_text(flat[index + 1]))),
-                member_id=member_of(element),
+                member_id=member_id,
                 element=element,
+                profile=decode_profile(member_id, None if stored is None else _text(stored)),
             )
         )
     return standings
@@ -507,6 +472,11 @@ class MicroCache(Generic[T]):
                     self._entries.clear()
             self._entries[key] = (expires, value)
         return value
+
+    def fresh(self, key: Hashable) -> bool:
+        """Whether `key` is cached and not expired (a value `get` would return at once)."""
+        entry = self._entries.get(key)
+        return entry is not None and entry[0] > self.clock()
 
     def invalidate(self) -> None:
         self._generation += 1

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from redis.exceptions import RedisError
 from tortoise import connections
@@ -16,9 +16,14 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
 from domain.errors import DomainError, ErrorCode, invalid_input
-from domain.infra.db import insert_rows, raw_timestamp, transaction
+from domain.infra.db import after_commit, insert_rows, raw_timestamp, touch_member, transaction
+from domain.leaderboards import profiles as board_profiles
+from domain.leaderboards.store import LeaderboardStore
 from domain.members import events, profiles
 from domain.models import Member
+
+# Re-exported: the API and the features name it from here.
+from gamification.leaderboards import default_display_name as default_display_name
 from gamification.referrals import new_code
 
 MAX_MEMBER_ID = 128
@@ -113,11 +118,6 @@ def is_erased(member_id: str) -> bool:
     return member_id.startswith(ERASED_PREFIX)
 
 
-def default_display_name(member_id: str) -> str:
-    """A neutral public name: the brand's user id must not appear on public leaderboards."""
-    return "Member " + hashlib.sha256(member_id.encode()).hexdigest()[:8]
-
-
 def check_member_id(member_id: str, *field: str) -> str:
     if not member_id or len(member_id) > MAX_MEMBER_ID or not member_id.isprintable():
         raise invalid_input(
@@ -186,8 +186,15 @@ async def get_member(member_id: str) -> Member | None:
 
 
 async def update_profile(
-    member_id: str, display_name: str | None, avatar_url: str | None
+    member_id: str,
+    display_name: str | None,
+    avatar_url: str | None,
+    *,
+    boards: LeaderboardStore,
+    tz: ZoneInfo,
 ) -> Member:
+    """Change the member's public name and avatar; once committed, every board that lists
+    them shows the new ones (`domain.leaderboards.profiles.changed`)."""
     updates: dict[str, str | None] = {}
     if display_name is not None:
         name = " ".join(display_name.split())
@@ -208,8 +215,16 @@ async def update_profile(
     await enrol(member_id)
     async with transaction() as connection:
         if updates:
+            touch_member(member_id)
             await Member.filter(id=member_id).using_db(connection).update(**updates)
         member = await Member.filter(id=member_id).using_db(connection).first()
+        if member is not None and updates:
+            found = member
+            after_commit(
+                lambda: board_profiles.changed(
+                    boards, member_id, found.display_name, found.avatar_url, datetime.now(UTC), tz
+                )
+            )
     if member is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such member")
     profiles.cache.forget(member_id)
@@ -217,9 +232,14 @@ async def update_profile(
 
 
 async def lock_member(connection: BaseDBAsyncClient, member_id: str) -> Member:
-    """Load the member and lock their row until commit (SQLite: the transaction holds the lock)."""
+    """Load the member and lock their row until commit (SQLite: the transaction holds the lock).
+
+    Whoever locks a member writes what the member reads: the member's cached reads are dropped
+    once the transaction commits (`touch_member`), so every service that changes a member under
+    the lock is covered without saying so."""
     if not could_exist(member_id):
         raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_id[:100]!r}")
+    touch_member(member_id)
     member = await Member.select_for_update().using_db(connection).get_or_none(id=member_id)
     if member is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_id!r}")

@@ -25,14 +25,20 @@ from gamification.leaderboards import (
     RETENTION,
     BoardKey,
     BoardPeriod,
+    BoardProfile,
     Standing,
     board_window,
     boards_moved_by,
+    current_keys,
     decode_cursor,
+    decode_profile,
+    default_display_name,
     element_for,
     encode_cursor,
+    encode_profile,
     expires_at,
     is_open,
+    kept_keys,
     member_of,
     periods_of,
 )
@@ -183,6 +189,9 @@ def test_all_keys_of_one_board_hash_to_the_same_redis_cluster_slot(
     assert {staging.scores, staging.elements}.isdisjoint({key.scores, key.elements})
     assert key_slot(staging.scores.encode()) == key_slot(staging.elements.encode())
     assert key_slot(staging.scores.encode()) == key_slot(tag.encode()), "RENAME stays in-slot"
+    assert key_slot(key.profiles.encode()) == key_slot(tag.encode()), "profiles beside the board"
+    assert key_slot(staging.profiles.encode()) == key_slot(tag.encode())
+    assert staging.profiles != key.profiles
 
 
 def test_board_keys_are_values_usable_as_dictionary_keys() -> None:
@@ -423,3 +432,80 @@ def test_period_bounds_are_local_midnights_across_the_autumn_dst_change(
     assert window.end == datetime.fromisoformat(end)
     assert window.start.utcoffset() == datetime.fromisoformat(start).utcoffset()
     assert (utc(window.end) - utc(window.start)) == timedelta(hours=hours)
+
+
+# --- profiles kept beside a board -----------------------------------------------------------------
+
+# Display names as the service stores them: whitespace collapsed to single spaces.
+display_names = st.text(min_size=1, max_size=100).map(lambda text: " ".join(text.split()))
+avatars = st.none() | st.text(max_size=300).map(lambda text: "https://cdn.example/" + text)
+
+
+@fast
+@given(member=member_ids, name=display_names, avatar=avatars)
+def test_a_stored_profile_reads_back_as_the_member_set_it(
+    member: str, name: str, avatar: str | None
+) -> None:
+    assume(name)
+    assert decode_profile(member, encode_profile(member, name, avatar)) == BoardProfile(
+        name, avatar
+    )
+
+
+def test_the_profile_every_member_starts_with_is_stored_as_nothing() -> None:
+    name = default_display_name("ada")
+    assert name.startswith("Member ") and "ada" not in name
+    assert encode_profile("ada", name, None) == ""
+    assert decode_profile("ada", None) == decode_profile("ada", "") == BoardProfile(name, None)
+    # The default name with an avatar, or another member's default name, is a chosen profile.
+    assert encode_profile("ada", name, "https://cdn.example/a.png") != ""
+    assert encode_profile("bob", name, None) != ""
+
+
+def test_an_avatar_url_holding_the_separator_reads_back_whole() -> None:
+    stored = encode_profile("ada", "Ada", "https://cdn.example/a\x1fb.png")
+    assert decode_profile("ada", stored) == BoardProfile("Ada", "https://cdn.example/a\x1fb.png")
+
+
+def test_the_current_keys_of_a_board_are_the_periods_containing_now() -> None:
+    keys = current_keys("points", tuple(BoardPeriod), NOW, PARIS)
+    assert [(key.period, key.period_key) for key in keys] == [
+        (BoardPeriod.DAILY, "2026-03-29"),
+        (BoardPeriod.WEEKLY, "2026-W13"),
+        (BoardPeriod.MONTHLY, "2026-03"),
+        (BoardPeriod.ALL_TIME, "lifetime"),
+    ]
+
+
+@fast
+@given(moment=instants, tz=zones)
+def test_kept_keys_are_every_period_redis_may_still_hold(moment: datetime, tz: ZoneInfo) -> None:
+    kept = list(kept_keys("points", tuple(BoardPeriod), moment, tz))
+    assert len(kept) == len(set(kept))
+    assert set(current_keys("points", tuple(BoardPeriod), moment, tz)) <= set(kept)
+    assert [key for key in kept if key.period is BoardPeriod.ALL_TIME] == [
+        BoardKey("points", BoardPeriod.ALL_TIME, "lifetime")
+    ]
+    for period in (BoardPeriod.DAILY, BoardPeriod.WEEKLY, BoardPeriod.MONTHLY):
+        mine = [key for key in kept if key.period is period]
+        oldest = board_window(period, moment, tz)
+        for _ in mine[1:]:
+            assert oldest.start is not None
+            oldest = board_window(period, oldest.start - timedelta(microseconds=1), tz)
+        expiry = expires_at(mine[-1], oldest)
+        assert expiry is not None and expiry > moment, "each is still kept"
+        assert oldest.start is not None
+        before = board_window(period, oldest.start - timedelta(microseconds=1), tz)
+        gone = expires_at(BoardKey("points", period, before.key), before)
+        assert gone is not None and gone <= moment, "the one before has expired"
+
+
+def test_kept_keys_span_the_retention_of_each_period() -> None:
+    kept = list(kept_keys("points", tuple(BoardPeriod), NOW, PARIS))
+    count = {period: sum(1 for key in kept if key.period is period) for period in BoardPeriod}
+    assert count == {
+        BoardPeriod.DAILY: 9,  # today and the 8 days before
+        BoardPeriod.WEEKLY: 6,
+        BoardPeriod.MONTHLY: 14,
+        BoardPeriod.ALL_TIME: 1,
+    }

@@ -186,6 +186,23 @@ def test_leaderboards_verify_prints_each_difference_and_exits_one(tmp_path):
     assert result.stdout.splitlines()[-1] == "1 difference(s)"
 
 
+def test_leaderboards_verify_reports_a_stale_profile_and_rebuild_repairs_it(tmp_path):
+    import sqlite3
+
+    env = {"PLAUDIT_DATA_DIR": str(tmp_path), "PLAUDIT_JWT_SECRET": SECRET}
+    assert plaudit("demo", **env).returncode == 0
+    with sqlite3.connect(tmp_path / "plaudit.sqlite3") as db:  # renamed behind Redis's back
+        db.execute("UPDATE member SET display_name = 'Linus T.' WHERE id = 'demo-linus'")
+
+    result = plaudit("leaderboards", "verify", **env)
+
+    assert result.returncode == 1
+    lines = [line for line in result.stdout.splitlines() if "demo-linus" in line]
+    assert lines and all(" demo-linus profile: expected 'Linus T.', found '" in x for x in lines)
+    assert plaudit("leaderboards", "rebuild", **env).returncode == 0
+    assert plaudit("leaderboards", "verify", **env).returncode == 0
+
+
 def test_leaderboards_archive_by_hand_archives_nothing_open_and_says_so(tmp_path):
     env = {"PLAUDIT_DATA_DIR": str(tmp_path), "PLAUDIT_JWT_SECRET": SECRET}
     assert plaudit("demo", **env).returncode == 0

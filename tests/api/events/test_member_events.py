@@ -74,15 +74,13 @@ async def test_a_valid_member_token_in_connection_init_is_acknowledged(open_sock
 @pytest.mark.parametrize(
     ("authorization", "reason"),
     [
-        (None, websocket_access.NO_TOKEN),  # connection_init without a payload
-        ("", websocket_access.NO_TOKEN),
         ("Bearer not-a-jwt", "the token is not valid"),
         ("Basic YWxpY2U6c2VjcmV0", websocket_access.NOT_BEARER),
         ("Bearer", websocket_access.NOT_BEARER),
         (42, websocket_access.NOT_BEARER),
     ],
 )
-async def test_a_missing_or_bad_token_closes_the_socket_with_4403_saying_why(
+async def test_a_bad_token_closes_the_socket_with_4403_saying_why(
     open_socket, authorization, reason, caplog
 ):
     caplog.set_level(logging.INFO, logger="plaudit.websocket")
@@ -116,6 +114,26 @@ async def test_an_expired_token_closes_the_socket_with_4403(open_socket, setting
         assert await socket.closed() == (4403, "the token has expired")
 
 
+@pytest.mark.parametrize("payload", [None, {}, {"authorization": ""}])
+async def test_without_a_token_the_socket_is_anonymous_and_member_events_say_how_to_send_one(
+    open_socket, payload
+):
+    """An anonymous socket may follow boards (tests/api/leaderboards/test_leaderboard_fanout.py),
+    nothing else."""
+    message: dict[str, Any] = {"type": "connection_init"}
+    if payload is not None:
+        message["payload"] = payload
+    async with open_socket() as socket:
+        await socket.send(message)
+        assert await socket.receive() == {"type": "connection_ack"}
+        await socket.subscribe()
+        refusal = await socket.receive()
+        assert (refusal["type"], refusal["id"]) == ("error", "1")
+        [error] = refusal["payload"]
+        assert error["extensions"]["code"] == "UNAUTHENTICATED"
+        assert error["message"] == websocket_access.ANONYMOUS_REFUSED
+
+
 async def test_a_token_in_the_handshake_headers_is_not_enough(server, settings):
     url = server.url.replace("http://", "ws://") + "/graphql"
     headers = {"authorization": bearer(settings, "alice")}
@@ -126,7 +144,10 @@ async def test_a_token_in_the_handshake_headers_is_not_enough(server, settings):
     ) as ws:
         socket = Socket(ws)
         await socket.send({"type": "connection_init", "payload": {}})
-        assert await socket.closed() == (4403, websocket_access.NO_TOKEN)
+        assert await socket.receive() == {"type": "connection_ack"}  # anonymous
+        await socket.subscribe()
+        refusal = await socket.receive()
+        assert refusal["payload"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_subscribing_before_the_ack_closes_the_socket_with_4401(open_socket):
