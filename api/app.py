@@ -12,10 +12,13 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from api import graphiql
 from api.auth import TokenVerifier
+from api.console import console_routes
 from api.events.hub import EventHub
 from api.guards.body_limit import BodyLimitMiddleware
 from api.guards.cors import cors_middleware
@@ -98,6 +101,10 @@ def create_app(settings: Settings, *, with_worker: bool = False) -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
+            # GraphiQL's React, GraphiQL and explorer files: the page loads nothing from a CDN.
+            Mount(graphiql.ASSETS_PATH, app=StaticFiles(directory=graphiql.ASSETS)),
+            # The admin console's pages (`api.console`), on the same port and process.
+            *console_routes(settings),
         ],
         # CORS first: preflights are answered before routing, and refusals carry its headers.
         middleware=[

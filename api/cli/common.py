@@ -11,10 +11,12 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from domain.errors import DomainError
-from domain.infra.settings import Settings
+from domain.infra.settings import Settings, SettingsError
+from gamification.moments import LAST_YEAR, MomentError, checked_moment
 
 if TYPE_CHECKING:
     from domain.runtime import Runtime
@@ -134,3 +136,21 @@ class LazyBar:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+def duration(text: str, option: str = "--ttl") -> timedelta:
+    """A lifetime option (`--ttl`: 90s, 15m, 24h, 30d), checked here rather than by argparse,
+    to be refused as a setting is: in one line naming it, exit 2."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    try:
+        amount, unit = int(text[:-1]), units[text[-1]]
+    except (ValueError, KeyError, IndexError):
+        raise SettingsError(option, f"expected e.g. 90s, 15m, 24h or 30d, got {text!r}") from None
+    if amount <= 0:
+        raise SettingsError(option, "must be positive")
+    try:  # the expiry is a date like any other: within the supported years
+        ttl = timedelta(seconds=amount * unit)
+        checked_moment(datetime.now(UTC) + ttl)
+    except (OverflowError, MomentError):
+        raise SettingsError(option, f"too long: the token would expire after {LAST_YEAR}") from None
+    return ttl

@@ -5,11 +5,9 @@ hand."""
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime, timedelta
 
-from api.cli.common import Commands
-from domain.infra.settings import Settings, SettingsError
-from gamification.moments import LAST_YEAR, MomentError, checked_moment
+from api.cli.common import Commands, duration
+from domain.infra.settings import Settings
 
 
 def register(commands: Commands) -> None:
@@ -26,25 +24,5 @@ def register(commands: Commands) -> None:
 def _token(settings: Settings, args: argparse.Namespace) -> int:
     from api.auth import Role, mint_token
 
-    print(mint_token(settings, args.sub, Role(args.role), _duration(args.ttl)))
+    print(mint_token(settings, args.sub, Role(args.role), duration(args.ttl)))
     return 0
-
-
-def _duration(text: str) -> timedelta:
-    """`--ttl` is checked here, not by argparse, to be refused as a setting is: in one line
-    naming it, exit 2."""
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-    try:
-        amount, unit = int(text[:-1]), units[text[-1]]
-    except (ValueError, KeyError, IndexError):
-        raise SettingsError("--ttl", f"expected e.g. 90s, 15m, 24h or 30d, got {text!r}") from None
-    if amount <= 0:
-        raise SettingsError("--ttl", "must be positive")
-    try:  # the expiry is a date like any other: within the supported years
-        ttl = timedelta(seconds=amount * unit)
-        checked_moment(datetime.now(UTC) + ttl)
-    except (OverflowError, MomentError):
-        raise SettingsError(
-            "--ttl", f"too long: the token would expire after {LAST_YEAR}"
-        ) from None
-    return ttl

@@ -17,6 +17,7 @@ the uplift of the 30-day share and its 95 % interval (`gamification.campaigns.up
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -72,6 +73,11 @@ class CampaignSpec:
             "churnRisks": list(self.churn_risks),
             "tiers": list(self.tiers),
         }
+
+
+async def listing() -> list[Campaign]:
+    """Every campaign, by start (the console's insight page)."""
+    return list(await Campaign.all().order_by("starts_at", "id"))
 
 
 def status(campaign: Campaign, now: datetime) -> str:
@@ -302,13 +308,41 @@ class Results:
 
 async def results(settings: Settings, campaign: Campaign) -> Results:
     """Each group's return to activity and points since its draw (own bonus excluded)."""
-    draws = await CampaignMember.filter(campaign_id=campaign.id).values_list(
-        "member_id", "held_out", "decided_at"
+    return (await results_of(settings, [campaign]))[campaign.id]
+
+
+async def results_of(settings: Settings, many: Sequence[Campaign]) -> dict[int, Results]:
+    """`results` of many campaigns (by id) with the statements of one: every draw in one query,
+    then the drawn members' active days and credits since the earliest draw, one query of each
+    per 5,000 members, however many campaigns there are (the console draws them all)."""
+    if not many:
+        return {}
+    draws = await CampaignMember.filter(campaign_id__in=[c.id for c in many]).values_list(
+        "campaign_id", "member_id", "held_out", "decided_at"
     )
     tz = settings.tz
-    decided = {str(m): (bool(h), at.astimezone(tz).date(), at) for m, h, at in draws}
-    returns = await _returns(settings, decided)
-    points = await _points_since(campaign, decided)
+    decided: dict[int, dict[str, tuple[bool, date, datetime]]] = {c.id: {} for c in many}
+    for campaign_id, member_id, held_out, at in draws:
+        decided[int(campaign_id)][str(member_id)] = (bool(held_out), at.astimezone(tz).date(), at)
+    every = [draw for drawn in decided.values() for draw in drawn.values()]
+    members = sorted({member_id for drawn in decided.values() for member_id in drawn})
+    days = await _active_days(settings, members, min((d for _, d, _ in every), default=None))
+    credits = await _credits(members, min((at for _, _, at in every), default=None))
+    return {
+        campaign.id: _results(
+            decided[campaign.id],
+            _returns(decided[campaign.id], days),
+            _points_since(campaign, decided[campaign.id], credits),
+        )
+        for campaign in many
+    }
+
+
+def _results(
+    decided: dict[str, tuple[bool, date, datetime]],
+    returns: dict[str, int],
+    points: dict[str, int],
+) -> Results:
     groups: dict[bool, list[str]] = {True: [], False: []}
     for member_id, (held_out, _, _) in decided.items():
         groups[held_out].append(member_id)
@@ -334,43 +368,72 @@ async def results(settings: Settings, campaign: Campaign) -> Results:
     return Results(treated, holdout, lift)
 
 
-async def _returns(
-    settings: Settings, decided: dict[str, tuple[bool, date, datetime]]
-) -> dict[str, int]:
-    """Per member, how many days after the day of their draw their first active day came."""
+async def _active_days(
+    settings: Settings, member_ids: list[str], first_draw: date | None
+) -> dict[str, list[date]]:
+    """The members' active days after the day of the earliest draw (none before counts)."""
     actions = list(settings.insight_actions) or [""]
-    found: dict[str, int] = {}
-    ids = sorted(decided)
-    for first in range(0, len(ids), 5_000):
-        chunk = ids[first : first + 5_000]
-        rows = await ActivityDay.filter(member_id__in=chunk, action_key__in=actions).values_list(
-            "member_id", "day"
-        )
+    found: dict[str, list[date]] = {}
+    if first_draw is None:
+        return found
+    for first in range(0, len(member_ids), 5_000):
+        chunk = member_ids[first : first + 5_000]
+        rows = await ActivityDay.filter(
+            member_id__in=chunk, action_key__in=actions, day__gt=first_draw.isoformat()
+        ).values_list("member_id", "day")
         for member_id, day in rows:
-            after = (date.fromisoformat(day) - decided[member_id][1]).days
-            if after >= 1 and after < found.get(member_id, 10**6):
-                found[member_id] = after
+            found.setdefault(str(member_id), []).append(date.fromisoformat(day))
     return found
 
 
-async def _points_since(
-    campaign: Campaign, decided: dict[str, tuple[bool, date, datetime]]
+def _returns(
+    decided: dict[str, tuple[bool, date, datetime]], days: dict[str, list[date]]
 ) -> dict[str, int]:
-    """Points credited to each member since their draw, the campaign's own bonus excluded."""
-    totals: dict[str, int] = {}
-    ids = sorted(decided)
-    since = min((at for _, _, at in decided.values()), default=None)
+    """Per member, how many days after the day of their draw their first active day came."""
+    found: dict[str, int] = {}
+    for member_id, (_, drawn_on, _) in decided.items():
+        after = [(day - drawn_on).days for day in days.get(member_id, ())]
+        later = [days_after for days_after in after if days_after >= 1]
+        if later:
+            found[member_id] = min(later)
+    return found
+
+
+Credit = tuple[int, datetime, str]  # amount, effective_at, source_key
+
+
+async def _credits(member_ids: list[str], since: datetime | None) -> dict[str, list[Credit]]:
+    """The members' credits earned since `since` (the earliest draw)."""
+    found: dict[str, list[Credit]] = {}
     if since is None:
-        return totals
-    for first in range(0, len(ids), 5_000):
-        chunk = ids[first : first + 5_000]
+        return found
+    for first in range(0, len(member_ids), 5_000):
+        chunk = member_ids[first : first + 5_000]
         # By when the points were earned (an interaction's occurrence), not when credited.
         rows = await LedgerEntry.filter(
             member_id__in=chunk, amount__gt=0, effective_at__gte=since - timedelta(seconds=1)
         ).values_list("member_id", "amount", "effective_at", "source_key")
         for member_id, amount, effective_at, source_key in rows:
-            if effective_at >= decided[member_id][2] and source_key != bonus_key(
-                campaign.key, member_id
-            ):
-                totals[member_id] = totals.get(member_id, 0) + int(amount)
+            found.setdefault(str(member_id), []).append(
+                (int(amount), effective_at, str(source_key) if source_key is not None else "")
+            )
+    return found
+
+
+def _points_since(
+    campaign: Campaign,
+    decided: dict[str, tuple[bool, date, datetime]],
+    credits: dict[str, list[Credit]],
+) -> dict[str, int]:
+    """Points credited to each member since their draw, the campaign's own bonus excluded."""
+    totals: dict[str, int] = {}
+    for member_id, (_, _, drawn_at) in decided.items():
+        bonus = bonus_key(campaign.key, member_id)
+        earned = sum(
+            amount
+            for amount, effective_at, source_key in credits.get(member_id, ())
+            if effective_at >= drawn_at and source_key != bonus
+        )
+        if earned:
+            totals[member_id] = earned
     return totals

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from tortoise.expressions import Q
 from tortoise.functions import Count
 
 from domain.models import ChurnFit, MemberInsight
@@ -84,3 +85,47 @@ async def segment_members(
     if after is not None:
         rows = rows.filter(id__gt=after)
     return list(await rows.order_by("id").limit(first + 1).prefetch_related("member"))
+
+
+async def rfm_grid(as_of: str) -> dict[tuple[int, int], int]:
+    """Members per (recency score, frequency score) on the refresh of `as_of`: one GROUP BY
+    (the console's heat map of the segment grid)."""
+    rows = (
+        await MemberInsight.filter(as_of=as_of)
+        .annotate(count=Count("id"))
+        .group_by("r", "f")
+        .values_list("r", "f", "count")
+    )
+    return {(int(r), int(f)): int(count) for r, f, count in rows}
+
+
+@dataclass(frozen=True)
+class AliveHistogram:
+    """Members of a refresh by P(alive), in `len(bins)` equal bins from 0 to 1 (the last one
+    closed: P(alive) = 1 counts in it), and those the refresh gave none (no fit yet)."""
+
+    bins: tuple[int, ...]
+    unmeasured: int
+
+
+async def alive_histogram(as_of: str, bins: int = 10) -> AliveHistogram:
+    """One statement of conditional counts, whatever the population."""
+    counts = {
+        f"b{index}": Count(
+            "id",
+            _filter=Q(p_alive__gte=index / bins, p_alive__lt=(index + 1) / bins)
+            if index < bins - 1
+            else Q(p_alive__gte=index / bins),
+        )
+        for index in range(bins)
+    }
+    rows = (
+        await MemberInsight.filter(as_of=as_of)
+        .annotate(unmeasured=Count("id", _filter=Q(p_alive__isnull=True)), **counts)
+        .values("unmeasured", *counts)
+    )
+    row = rows[0] if rows else {}
+    return AliveHistogram(
+        tuple(int(row.get(f"b{index}") or 0) for index in range(bins)),
+        int(row.get("unmeasured") or 0),
+    )

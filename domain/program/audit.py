@@ -9,7 +9,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
 from domain.infra import keyset
-from domain.infra.db import fitted
+from domain.infra.db import fitted, matching, touch_program
 from domain.models import AuditRecord
 
 ModelT = TypeVar("ModelT", bound=Model)
@@ -35,9 +35,24 @@ async def record(
     )
 
 
-async def history(first: int, before_id: int | None) -> list[AuditRecord]:
-    """Newest first, keyset-paginated by id (`domain.infra.keyset.history`)."""
-    return await keyset.history(AuditRecord.all(), first, before_id)
+async def history(
+    first: int,
+    before_id: int | None,
+    *,
+    actor: str | None = None,
+    operation: str | None = None,
+) -> list[AuditRecord]:
+    """Newest first, keyset-paginated by id (`domain.infra.keyset.history`); only `actor`'s
+    records and/or those of one `operation` when given (the console's filters)."""
+    filters = {"actor": actor, "operation": operation}
+    query = matching(AuditRecord, **{k: v for k, v in filters.items() if v is not None})
+    return await keyset.history(query, first, before_id)
+
+
+async def operations() -> list[str]:
+    """Every operation the log holds, by name (the console's choice of kinds)."""
+    found = await AuditRecord.all().distinct().values_list("operation", flat=True)
+    return sorted(str(operation) for operation in found)
 
 
 async def upsert_by_key(
@@ -51,7 +66,10 @@ async def upsert_by_key(
     snapshot: Callable[[ModelT], dict[str, Any]],
 ) -> ModelT:
     """Create the admin-defined row `key`, or overwrite its fields, under its row lock; the
-    audit record (before and after) commits with it. The shape of every admin upsert."""
+    audit record (before and after) commits with it. The shape of every admin upsert. Every
+    member's cached reads are dropped once it commits (`touch_program`): definitions are what
+    members read beside their own rows."""
+    touch_program()
     row = await model.select_for_update().using_db(connection).get_or_none(key=key)
     before = snapshot(row) if row is not None else None
     if row is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+from tortoise.functions import Count
+
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.infra import keyset
 from domain.infra.db import after_commit, transaction
@@ -22,6 +24,38 @@ async def history(
     if status is not None:
         query = query.filter(status=status)
     return await keyset.history(query, first, before_id)
+
+
+async def recent(
+    first: int,
+    before_id: int | None = None,
+    *,
+    endpoint_id: int | None = None,
+    status: WebhookDeliveryStatus | None = None,
+) -> Sequence[WebhookDelivery]:
+    """Every endpoint's deliveries (or one endpoint's), newest first, keyset-paginated by id:
+    the console's delivery log."""
+    query = WebhookDelivery.all()
+    if endpoint_id is not None:
+        query = query.filter(endpoint_id=endpoint_id)
+    if status is not None:
+        query = query.filter(status=status)
+    return await keyset.history(query, first, before_id)
+
+
+async def tallies(since: datetime) -> dict[int, dict[WebhookDeliveryStatus, int]]:
+    """Deliveries created since `since`, per endpoint and status: one GROUP BY over a range of
+    the `created_at` index (the log itself can hold weeks of every change)."""
+    rows = (
+        await WebhookDelivery.filter(created_at__gte=since)
+        .annotate(count=Count("id"))
+        .group_by("endpoint_id", "status")
+        .values_list("endpoint_id", "status", "count")
+    )
+    found: dict[int, dict[WebhookDeliveryStatus, int]] = {}
+    for endpoint_id, status, count in rows:
+        found.setdefault(int(endpoint_id), {})[WebhookDeliveryStatus(status)] = int(count)
+    return found
 
 
 async def redeliver(actor: str, delivery_id: str, now: datetime | None = None) -> WebhookDelivery:

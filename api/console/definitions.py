@@ -1,0 +1,448 @@
+"""The program's definitions as console forms: actions, tiers, rewards, badges, challenges.
+
+Each `Definition` says how its list is read (a GraphQL query), which upsert mutation saves it,
+its form (fields named after the mutation's input fields), its table's columns, and how a
+stored definition fills the form for editing. The pages themselves are generic
+(`api.console.pages.definitions`).
+
+Repeated groups (a badge's goals, an action's limits and schedule steps) show a few empty rows
+more than the definition has; an empty row is left out of the input (`forms.parse`). Editing
+therefore keeps everything a definition holds: a form that dropped a part (a schedule, say)
+would erase it when saved, since the mutations replace the whole definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from api.console.forms import Field
+
+LIMIT_PERIODS = ("DAY", "WEEK", "MONTH", "LIFETIME")
+GOAL_METRICS = (
+    "ACTION_COUNT",
+    "ACTIVE_DAYS",
+    "STREAK_DAYS",
+    "POINTS_EARNED",
+    "REFERRALS_CONVERTED",
+    "CONTENT_APPROVED",
+)
+MAX_GOALS = 10  # `gamification.goals.MAX_GOALS`
+MAX_LIMITS = len(LIMIT_PERIODS)
+MAX_STEPS = 20  # `gamification.schedules.MAX_STEPS`
+SPARE_ROWS = 1  # empty rows shown after a group's filled ones
+MIN_GOAL_ROWS, MIN_LIMIT_ROWS, MIN_STEP_ROWS = 2, 2, 3
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    value: Callable[[dict[str, Any]], Any]
+    kind: str = "text"  # text, number, bool (yes/no), datetime
+
+
+@dataclass(frozen=True)
+class Group:
+    """A repeated group of fields: `legend` over rows `prefix.N.<name>`."""
+
+    prefix: str
+    legend: str
+    fields: tuple[Field, ...]  # named by their last part: "metric", "target"
+    most: int
+    least: int
+
+    def rows(self, filled: int) -> int:
+        return min(self.most, max(self.least, filled + SPARE_ROWS))
+
+    def row_fields(self, index: int) -> list[Field]:
+        return [
+            Field(
+                name=f"{self.prefix}.{index}.{field.name}",
+                label=field.label,
+                kind=field.kind,
+                options=field.options,
+                help=field.help if index == 0 else None,
+            )
+            for field in self.fields
+        ]
+
+
+@dataclass(frozen=True)
+class Definition:
+    path: str  # "actions": served at /admin/actions
+    title: str  # "Actions"
+    noun: str  # "action"
+    list_document: str
+    list_field: str
+    mutation: str
+    input_type: str
+    fields: tuple[Field, ...]
+    groups: tuple[Group, ...]
+    columns: tuple[Column, ...]
+    to_form: Callable[[dict[str, Any], ZoneInfo], dict[str, Any]]
+    inline_form: bool = True  # the create form under the list (challenges: on /new)
+
+    def all_fields(self) -> list[Field]:
+        """Every field the form may send (each group at its largest), for parsing."""
+        fields = list(self.fields)
+        for group in self.groups:
+            for index in range(group.most):
+                fields.extend(group.row_fields(index))
+        return fields
+
+    def form_rows(self, values: dict[str, Any]) -> list[tuple[Group, list[list[Field]]]]:
+        """Each group with the rows to show for `values` (filled rows and spare ones)."""
+        shown = []
+        for group in self.groups:
+            filled = 0
+            for index in range(group.most):
+                prefix = f"{group.prefix}.{index}."
+                if any(name.startswith(prefix) and values[name] for name in values):
+                    filled = index + 1
+            rows = [group.row_fields(index) for index in range(group.rows(filled))]
+            shown.append((group, rows))
+        return shown
+
+
+def _goals(item: dict[str, Any], values: dict[str, Any]) -> None:
+    for index, goal in enumerate(item.get("goals") or []):
+        values[f"goals.{index}.metric"] = goal["metric"]
+        values[f"goals.{index}.action"] = goal.get("action") or ""
+        values[f"goals.{index}.target"] = str(goal["target"])
+
+
+def _goal_text(item: dict[str, Any]) -> str:
+    parts = []
+    for goal in item.get("goals") or []:
+        action = f" {goal['action']}" if goal.get("action") else ""
+        parts.append(f"{goal['metric']}{action} ≥ {goal['target']}")
+    return "; ".join(parts)
+
+
+def _local(moment: str | None, tz: ZoneInfo) -> str:
+    if not moment:
+        return ""
+    return datetime.fromisoformat(moment).astimezone(tz).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+GOAL_GROUP = Group(
+    prefix="goals",
+    legend="Goals",
+    fields=(
+        Field("metric", "Metric", "select", options=GOAL_METRICS),
+        Field(
+            "action",
+            "Action key",
+            help="For ACTION_COUNT (required), ACTIVE_DAYS and "
+            "STREAK_DAYS (optional: any action when empty).",
+        ),
+        Field("target", "Target", "int"),
+    ),
+    most=MAX_GOALS,
+    least=MIN_GOAL_ROWS,
+)
+
+GOAL_FIELDS = "goals { metric action target }"
+
+
+def _action_form(item: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "key": item["key"],
+        "name": item["name"],
+        "description": item["description"],
+        "points": str(item["points"]),
+        "cooldownSeconds": str(item["cooldownSeconds"]),
+        "memberReportable": item["memberReportable"],
+        "active": item["active"],
+    }
+    for index, limit in enumerate(item["limits"]):
+        values[f"limits.{index}.period"] = limit["period"]
+        values[f"limits.{index}.max"] = str(limit["max"])
+    schedule = item.get("schedule")
+    if schedule:
+        values["schedule.period"] = schedule["period"]
+        for index, step in enumerate(schedule["steps"]):
+            values[f"schedule.steps.{index}.upTo"] = _text(step.get("upTo"))
+            values[f"schedule.steps.{index}.points"] = str(step["points"])
+    return values
+
+
+def _limits_text(item: dict[str, Any]) -> str:
+    return ", ".join(f"{limit['max']}/{limit['period']}" for limit in item["limits"])
+
+
+ACTIONS = Definition(
+    path="actions",
+    title="Actions",
+    noun="action",
+    list_document="""query ConsoleActions { actions { key name description points
+      limits { period max } cooldownSeconds memberReportable active
+      schedule { period steps { upTo points } } } }""",
+    list_field="actions",
+    mutation="upsertAction",
+    input_type="UpsertActionInput",
+    fields=(
+        Field(
+            "key",
+            "Key",
+            required=True,
+            help="Lowercase dot-separated words, e.g. "
+            "review.posted. It never changes once created.",
+        ),
+        Field("name", "Name", required=True),
+        Field("description", "Description", "textarea"),
+        Field("points", "Points", "int", required=True, help="Points per award, 0 to 1000000."),
+        Field("cooldownSeconds", "Cooldown (seconds)", "int"),
+        Field("memberReportable", "Members may report it themselves", "bool"),
+        Field("active", "Active", "bool"),
+        Field(
+            "schedule.period",
+            "Points schedule period",
+            "select",
+            options=LIMIT_PERIODS,
+            help="With steps below, replaces the flat points by the award's rank in the "
+            "period. Leave empty for flat points.",
+        ),
+    ),
+    groups=(
+        Group(
+            prefix="limits",
+            legend="Limits",
+            fields=(
+                Field("period", "Period", "select", options=LIMIT_PERIODS),
+                Field("max", "Most awards", "int"),
+            ),
+            most=MAX_LIMITS,
+            least=MIN_LIMIT_ROWS,
+        ),
+        Group(
+            prefix="schedule.steps",
+            legend="Points schedule steps",
+            fields=(
+                Field(
+                    "upTo",
+                    "Up to award number",
+                    "int",
+                    help="Leave empty on the last step: every later award.",
+                ),
+                Field("points", "Step points", "int"),
+            ),
+            most=MAX_STEPS,
+            least=MIN_STEP_ROWS,
+        ),
+    ),
+    columns=(
+        Column("Key", lambda a: a["key"]),
+        Column("Name", lambda a: a["name"]),
+        Column("Points", lambda a: a["points"], "number"),
+        Column("Limits", _limits_text),
+        Column("Member-reportable", lambda a: a["memberReportable"], "bool"),
+        Column("Active", lambda a: a["active"], "bool"),
+    ),
+    to_form=_action_form,
+)
+
+
+def _tier_form(item: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "key": item["key"],
+        "name": item["name"],
+        "threshold": str(item["threshold"]),
+        "multiplier": str(item["multiplier"]),
+        "benefits": "\n".join(item["benefits"]),
+        "archived": item["archived"],
+    }
+
+
+TIERS = Definition(
+    path="tiers",
+    title="Tiers",
+    noun="tier",
+    list_document="query ConsoleTiers { tiers { key name threshold multiplier benefits "
+    "archived } }",
+    list_field="tiers",
+    mutation="upsertTier",
+    input_type="UpsertTierInput",
+    fields=(
+        Field("key", "Key", required=True, help="The base tier's key is base, threshold 0."),
+        Field("name", "Name", required=True),
+        Field("threshold", "Threshold (points)", "int", required=True),
+        Field(
+            "multiplier",
+            "Points multiplier",
+            "float",
+            help="1 earns the action's points; 1.5 earns half as much again.",
+        ),
+        Field("benefits", "Benefits", "lines", help="One per line."),
+        Field("archived", "Archived (off the ladder)", "bool"),
+    ),
+    groups=(),
+    columns=(
+        Column("Key", lambda t: t["key"]),
+        Column("Name", lambda t: t["name"]),
+        Column("Threshold", lambda t: t["threshold"], "number"),
+        Column("Multiplier", lambda t: t["multiplier"], "number"),
+        Column("Benefits", lambda t: "; ".join(t["benefits"])),
+        Column("Archived", lambda t: t["archived"], "bool"),
+    ),
+    to_form=_tier_form,
+)
+
+
+def _reward_form(item: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "key": item["key"],
+        "name": item["name"],
+        "description": item["description"],
+        "cost": str(item["cost"]),
+        "stock": _text(item.get("stock")),
+        "perMemberLimit": _text(item.get("perMemberLimit")),
+        "requiredTier": _text(item.get("requiredTier")),
+        "active": item["active"],
+    }
+
+
+REWARDS = Definition(
+    path="rewards",
+    title="Rewards",
+    noun="reward",
+    list_document="query ConsoleRewards { rewards { key name description cost stock "
+    "perMemberLimit requiredTier active } }",
+    list_field="rewards",
+    mutation="upsertReward",
+    input_type="UpsertRewardInput",
+    fields=(
+        Field("key", "Key", required=True),
+        Field("name", "Name", required=True),
+        Field("description", "Description", "textarea"),
+        Field("cost", "Cost (points)", "int", required=True),
+        Field("stock", "Stock", "int", help="Empty: unlimited."),
+        Field("perMemberLimit", "Per-member limit", "int", help="Empty: unlimited."),
+        Field("requiredTier", "Required tier (key)", help="Empty: every member."),
+        Field("active", "Active", "bool"),
+    ),
+    groups=(),
+    columns=(
+        Column("Key", lambda r: r["key"]),
+        Column("Name", lambda r: r["name"]),
+        Column("Cost", lambda r: r["cost"], "number"),
+        Column("Stock", lambda r: r.get("stock"), "number"),
+        Column("Required tier", lambda r: r.get("requiredTier") or ""),
+        Column("Active", lambda r: r["active"], "bool"),
+    ),
+    to_form=_reward_form,
+)
+
+
+def _badge_form(item: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "key": item["key"],
+        "name": item["name"],
+        "description": item["description"],
+        "imageUrl": _text(item.get("imageUrl")),
+        "secret": item["secret"],
+        "rewardPoints": str(item["rewardPoints"]),
+    }
+    _goals(item, values)
+    return values
+
+
+BADGES = Definition(
+    path="badges",
+    title="Badges",
+    noun="badge",
+    list_document=f"query ConsoleBadges {{ badges {{ key name description imageUrl secret "
+    f"rewardPoints {GOAL_FIELDS} }} }}",
+    list_field="badges",
+    mutation="upsertBadge",
+    input_type="UpsertBadgeInput",
+    fields=(
+        Field("key", "Key", required=True),
+        Field("name", "Name", required=True),
+        Field("description", "Description", "textarea"),
+        Field("imageUrl", "Image URL", "url"),
+        Field("secret", "Secret (hidden until earned)", "bool"),
+        Field("rewardPoints", "Reward points", "int"),
+    ),
+    groups=(GOAL_GROUP,),
+    columns=(
+        Column("Key", lambda b: b["key"]),
+        Column("Name", lambda b: b["name"]),
+        Column("Goals", _goal_text),
+        Column("Reward points", lambda b: b["rewardPoints"], "number"),
+        Column("Secret", lambda b: b["secret"], "bool"),
+    ),
+    to_form=_badge_form,
+)
+
+
+def _challenge_form(item: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    badge = item.get("rewardBadge") or {}
+    values: dict[str, Any] = {
+        "key": item["key"],
+        "name": item["name"],
+        "description": item["description"],
+        "startsAt": _local(item["startsAt"], tz),
+        "endsAt": _local(item["endsAt"], tz),
+        "rewardPoints": str(item["rewardPoints"]),
+        "rewardBadgeKey": _text(badge.get("key")),
+        "requiresEnrollment": item["requiresEnrollment"],
+        "maxParticipants": _text(item.get("maxParticipants")),
+        "archived": item["status"] == "ARCHIVED",
+    }
+    _goals(item, values)
+    return values
+
+
+CHALLENGES = Definition(
+    path="challenges",
+    title="Challenges",
+    noun="challenge",
+    list_document=f"""query ConsoleChallenges {{ challenges {{ key name description startsAt
+      endsAt {GOAL_FIELDS} rewardPoints requiresEnrollment maxParticipants participants
+      completions status rewardBadge {{ key }} }} }}""",
+    list_field="challenges",
+    mutation="upsertChallenge",
+    input_type="UpsertChallengeInput",
+    fields=(
+        Field("key", "Key", required=True),
+        Field("name", "Name", required=True),
+        Field("description", "Description", "textarea"),
+        Field(
+            "startsAt", "Starts at", "datetime", required=True, help="In the program's time zone."
+        ),
+        Field("endsAt", "Ends at", "datetime", required=True),
+        Field("rewardPoints", "Reward points", "int"),
+        Field("rewardBadgeKey", "Reward badge (key)", help="Empty: no badge."),
+        Field("requiresEnrollment", "Members must enrol", "bool"),
+        Field("maxParticipants", "Most participants", "int", help="Empty: no limit."),
+        Field("archived", "Archived (out of play)", "bool"),
+    ),
+    groups=(GOAL_GROUP,),
+    columns=(
+        Column("Key", lambda c: c["key"]),
+        Column("Name", lambda c: c["name"]),
+        Column("Status", lambda c: c["status"]),
+        Column("Starts", lambda c: c["startsAt"], "datetime"),
+        Column("Ends", lambda c: c["endsAt"], "datetime"),
+        Column("Goals", _goal_text),
+        Column("Participants", lambda c: c["participants"], "number"),
+        Column("Completions", lambda c: c["completions"], "number"),
+    ),
+    to_form=_challenge_form,
+    inline_form=False,
+)
+
+DEFINITIONS: Sequence[Definition] = (ACTIONS, TIERS, REWARDS, BADGES, CHALLENGES)
+
+
+def new_values(definition: Definition) -> dict[str, Any]:
+    """The form of a new definition: the checkboxes that default to on."""
+    return {name: True for name in ("active",) if name in {f.name for f in definition.fields}}
