@@ -14,18 +14,22 @@ with a plain-text body. The spec (and graphql-http's audit) wants more:
 WebSockets speak graphql-transport-ws only. The token comes in the `connection_init` payload as
 `{"authorization": "Bearer <jwt>"}` (handshake headers are ignored); a browser page's origin must
 be the server's own or listed. A refusal closes the socket with 4403 and a reason saying what to
-change (`api.guards.websocket_access`). Each operation on a socket gets a fresh context
-(DataLoaders), and a socket runs at most `MAX_OPERATIONS_PER_SOCKET` operations at a time.
+change (`api.guards.websocket_access`); a socket without a token may only follow leaderboards.
+Each operation on a socket gets a fresh context (DataLoaders), counts against the rate limits as
+a request does, and a socket runs at most `MAX_OPERATIONS_PER_SOCKET` operations at a time. A
+`leaderboardChanged` subscription the fan-out recognises is sent pre-rendered messages instead
+of being executed (`api.leaderboards.live`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from datetime import timedelta
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import HTTPException, StarletteRequestAdapter
 from graphql import (
     FieldNode,
     GraphQLError,
@@ -38,29 +42,36 @@ from graphql.error import GraphQLSyntaxError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
     SubscribeMessage,
 )
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
-from api import graphiql
+from api import graphiql, http_caching
 from api.auth import AuthenticationFailed, TokenVerifier
 from api.context import Context
 from api.events.hub import EventHub
 from api.guards import websocket_access
 from api.guards.rate_limits import RateLimiter
 from api.guards.refusals import GRAPHQL_RESPONSE, JSON, negotiate, refusal
+from api.leaderboards import live
+from api.persisted_queries import PersistedQueries, Refused
+from api.read_cache.cache import ReadCache
 from api.schema import MAX_TOKENS
 from domain.errors import ErrorCode
+from domain.persisted_queries.registry import Registry
+from domain.persisted_queries.safelist import Safelist
 from domain.runtime import Runtime
 
 __all__ = ["GRAPHQL_RESPONSE", "JSON", "GraphQLView", "negotiate"]
@@ -72,11 +83,14 @@ MAX_OPERATIONS_PER_SOCKET = 5
 
 class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws with a fresh context per operation: the socket's own context lives as
-    long as the socket, and DataLoaders must not cache for that long."""
+    long as the socket, and DataLoaders must not cache for that long. Live boards the fan-out
+    renders skip execution (`run_operation`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.socket_context = self.context
+        # Each operation's context, from its `subscribe` until its task starts.
+        self.operation_contexts: dict[str, Context] = {}
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         """Check the payload's token before Strawberry acknowledges: a refusal closes with 4403
@@ -100,6 +114,12 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         await super().handle_connection_init(message)
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        unpersisted = await self._persisted(message) if self.connection_acknowledged else None
+        if unpersisted is not None:
+            await self.send_message(
+                {"id": message["id"], "type": "error", "payload": [unpersisted.formatted]}
+            )
+            return
         refused = _over_token_limit(message["payload"].get("query"))
         if refused is not None and self.connection_acknowledged:
             # Strawberry would let the parser's error escape the operation's task: a bare
@@ -109,8 +129,110 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 {"id": message["id"], "type": "error", "payload": [refused.formatted]}
             )
             return
+        refusal = await self._refusal(message) if self.connection_acknowledged else None
+        if refusal is not None:
+            await self.send_message(
+                {"id": message["id"], "type": "error", "payload": [refusal.formatted]}
+            )
+            return
         self.context = self.socket_context.for_operation()
+        self.operation_contexts[message["id"]] = self.context
         await super().handle_subscribe(message)
+        if message["id"] not in self.operations:  # refused (the operation limit)
+            self.operation_contexts.pop(message["id"], None)
+
+    async def _persisted(self, message: SubscribeMessage) -> GraphQLError | None:
+        """Persisted queries and the safelist as over HTTP (`api.persisted_queries`): a hash
+        alone is replaced by its document, a refusal is the operation's error (a WebSocket
+        operation registers nothing)."""
+        assert isinstance(self.view, GraphQLView)
+        payload: Any = message.get("payload")
+        if not isinstance(payload, dict) or not isinstance(payload.get("query"), str | None):
+            return None  # Strawberry's own refusal (4400)
+        extensions = payload.get("extensions")
+        try:
+            resolved = await self.view.persisted_queries.resolve(
+                payload.get("query"),
+                extensions if isinstance(extensions, dict) else None,
+                may_register=False,
+            )
+        except Refused as refused:
+            return GraphQLError(refused.reason, extensions={"code": refused.code.value})
+        if resolved.query is not None:
+            payload["query"] = resolved.query
+        return None
+
+    async def _refusal(self, message: SubscribeMessage) -> GraphQLError | None:
+        """Why this operation may not run (None: it may). Every `subscribe` counts against the
+        rate limits of the socket's IP and token subject, as a request over HTTP does; on an
+        anonymous socket only following a board may run (`websocket_access`)."""
+        assert isinstance(self.view, GraphQLView)
+        payload = message["payload"]
+        query, name = payload.get("query"), payload.get("operationName")
+        limiter = self.view.rate_limiter
+        if limiter is not None:
+            try:
+                viewer = self.view.verifier.viewer_from_header(self.socket_context.authorization)
+            except AuthenticationFailed:
+                viewer = None
+            websocket = getattr(self.websocket, "ws", None)
+            client = websocket.client if isinstance(websocket, WebSocket) else None
+            over = await limiter.check(
+                subject=viewer.subject if viewer is not None else None,
+                ip=client.host if client is not None else None,
+                mutation=limiter.is_mutation(query, name if isinstance(name, str) else None),
+            )
+            if over is not None:
+                reason = RateLimited(over.limit, over.retry_after_s).reason
+                return GraphQLError(reason, extensions={"code": ErrorCode.RATE_LIMITED.value})
+        if self.socket_context.authorization is None and not websocket_access.anonymous_may_run(
+            query, name
+        ):
+            code = ErrorCode.UNAUTHENTICATED.value
+            return GraphQLError(websocket_access.ANONYMOUS_REFUSED, extensions={"code": code})
+        return None
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        """A `leaderboardChanged` subscription the fan-out renders itself is sent its
+        pre-rendered messages (`api.leaderboards.live.Prerendered`); anything else runs as
+        usual, with its own context."""
+        context = self.operation_contexts.pop(operation.id, self.context)
+        try:
+            follow = await live.prerendered(
+                context,
+                getattr(self.schema, "_schema", None),  # graphql-core's schema under Strawberry's
+                MAX_TOKENS,
+                operation.query,
+                operation.variables,
+                operation.operation_name,
+            )
+        except Exception as error:
+            follow = None
+            await self.handle_task_exception(error)
+        if follow is None:
+            self.context = context  # read by Strawberry's run_operation before its first await
+            await super().run_operation(operation)
+            return
+        try:
+            await follow.run(operation.id, self._send_text)
+        except Exception as error:
+            await self.handle_task_exception(error)
+        with contextlib.suppress(Exception):
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        self.operations.pop(operation.id, None)
+
+    async def _send_text(self, text: str) -> bool:
+        """Send an encoded message; False once the socket is gone."""
+        websocket = getattr(self.websocket, "ws", None)
+        if not isinstance(websocket, WebSocket):
+            return False
+        if websocket.application_state is not WebSocketState.CONNECTED:
+            return False
+        try:
+            await websocket.send_text(text)
+        except WebSocketDisconnect:
+            return False
+        return True
 
 
 def _over_token_limit(query: object) -> GraphQLSyntaxError | None:
@@ -126,10 +248,29 @@ def _over_token_limit(query: object) -> GraphQLSyntaxError | None:
     return None
 
 
+class RequestAdapter(StarletteRequestAdapter):
+    """Strawberry's adapter, keeping the Starlette request in sight of `parse_http_body`."""
+
+    def __init__(self, request: Request) -> None:
+        super().__init__(request)
+        self.request = request
+
+
+# Where `parse_http_body` leaves the hash and document an APQ request registers once it ran.
+REGISTER_STATE = "persisted_query_register"
+# Set once a request has been counted against the rate limits (the read cache counts the
+# requests it may answer before it looks, and `execute_single` must not count them again).
+COUNTED_STATE = "rate_limits_counted"
+# The request's parsed body, once `parse_http_body` has read it: the read cache parses a
+# member's request to look it up, and a request it does not answer is not parsed again.
+PARSED_STATE = "graphql_request_data"
+
+
 class GraphQLView(GraphQL[Context, None]):
     """Strawberry's view with Plaudit's context; batching stays off (Strawberry's default)."""
 
     graphql_transport_ws_handler_class = TransportWSHandler
+    request_adapter_class = RequestAdapter
 
     def __init__(
         self,
@@ -138,6 +279,8 @@ class GraphQLView(GraphQL[Context, None]):
         verifier: TokenVerifier,
         hub: EventHub | None = None,
         rate_limiter: RateLimiter | None = None,
+        persisted_queries: PersistedQueries | None = None,
+        read_cache: ReadCache | None = None,
         **kwargs: Any,
     ):
         kwargs.setdefault("subscription_protocols", (GRAPHQL_TRANSPORT_WS_PROTOCOL,))
@@ -148,12 +291,32 @@ class GraphQLView(GraphQL[Context, None]):
         self.verifier = verifier
         self.hub = hub
         self.rate_limiter = rate_limiter
+        # Apollo's persisted queries and the safelist (`api.persisted_queries`).
+        self.persisted_queries = persisted_queries or PersistedQueries(
+            runtime.settings.persisted_queries,
+            Registry(runtime.redis, runtime.settings.redis_namespace),
+            Safelist(),
+            schema._schema,
+        )
+        # Members' answers kept per member (`api.read_cache`); None with PLAUDIT_READ_CACHE=false.
+        if read_cache is None and runtime.settings.read_cache and runtime.read_versions:
+            read_cache = ReadCache(runtime, runtime.read_versions)
+        self.read_cache = read_cache
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """Strawberry's rule (a GET without `query` that accepts HTML or `*/*`), except for a
+        persisted query sent by its hash alone: it has `extensions` and no `query`."""
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
 
     @property
     def graphql_ide_html(self) -> str:
-        """GraphiQL opens on a Plaudit example (`api/graphiql.py`), not the stock welcome."""
+        """GraphiQL from Plaudit's own assets, opening on a Plaudit example (`api/graphiql.py`)."""
         page = super().graphql_ide_html
-        return graphiql.with_example(page) if self.graphql_ide == "graphiql" else page
+        if self.graphql_ide != "graphiql":
+            return page
+        return graphiql.with_example(graphiql.with_local_assets(page))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry's own `__call__`, but request failures get a GraphQL-shaped JSON body, and a
@@ -170,9 +333,67 @@ class GraphQLView(GraphQL[Context, None]):
         request = Request(scope, receive)
         try:
             response = await self.run(request)
+            refused = False
         except HTTPException as exc:
             response = _request_failure(exc, request)
+            refused = True
+        registration = request.scope.get("state", {}).get(REGISTER_STATE)
+        if registration is not None and not refused and response.status_code == 200:
+            await self.persisted_queries.register(*registration)
+        # ETag, 304 and Cache-Control, on executed answers and cached ones alike.
+        response = http_caching.finish(request, response, refused=refused)
         await response(scope, receive, send)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Strawberry's, with the member read cache around it for HTTP (`api.read_cache`): a
+        member's query it holds is answered from it without executing; a miss is executed,
+        then kept when it may be."""
+        if self.read_cache is None or not isinstance(request, Request) or context is not UNSET:
+            return await super().run(request, context, root_value)
+        lookup = await self.read_cache.look_up(self, request)
+        if lookup.response is not None:
+            return lookup.response
+        if lookup.pending is None:
+            return await super().run(request, context, root_value)
+        context = await self.get_context(request)
+        response = await super().run(request, context, root_value)
+        if isinstance(response, Response):
+            response = await self.read_cache.keep(lookup.pending, request, response, context)
+        return response
+
+    async def count_request(self, request: Request, request_data: Any) -> None:
+        """Count a request against the rate limits (raising `RateLimited` when it is over),
+        and name its operation for the request log; once per request."""
+        state = request.scope.setdefault("state", {})
+        if state.get(COUNTED_STATE):
+            return
+        state[COUNTED_STATE] = True
+        state["graphql_operation"] = request_data.operation_name or _first_operation_name(
+            request_data.query
+        )
+        if self.rate_limiter is not None:
+            await self._within_rate_limits(request, request_data)
+
+    async def parse_http_body(self, request_adapter: Any) -> Any:
+        """Strawberry's, then Apollo's persisted queries resolved (`api.persisted_queries`):
+        everything after sees a plain request with its `query` filled in, or nothing runs."""
+        state: dict[str, Any] | None = None
+        if isinstance(request_adapter, RequestAdapter):
+            state = request_adapter.request.scope.setdefault("state", {})
+            if (parsed := state.get(PARSED_STATE)) is not None:
+                return parsed
+        request_data = await super().parse_http_body(request_adapter)
+        if not isinstance(request_data, GraphQLRequestData):
+            return request_data  # a batch: refused further on (batching is off)
+        resolved = await self.persisted_queries.resolve(
+            request_data.query, request_data.extensions, may_register=True
+        )
+        if resolved.register is not None and state is not None:
+            state[REGISTER_STATE] = (resolved.register, resolved.query)
+        request_data.query = resolved.query
+        if state is not None:
+            state[PARSED_STATE] = request_data
+        return request_data
 
     def parse_json(self, data: str | bytes) -> Any:
         """Strawberry's, but a body that is not UTF-8 JSON holding an object (or a list, which
@@ -185,6 +406,23 @@ class GraphQLView(GraphQL[Context, None]):
             raise HTTPException(400, "the request body must be a JSON object")
         if isinstance(parsed, dict) and not isinstance(parsed.get("operationName"), str | None):
             raise HTTPException(400, "`operationName` must be a string or null, if provided")
+        return parsed
+
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        """Strawberry's, but a refusal names the GET parameter at fault (not "the request
+        body"), and `null` stands for no `variables` or `extensions`, as in a POST body."""
+        parsed = dict(params)
+        for name in ("variables", "extensions"):
+            raw = parsed.get(name)
+            if not raw:
+                continue
+            try:
+                value = self.decode_json(raw)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise HTTPException(400, f"the `{name}` parameter is not JSON") from exc
+            if value is not None and not isinstance(value, dict):
+                raise HTTPException(400, f"the `{name}` parameter must be a JSON object")
+            parsed[name] = value
         return parsed
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
@@ -208,12 +446,8 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> Any:
         request_data = kwargs.get("request_data")
         if request_data is not None:
-            request.scope.setdefault("state", {})["graphql_operation"] = (
-                request_data.operation_name or _first_operation_name(request_data.query)
-            )
-        if self.rate_limiter is not None and request_data is not None:
             # Before the shared page cache: a cached answer still counts against the limits.
-            await self._within_rate_limits(request, request_data)
+            await self.count_request(request, request_data)
         try:
             key = _public_board_key(request_data)
             if key is None:
@@ -253,7 +487,9 @@ class GraphQLView(GraphQL[Context, None]):
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
-        """A request error (nothing executed) has no `data` entry, per the GraphQL spec."""
+        """A request error (nothing executed) has no `data` entry, per the GraphQL spec. Whether
+        there were errors is noted for `http_caching` (no ETag, `no-store`)."""
+        request.scope.setdefault("state", {})[http_caching.ERRORS_STATE] = bool(result.errors)
         response = await super().process_result(request, result)
         if _is_request_error(result):
             response.pop("data", None)
@@ -304,7 +540,9 @@ def _request_failure(exc: HTTPException, request: Request) -> Response:
     status = exc.status_code
     if status == 400 and exc.reason == UNSUPPORTED_CONTENT_TYPE:
         status = 415  # Strawberry says 400; HTTP has a status for it
-    return refusal(status, exc.reason, request.headers.get("accept"), headers=headers)
+    code = exc.code if isinstance(exc, Refused) else None
+    accept = request.headers.get("accept")
+    return refusal(status, exc.reason, accept, headers=headers, code=code)
 
 
 # The fields a document may select, besides `leaderboard` at the root, for its response to be
@@ -338,7 +576,7 @@ PUBLIC_BOARD_FIELDS = frozenset(
 def _public_board_key(request_data: Any) -> tuple[Any, ...] | None:
     """The shared-response cache key of a request that only reads public leaderboard pages, or
     None (the request runs as usual)."""
-    if request_data is None or request_data.extensions:
+    if request_data is None or set(request_data.extensions or ()) - {"persistedQuery"}:
         return None
     query = request_data.query
     if not isinstance(query, str) or "leaderboard" not in query or not _reads_public_boards(query):

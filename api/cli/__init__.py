@@ -3,10 +3,11 @@ module per command group, each adding its sub-commands in `register(commands)`:
 
 - `server`: serve, worker, status (the processes);
 - `database`: migrate, migrations make|check;
-- `tokens`: token; `schema`: schema; `demo`: demo;
+- `tokens`: token; `console`: console-link; `schema`: schema; `demo`: demo;
 - `leaderboards`: leaderboards rebuild|verify|archive; `insight`: insight refresh;
 - `badges`: badges backfill; `jobs`: jobs list|run; `ingest`: import;
 - `members`: members export|erase|erasures (members' rights over their data);
+- `persisted_queries`: persisted-queries add|list|remove (the safelist of documents);
 - `common`: what they share, above all `run_with_runtime` (open the runtime, run, close, report
   an expected failure in one line with its exit code).
 
@@ -20,6 +21,7 @@ import sys
 
 from api.cli import (
     badges,
+    console,
     database,
     demo,
     ingest,
@@ -27,6 +29,7 @@ from api.cli import (
     jobs,
     leaderboards,
     members,
+    persisted_queries,
     schema,
     server,
     tokens,
@@ -44,6 +47,7 @@ GROUPS = (
     server,
     database,
     tokens,
+    console,
     schema,
     demo,
     leaderboards,
@@ -52,6 +56,7 @@ GROUPS = (
     jobs,
     ingest,
     members,
+    persisted_queries,
 )
 """In the order `plaudit --help` lists their commands."""
 

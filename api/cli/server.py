@@ -153,6 +153,10 @@ def _start_and_serve(settings: Settings, args: argparse.Namespace, deadline: _De
         # Open WebSockets are closed (1012) on SIGTERM and their subscriptions cancelled; should
         # one still hang, uvicorn cancels it after this many seconds rather than wait forever.
         timeout_graceful_shutdown=10,
+        # No permessage-deflate: every socket compresses with its own context, so a live board's
+        # push was compressed once per subscriber, about 40 µs each, more than the rest of the
+        # push (`api.leaderboards.fanout`); the messages are small JSON.
+        ws_per_message_deflate=False,
         lifespan="off",  # entered by `_serve_app`, which reports its failure
     )
     server = _server(config, on_started=lambda: _banner(settings, port))
@@ -300,6 +304,7 @@ def _banner(settings: Settings, port: int) -> None:
     from api.auth import Role, mint_token
 
     print(f"Plaudit on http://{settings.host}:{port}/graphql (GraphiQL in a browser)")
+    print(f"admin console on http://{settings.host}:{port}/admin (`plaudit console-link` signs in)")
     if not settings.jwt_secret and not settings.jwt_public_key:
         admin = mint_token(settings, "dev-admin", Role.ADMIN, timedelta(days=7))
         print("dev admin token (7 days; secret generated in the data dir):")

@@ -199,8 +199,10 @@ def test_leaderboards_verify_reports_a_stale_profile_and_rebuild_repairs_it(tmp_
     assert result.returncode == 1
     lines = [line for line in result.stdout.splitlines() if "demo-linus" in line]
     assert lines and all(" demo-linus profile: expected 'Linus T.', found '" in x for x in lines)
-    assert plaudit("leaderboards", "rebuild", **env).returncode == 0
-    assert plaudit("leaderboards", "verify", **env).returncode == 0
+    rebuilt = plaudit("leaderboards", "rebuild", **env)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    verified = plaudit("leaderboards", "verify", **env)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
 def test_leaderboards_archive_by_hand_archives_nothing_open_and_says_so(tmp_path):
