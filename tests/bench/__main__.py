@@ -16,13 +16,27 @@ import os
 import sys
 from typing import Any
 
-from tests.bench import bulk, ingest, leaderboard, redeem, wrk
+from tests.bench import bulk, fanout, ingest, leaderboard, mixed, progress, redeem, wrk
 from tests.bench.db import Database, Postgres, Sqlite, flush_redis
 from tests.bench.stack import Backend, Stack, log
 
-DEFAULT_MEMBERS = {"ingest": 5_000, "bulk": 10_000, "leaderboard": 1_000_000, "redeem": 2_000}
-DEFAULT_DURATION = {"ingest": 30.0, "leaderboard": 15.0, "redeem": 15.0}
-SCENARIOS = ["ingest", "bulk", "leaderboard", "redeem"]
+DEFAULT_MEMBERS = {
+    "ingest": 5_000,
+    "bulk": 10_000,
+    "leaderboard": 1_000_000,
+    "redeem": 2_000,
+    "mixed": 10_000,
+    "fanout": 1_000_000,
+    "progress": 100_000,
+}
+DEFAULT_DURATION = {
+    "ingest": 30.0,
+    "leaderboard": 15.0,
+    "redeem": 15.0,
+    "mixed": 30.0,
+    "progress": 15.0,
+}
+SCENARIOS = ["ingest", "bulk", "leaderboard", "redeem", "mixed", "fanout", "progress"]
 # Several runs of one scenario, each on a fresh stack, and a summary of how they compare.
 MATRICES = ["ingest-matrix", "workers-matrix", "leaderboard-matrix"]
 PROGRAMS = {  # ingest-matrix: (gamification, award_heavy)
@@ -76,7 +90,7 @@ def _run(
         workers = args.workers if args.workers is not None else (1 if backend.postgres else 0)
     gamification = not args.no_gamification if gamification is None else gamification
     award_heavy = args.award_heavy if award_heavy is None else award_heavy
-    ingesting = scenario in ("ingest", "bulk")
+    ingesting = scenario in ("ingest", "bulk", "mixed")  # the worker(s) award meanwhile
     members = members or args.members or DEFAULT_MEMBERS[scenario]
     duration = args.duration or DEFAULT_DURATION.get(scenario, 15.0)
     load = wrk.Load(args.threads, args.connections, duration)
@@ -84,7 +98,7 @@ def _run(
         backend,
         log_level=args.log_level,
         keep=args.keep,
-        count_sql=ingesting and not args.no_sql_count,
+        count_sql=scenario in ("ingest", "bulk", "progress") and not args.no_sql_count,
         batch_size=args.batch_size,
     ) as stack:
         if backend.postgres:
@@ -116,6 +130,24 @@ def _run(
                     award_heavy=award_heavy,
                 )
                 result = bulk.run(stack, database, bulk_options, _pg_name(backend))
+            elif scenario == "mixed":
+                mixed_options = mixed.Options(members, load, hello_duration_s=args.hello_duration)
+                result = mixed.run(stack, database, mixed_options, _pg_name(backend))
+            elif scenario == "fanout":
+                hello_load = wrk.Load(args.threads, args.connections, args.hello_duration)
+                fanout_options = fanout.Options(
+                    members, args.subscribers, args.rounds, args.client_processes, hello_load
+                )
+                result = fanout.scenario(stack, database, fanout_options, _pg_name(backend))
+            elif scenario == "progress":
+                progress_options = progress.Options(
+                    members,
+                    load,
+                    hot=args.hot_members,
+                    awards=args.awards,
+                    hello_duration_s=args.hello_duration,
+                )
+                result = progress.run(stack, database, progress_options, _pg_name(backend))
             elif scenario == "redeem":
                 redeem_options = redeem.Options(members, load, args.burst_connections)
                 result = redeem.run(stack, database, redeem_options, _pg_name(backend))
@@ -176,11 +208,17 @@ BOARD_SIZES = (10_000, 1_000_000)
 
 def _leaderboard_matrix(backend: Backend, args: argparse.Namespace) -> dict[str, Any]:
     """The leaderboard scenario at 10,000 and at 1,000,000 members, each on a fresh stack: how
-    much each read slows down when the board grows 100-fold (O(log N) reads: a little)."""
-    runs = {f"members_{n}": _run("leaderboard", backend, args, members=n) for n in BOARD_SIZES}
-    small, large = (runs[f"members_{n}"] for n in BOARD_SIZES)
+    much each read slows down when the board grows 100-fold (O(log N) reads: a little).
+    `--members N` runs it at N and 10 N instead (a quick smoke run)."""
+    sizes = (args.members, 10 * args.members) if args.members else BOARD_SIZES
+    runs = {f"members_{n}": _run("leaderboard", backend, args, members=n) for n in sizes}
+    small, large = (runs[f"members_{n}"] for n in sizes)
     summary: dict[str, Any] = {
         "ratio_to_hello": {name: run["ratios"] for name, run in runs.items()},
+        "around_entry_standings_to_hello": {
+            name: {mode: run["ratios"][mode] for mode in ("around", "entry", "standings")}
+            for name, run in runs.items()
+        },
         "p50_ms": {
             name: {mode: run[mode]["p50_ms"] for mode in leaderboard.READS}
             for name, run in runs.items()
@@ -284,6 +322,30 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=200,
         help="redeem: HTTP connections of the burst on the scarce reward",
+    )
+    parser.add_argument(
+        "--subscribers",
+        type=int,
+        default=10_000,
+        help="fanout: open leaderboardChanged subscriptions, one socket each (default 10000)",
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="fanout: new leaders (default 5)")
+    parser.add_argument(
+        "--client-processes",
+        type=int,
+        help=f"fanout: client processes (default one per {fanout.SOCKETS_PER_CLIENT} sockets)",
+    )
+    parser.add_argument(
+        "--hot-members",
+        type=int,
+        default=2_000,
+        help="progress: members whose screens are read round-robin (default 2000)",
+    )
+    parser.add_argument(
+        "--awards",
+        type=int,
+        default=50,
+        help="progress: members timed on their first read after an award (default 50)",
     )
     parser.add_argument("--connections", type=int, default=32, help="wrk keep-alive connections")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")

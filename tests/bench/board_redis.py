@@ -49,6 +49,10 @@ class Board:
     def elements_key(self) -> str:
         return self.scores_key.removesuffix(":scores") + ":elements"
 
+    @property
+    def profiles_key(self) -> str:
+        return self.scores_key.removesuffix(":scores") + ":profiles"
+
     def client(self) -> redis.Redis:
         if self.url:
             return redis.Redis.from_url(self.url)
@@ -83,16 +87,19 @@ def cursor_at(board: Board, rank: int) -> str:
 
 
 def memory(board: Board, members: int) -> dict[str, Any]:
-    """Bytes the board takes (its sorted set and its member -> element hash), exactly
+    """Bytes the board takes (its sorted set, its member -> element hash and the profiles kept
+    beside it: the seed gives half the members a chosen name, a quarter an avatar), exactly
     (`MEMORY USAGE … SAMPLES 0`), and per million members."""
     with board.client() as client:
         scores = int(client.memory_usage(board.scores_key, samples=0) or 0)
         elements = int(client.memory_usage(board.elements_key, samples=0) or 0)
-    total = scores + elements
+        profiles = int(client.memory_usage(board.profiles_key, samples=0) or 0)
+    total = scores + elements + profiles
     return {
         "members": members,
         "sorted_set_bytes": scores,
         "hash_bytes": elements,
+        "profiles_bytes": profiles,
         "mib_per_million_members": round(total / members * 1_000_000 / 2**20, 1),
     }
 

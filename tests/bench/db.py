@@ -1,7 +1,8 @@
 """Direct database access from the bench process: wipe, count interactions, bulk-seed boards.
 
-The seeds write what the service would have written: a member with balance and lifetime, and the
-member's ALL_TIME row in `leaderboard_score` (the truth `plaudit leaderboards rebuild` reads).
+The seeds write what the service would have written: a member with balance and lifetime (half of
+them with a chosen name, a quarter with an avatar), and the member's ALL_TIME row in
+`leaderboard_score` (the truth `plaudit leaderboards rebuild` reads).
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ import redis
 
 SEED_PREFIX = "lm"  # seeded member ids: lm1 .. lmN
 SEED_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+# Half the seeded members chose a name, a quarter an avatar (the others keep the default name,
+# which the boards store as nothing): board reads return both kinds of profile.
+CHOSEN_NAME = "Bench player "
+AVATAR = "https://cdn.example.com/avatars/"
 STATUSES = ("PENDING", "AWARDED", "CAPPED", "REJECTED")
 # Two index lookups, cheap enough to poll at 10 Hz while the table grows (a GROUP BY over every
 # interaction is not). Ids are sequential and the bench sends no conflicting keys, so the highest
@@ -119,9 +124,11 @@ class Postgres:
         member_sql = f"""
             INSERT INTO member (id, display_name, avatar_url, joined_at, balance, lifetime)
             SELECT '{SEED_PREFIX}' || g,
-                   'Member ' || left(encode(sha256(convert_to('{SEED_PREFIX}' || g, 'UTF8')),
-                                            'hex'), 8),
-                   NULL, now(), {score}, {score}
+                   CASE WHEN g % 2 = 0 THEN '{CHOSEN_NAME}' || g
+                   ELSE 'Member ' || left(encode(sha256(convert_to('{SEED_PREFIX}' || g, 'UTF8')),
+                                                 'hex'), 8) END,
+                   CASE WHEN g % 4 = 0 THEN '{AVATAR}' || g || '.png' END,
+                   now(), {score}, {score}
             FROM generate_series(1, $1::int) AS g"""
         score_sql = f"""
             INSERT INTO leaderboard_score (board, period, period_key, member_id, score, reached_at)
@@ -168,7 +175,7 @@ class Sqlite:
             self.connection.execute("BEGIN IMMEDIATE")
             self.connection.executemany(
                 "INSERT INTO member (id, display_name, avatar_url, joined_at, balance, lifetime) "
-                "VALUES (?, ?, NULL, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 _member_rows(indexes, members, joined),
             )
             self.connection.executemany(
@@ -189,8 +196,11 @@ def _member_rows(indexes: range, members: int, joined: str) -> Iterator[tuple[An
     for index in indexes:
         member_id = f"{SEED_PREFIX}{index}"
         name = "Member " + hashlib.sha256(member_id.encode()).hexdigest()[:8]
+        if index % 2 == 0:
+            name = f"{CHOSEN_NAME}{index}"
+        avatar = f"{AVATAR}{index}.png" if index % 4 == 0 else None
         score = seed_score(index, members)
-        yield member_id, name, joined, score, score
+        yield member_id, name, avatar, joined, score, score
 
 
 def _score_rows(indexes: range, members: int) -> Iterator[tuple[Any, ...]]:

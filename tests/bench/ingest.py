@@ -80,7 +80,9 @@ def run(
         log(f"ingest: {options.duration_s:g} s of recordInteraction over {options.members} members")
         meter = Meter(stack, database, database_name, {hello.pid: "hello"})
         meter.start(idle_since=warmed.finished_at)
-        timed = _timed(stack, database, lua, args(UNBOUNDED, options.members, "k"), options.load)
+        timed = run_and_drain(
+            stack, database, lua, args(UNBOUNDED, options.members, "k"), options.load
+        )
         meter.stop({"wrk": timed["wrk_cpu_s"]})
         hello.measure()
         meter.settle()
@@ -115,7 +117,7 @@ def run(
     return report
 
 
-def _timed(
+def run_and_drain(
     stack: Stack, database: Database, lua: Path, args: list[str], load: wrk.Load
 ) -> dict[str, Any]:
     """wrk for `load.duration_s`; sample the backlog every second; then wait for the drain."""

@@ -1,6 +1,7 @@
 """Leaderboards at scale: seed N members with scores in the database, rebuild the Redis boards
 with `plaudit leaderboards rebuild`, then measure with wrk top-10, a page deep in the board,
-`around(radius: 5)`, `entry` and the mobile app's `me` progress screen, each beside a bare
+`around(radius: 5)`, `entry`, the reader's `me { standings }` (executed, not answered from the
+member read cache) and the mobile app's `me` progress screen, each beside a bare
 Strawberry `{ hello }` app served the same way and measured in the same run (`ratio_to_hello`;
 see `tests.bench.reads`). Then the live-update fan-out to open subscriptions
 (`tests.bench.fanout`), the credits per second the store projects into the board's four periods,
@@ -41,6 +42,10 @@ def deep_page(cursor: str) -> str:
 
 
 SIZE = 'query Size { leaderboard(board: "points", period: ALL_TIME) { size } }'
+# The reader's rank and score on every board and period they are on (the points board's four
+# periods, the bench program's ten challenges' boards), executed every time (`fresh`: not from
+# the member read cache, which keeps a document with `standings` for at most a second).
+STANDINGS = "query Standings { me { standings { board period rank score } } }"
 WARMUP_S = 3.0
 
 
@@ -76,6 +81,10 @@ def run(
         raise RuntimeError(f"the deep page's ranks are {ranks}")
 
     reader = reads.prepare_reader(stack, database)
+    standings = call(stack.url, STANDINGS, {}, reader)["me"]["standings"]
+    if len(standings) < 4:
+        raise RuntimeError(f"the reader's standings are {standings}")
+    log(f"reader: {len(standings)} standings")
 
     lua = wrk.script(stack.data_dir, "leaderboard")
     report: dict[str, Any] = {
@@ -103,6 +112,7 @@ def run(
             ("deep_page", "top", viewer, deep),
             ("around", "around", viewer, AROUND),
             ("entry", "around", viewer, ENTRY_OF),
+            ("standings", "fresh", reader, STANDINGS),
             ("me", "top", reader, reads.ME),
         ):
             report[mode] = measure(stack.url, wrk_mode, bearer, query)
@@ -131,7 +141,7 @@ def run(
     return report
 
 
-READS = ("top10", "deep_page", "around", "entry", "me")
+READS = ("top10", "deep_page", "around", "entry", "standings", "me")
 
 
 def _check_samples(stack: Stack, viewer: str, members: int) -> None:
