@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
@@ -33,16 +34,6 @@ class Context:
     hub: EventHub | None = None  # members' live events (the API's, not a script's)
     # WebSockets: the graphql-transport-ws `connection_init` payload (Strawberry sets it).
     connection_params: dict[str, object] | None = None
-    members: MemberLoaders = field(default_factory=MemberLoaders)
-    rewards: RewardLoaders = field(default_factory=RewardLoaders)
-    badges: BadgeLoaders = field(default_factory=BadgeLoaders)
-    challenges: ChallengeLoaders = field(default_factory=ChallengeLoaders)
-    contents: ContentLoaders = field(default_factory=ContentLoaders)
-    referrals: ReferralLoaders = field(default_factory=ReferralLoaders)
-    insight: InsightLoaders = field(default_factory=InsightLoaders)
-    streaks: StreakLoaders = field(init=False)
-    tiers: TierLoaders = field(init=False)
-    boards: BoardLoaders = field(init=False)
     # Per member: (when, how many) of the next points expiry, computed once per request.
     next_expiry: dict[str, tuple[datetime, int] | None] = field(default_factory=dict)
     # The request's moment, read once from `Runtime.clock`: resolvers that depend on the time
@@ -57,11 +48,51 @@ class Context:
 
     def __post_init__(self) -> None:
         self.now = self.runtime.clock()
-        self.tiers = TierLoaders(TierPolicy.of(self.runtime.settings), self.now, self.changes_at)
+
+    # DataLoaders are made when a resolver first asks for them: a request answered without
+    # executing (`api.leaderboards.direct`, the shared pages) builds none of them.
+
+    @cached_property
+    def members(self) -> MemberLoaders:
+        return MemberLoaders()
+
+    @cached_property
+    def rewards(self) -> RewardLoaders:
+        return RewardLoaders()
+
+    @cached_property
+    def badges(self) -> BadgeLoaders:
+        return BadgeLoaders()
+
+    @cached_property
+    def challenges(self) -> ChallengeLoaders:
+        return ChallengeLoaders()
+
+    @cached_property
+    def contents(self) -> ContentLoaders:
+        return ContentLoaders()
+
+    @cached_property
+    def referrals(self) -> ReferralLoaders:
+        return ReferralLoaders()
+
+    @cached_property
+    def insight(self) -> InsightLoaders:
+        return InsightLoaders()
+
+    @cached_property
+    def streaks(self) -> StreakLoaders:
         # One read of the program's definitions per request, for badges and streaks alike.
-        self.streaks = StreakLoaders(self.badges.definitions)
+        return StreakLoaders(self.badges.definitions)
+
+    @cached_property
+    def tiers(self) -> TierLoaders:
+        return TierLoaders(TierPolicy.of(self.runtime.settings), self.now, self.changes_at)
+
+    @cached_property
+    def boards(self) -> BoardLoaders:
         runtime = self.runtime
-        self.boards = BoardLoaders(lambda: runtime.leaderboards)
+        return BoardLoaders(lambda: runtime.leaderboards)
 
     def changes_at(self, moment: datetime | None) -> None:
         """A resolver's answer changes at `moment` even if nothing is written (a challenge
