@@ -34,7 +34,6 @@ from graphql import (
     ASTValidationRule,
     EnumValueNode,
     FieldNode,
-    GraphQLError,
     GraphQLObjectType,
     GraphQLSchema,
     IntValueNode,
@@ -45,7 +44,6 @@ from graphql import (
     StringValueNode,
     ValueNode,
     VariableNode,
-    parse,
     specified_rules,
     validate,
 )
@@ -58,6 +56,7 @@ from api.context import Context
 from api.errors import ClientError
 from api.int_bounds import as_graphql_int
 from api.pagination import clamp_radius
+from api.single_operation import single_operation
 from domain.infra import metrics
 from domain.leaderboards import boards
 from domain.leaderboards.scores import current_board
@@ -226,20 +225,11 @@ class DirectReads:
         return answer
 
     def _recognise(self, query: str, operation_name: str | None) -> Plan | None:
-        try:
-            document = parse(query, no_location=True, max_tokens=self.max_tokens)
-        except GraphQLError:
+        found = single_operation(query, operation_name, OperationType.QUERY, self.max_tokens)
+        if found is None:
             return None
-        if len(document.definitions) != 1:
-            return None
-        operation = document.definitions[0]
-        if not isinstance(operation, OperationDefinitionNode):
-            return None
+        document, operation = found
         name = operation.name.value if operation.name else None
-        if operation.operation is not OperationType.QUERY or operation.directives:
-            return None
-        if operation_name is not None and operation_name != name:
-            return None
         if validate(self.schema, document, self.rules):
             return None
         try:

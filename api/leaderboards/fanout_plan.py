@@ -29,11 +29,11 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    parse,
     validate,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
+from api.single_operation import single_operation
 from gamification.leaderboards import BoardPeriod
 
 ROOT_FIELD = "leaderboardChanged"
@@ -127,20 +127,10 @@ class Recogniser:
         return Follow(board, period, top, key, prepared.selection, name)
 
     def _prepare_uncached(self, query: str, operation_name: str | None) -> _Prepared | None:
-        try:
-            document = parse(query, no_location=True, max_tokens=self.max_tokens)
-        except GraphQLError:
+        found = single_operation(query, operation_name, OperationType.SUBSCRIPTION, self.max_tokens)
+        if found is None:
             return None
-        if len(document.definitions) != 1:
-            return None
-        operation = document.definitions[0]
-        if not isinstance(operation, OperationDefinitionNode):
-            return None
-        if operation.operation is not OperationType.SUBSCRIPTION or operation.directives:
-            return None
-        name = operation.name.value if operation.name else None
-        if operation_name is not None and operation_name != name:
-            return None
+        document, operation = found
         roots = operation.selection_set.selections
         if len(roots) != 1 or not isinstance(roots[0], FieldNode):
             return None

@@ -44,7 +44,7 @@ import hashlib
 import logging
 import re
 import secrets
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -209,16 +209,8 @@ class ReadVersions:
         if program:
             args = [new_token().decode(), "0", *extra]
             calls.append(([self.program.version, self.program.writing], args))
-        if not calls:
-            return
-        failures, debt = self._debt()
-        try:
-            async with asyncio.timeout(TIMEOUT_S):
-                await script.run(self.redis, calls, debt)
-        except (RedisError, OSError, TimeoutError) as exc:
-            self.failed(exc)
-            return
-        self._paid(failures)
+        if calls:
+            await self._round_trip(lambda debt: script.run(self.redis, calls, debt))
 
     # --- readers ------------------------------------------------------------------------
 
@@ -229,19 +221,18 @@ class ReadVersions:
         member_keys = [keys.version, keys.writing]
         if digest is not None:
             member_keys.append(keys.entry(digest))
-        failures, debt = self._debt()
-        try:
-            async with asyncio.timeout(TIMEOUT_S):
-                async with self.redis.pipeline(transaction=False) as pipe:
-                    for command in debt:
-                        pipe.execute_command(*command)
-                    pipe.mget(member_keys)
-                    pipe.mget([self.program.version, self.program.writing])
-                    results = await pipe.execute()
-        except (RedisError, OSError, TimeoutError) as exc:
-            self.failed(exc)
+
+        async def send(debt: list[tuple[Any, ...]]) -> list[Any]:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for command in debt:
+                    pipe.execute_command(*command)
+                pipe.mget(member_keys)
+                pipe.mget([self.program.version, self.program.writing])
+                return await pipe.execute()
+
+        results = await self._round_trip(send)
+        if results is None:
             return None
-        self._paid(failures)
         member, program = results[-2], results[-1]
         return Snapshot(
             entry=member[2] if digest is not None else None,
@@ -255,21 +246,20 @@ class ReadVersions:
         member's first read, or a version key that expired): a second round trip, on the
         path that executes anyway."""
         keys = self.keys_of(member_id)
-        failures, debt = self._debt()
-        try:
-            async with asyncio.timeout(TIMEOUT_S):
-                async with self.redis.pipeline(transaction=False) as pipe:
-                    for command in debt:
-                        pipe.execute_command(*command)
-                    pipe.set(keys.version, new_token(), nx=True, px=self.version_ttl_ms)
-                    pipe.mget([keys.version, keys.writing])
-                    pipe.set(self.program.version, new_token(), nx=True)
-                    pipe.mget([self.program.version, self.program.writing])
-                    results = await pipe.execute()
-        except (RedisError, OSError, TimeoutError) as exc:
-            self.failed(exc)
+
+        async def send(debt: list[tuple[Any, ...]]) -> list[Any]:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for command in debt:
+                    pipe.execute_command(*command)
+                pipe.set(keys.version, new_token(), nx=True, px=self.version_ttl_ms)
+                pipe.mget([keys.version, keys.writing])
+                pipe.set(self.program.version, new_token(), nx=True)
+                pipe.mget([self.program.version, self.program.writing])
+                return await pipe.execute()
+
+        results = await self._round_trip(send)
+        if results is None:
             return None
-        self._paid(failures)
         member, program = results[-3], results[-1]
         return Snapshot(
             entry=None,
@@ -286,15 +276,8 @@ class ReadVersions:
         keys = self.keys_of(member_id)
         args: list[str | bytes] = [version, value, str(max(1, ttl_ms)), str(self.version_ttl_ms)]
         call = ([keys.entry(digest), keys.version], args)
-        failures, debt = self._debt()
-        try:
-            async with asyncio.timeout(TIMEOUT_S):
-                [kept] = await self._store.run(self.redis, [call], debt)
-        except (RedisError, OSError, TimeoutError) as exc:
-            self.failed(exc)
-            return False
-        self._paid(failures)
-        return bool(kept)
+        results = await self._round_trip(lambda debt: self._store.run(self.redis, [call], debt))
+        return results is not None and bool(results[0])
 
     async def forget(self, member_id: str) -> int:
         """Delete every key of the member's slot (their answers hold their data): an erasure's.
@@ -311,16 +294,30 @@ class ReadVersions:
     async def settle(self) -> None:
         """Pay what an outage left owing now, if Redis answers (a worker does it as soon as it
         reconnects and with every heartbeat, so that it does not wait for its next write)."""
+        if self.owed:
+            await self._round_trip(self._pay_only)
+
+    async def _pay_only(self, debt: list[tuple[Any, ...]]) -> list[Any]:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for command in debt:
+                pipe.execute_command(*command)
+            return await pipe.execute()
+
+    async def _round_trip(
+        self, send: Callable[[list[tuple[Any, ...]]], Awaitable[list[Any]]]
+    ) -> list[Any] | None:
+        """`send(debt)`: one round trip that runs the outage's debt first (`_debt`), within
+        `TIMEOUT_S`. Its results, or None when Redis failed (counted, and logged once per
+        outage); a success pays the debt."""
         failures, debt = self._debt()
-        if not debt:
-            return
         try:
             async with asyncio.timeout(TIMEOUT_S):
-                await self.redis.execute_command(*debt[0])  # type: ignore[no-untyped-call]
+                results = await send(debt)
         except (RedisError, OSError, TimeoutError) as exc:
             self.failed(exc)
-            return
+            return None
         self._paid(failures)
+        return results
 
     def failed(self, exc: BaseException) -> None:
         """Redis failed: one WARNING per outage, and a new program version owed."""
