@@ -168,4 +168,7 @@ async def apply_campaigns(ctx: dict[str, Any]) -> int:
     """Every few minutes: draw and treat the newly targeted members of running campaigns."""
     from domain.insight import campaigns
 
-    return await campaigns.apply_running(_runtime(ctx), datetime.now(UTC))
+    runtime = _runtime(ctx)
+    # Every few minutes, so it may fall in an outage: noted once, and the next run draws what
+    # this one could not (drawing is idempotent), as the sweep does.
+    return await _riding_out_outages(lambda: campaigns.apply_running(runtime, datetime.now(UTC)))
