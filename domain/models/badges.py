@@ -8,7 +8,9 @@ from domain.models.members import Member
 
 class Badge(Model):
     """An admin-defined badge. `goals` is a list of {metric, action, target} (see
-    `gamification.goals.Goal`); `domain.program.definitions` indexes them for evaluation."""
+    `gamification.goals.Goal`); `domain.program.definitions` indexes them for evaluation.
+    `levels` lists the levels above the badge's own goals (level 1), in order: each
+    {name, goals, rewardPoints} (see `gamification.badges.BadgeLevelDefinition`)."""
 
     key = fields.CharField(primary_key=True, max_length=100)
     name = fields.CharField(max_length=200)
@@ -17,6 +19,7 @@ class Badge(Model):
     secret = fields.BooleanField(default=False)
     goals: fields.Field[Any] = fields.JSONField(default=list)
     reward_points = fields.IntField(default=0)
+    levels: fields.Field[Any] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -39,6 +42,9 @@ class MemberBadge(Model):
     earned_at = fields.DatetimeField()
     # What earned it: "goals", "admin:<subject>" or "challenge:<key>".
     source = fields.CharField(max_length=200)
+    # The highest level of the badge the member holds: 1 once earned, then 2, 3... as they
+    # meet the badge's levels in order (each credited once, by its own ledger source key).
+    level = fields.IntField(default=1)
 
     class Meta:
         table = "member_badge"
