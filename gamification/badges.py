@@ -98,9 +98,7 @@ def validate_levels(badge_name: str, levels: Sequence[BadgeLevelDefinition]) -> 
     return problems
 
 
-def levels_reached(
-    held: int, level_goals: Sequence[Sequence[Goal]], totals: Totals
-) -> list[int]:
+def levels_reached(held: int, level_goals: Sequence[Sequence[Goal]], totals: Totals) -> list[int]:
     """The levels a member holding level `held` (1 = the badge itself; 0 = not earned) earns now,
     in order: level n+1 (whose goals are `level_goals[n - 1]`) once they hold n and meet its
     goals. Nothing for a member without the badge: level 1 is earned by the badge's own rules

@@ -13,7 +13,19 @@ from api.permissions import Requires, checked_viewer
 from domain.errors import not_found
 from domain.goals import badges
 from domain.members import members
-from gamification.badges import BadgeDefinition
+from gamification.badges import BadgeDefinition, BadgeLevelDefinition
+
+
+@strawberry.input
+class BadgeLevelInput:
+    name: str
+    goals: list[GoalInput]
+    reward_points: int | None = 0
+
+    def to_rule(self) -> BadgeLevelDefinition:
+        return BadgeLevelDefinition(
+            self.name, goals_from_input(self.goals), self.reward_points or 0
+        )
 
 
 @strawberry.input
@@ -25,6 +37,7 @@ class UpsertBadgeInput:
     secret: bool | None = False
     goals: list[GoalInput] | None = strawberry.field(default_factory=list)
     reward_points: int | None = 0
+    levels: list[BadgeLevelInput] | None = strawberry.field(default_factory=list)
 
 
 @strawberry.type
@@ -37,8 +50,8 @@ class BadgePayload:
 class BadgeMutations:
     @strawberry.mutation(
         extensions=[Atomic(), UserErrors(), Requires(Role.ADMIN)],
-        description="Changing a badge's goals never takes it away from anybody; members who meet "
-        "the new goals earn it at their next evaluation.",
+        description="Changing a badge's goals or levels never takes it (or a level) away from "
+        "anybody; members who meet the new goals earn it at their next evaluation.",
     )
     async def upsert_badge(self, info: Info, input: UpsertBadgeInput) -> BadgePayload:
         viewer = checked_viewer(info)
@@ -50,6 +63,7 @@ class BadgeMutations:
             secret=bool(input.secret),
             goals=goals_from_input(input.goals),
             reward_points=input.reward_points or 0,
+            levels=tuple(level.to_rule() for level in input.levels or ()),
         )
         badge = await badges.upsert_badge(viewer.subject, definition)
         return BadgePayload(badge=Badge.from_model(badge))

@@ -8,6 +8,24 @@ from api.goals.types import Goal, GoalProgress
 from domain.goals import badges
 from domain.goals.progress import BadgeStanding
 from domain.models import Badge as BadgeModel
+from domain.program.definitions import LevelRule, levels_from_json
+
+
+@strawberry.type
+class BadgeLevel:
+    level: int = strawberry.field(description="1, 2, 3…")
+    name: str
+    goals: list[Goal]
+    reward_points: int
+
+    @classmethod
+    def from_rule(cls, rule: LevelRule) -> BadgeLevel:
+        return cls(
+            level=rule.level,
+            name=rule.name,
+            goals=[Goal.from_rule(goal) for goal in rule.goals],
+            reward_points=rule.reward_points,
+        )
 
 
 @strawberry.type
@@ -25,6 +43,10 @@ class Badge:
         "challenges or admins."
     )
     reward_points: int = strawberry.field(description="Points credited (reason BADGE) when earned.")
+    levels: list[BadgeLevel] = strawberry.field(
+        description="Levels above the badge's own goals (level 1): e.g. Reviewer, Bronze, "
+        "Silver, Gold. Empty for single-level badges."
+    )
 
     @classmethod
     def from_model(cls, badge: BadgeModel) -> Badge:
@@ -36,6 +58,7 @@ class Badge:
             secret=badge.secret,
             goals=[Goal.from_rule(goal) for goal in badges.goals_of(badge)],
             reward_points=badge.reward_points,
+            levels=[BadgeLevel.from_rule(level) for level in levels_from_json(badge.levels)],
         )
 
     @classmethod
@@ -64,13 +87,24 @@ class BadgeStatus:
     badge: Badge
     earned: bool
     earned_at: datetime | None
-    progress: list[GoalProgress]
+    progress: list[GoalProgress] = strawberry.field(
+        description="Whole-history progress toward `nextLevel`'s goals: the badge's own before "
+        "it is earned, then the next level's; the top level's (completed) once it is reached."
+    )
+    level: int = strawberry.field(description="Highest level earned; 0 = not earned.")
+    next_level: BadgeLevel | None = strawberry.field(
+        description="The level `progress` counts toward (level 1, the badge itself, before it "
+        "is earned); null once the top level is earned."
+    )
 
     @classmethod
     def from_standing(cls, standing: BadgeStanding) -> BadgeStatus:
+        following = standing.next_level
         return cls(
             badge=Badge.of_catalog(standing.badge),
             earned=standing.earned,
             earned_at=standing.earned_at,
             progress=[GoalProgress.from_rule(p) for p in standing.progress],
+            level=standing.level,
+            next_level=None if following is None else BadgeLevel.from_rule(following),
         )

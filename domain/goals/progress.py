@@ -25,10 +25,11 @@ from domain.models import (
 )
 from domain.pipeline import activity
 from domain.program import definitions
-from gamification.badges import visible_to_member
+from gamification.badges import shown_level, visible_to_member
 from gamification.goals import (
     NO_ACTION,
     GoalProgress,
+    Totals,
     progress_from_states,
     progress_from_totals,
     states_from_json,
@@ -38,11 +39,15 @@ from gamification.streaks import Streak
 
 @dataclass(frozen=True)
 class BadgeStanding:
-    """One badge as a member sees it: earned (when), and whole-history progress."""
+    """One badge as a member sees it: earned (when), the highest level held (0: not earned),
+    and whole-history progress toward `next_level` (level 1, the badge itself, before it is
+    earned), or toward the top level once it is held (`next_level` None)."""
 
     badge: Badge
     earned_at: datetime | None
     progress: list[GoalProgress]
+    level: int = 0
+    next_level: definitions.LevelRule | None = None
 
     @property
     def earned(self) -> bool:
@@ -60,9 +65,11 @@ async def badge_standings(
     if current is None:
         current = await definitions.cache.current()
     catalog = current.catalog
-    goals = {key: rule.goals for key, rule in current.badges.items()}
+    rules = current.badges
     earned_rows = await MemberBadge.filter(member_id__in=member_ids).order_by("-earned_at", "-id")
-    actions = sorted({goal.action or NO_ACTION for each in goals.values() for goal in each})
+    actions = sorted(
+        {goal.action or NO_ACTION for rule in rules.values() for goal in rule.all_goals}
+    )
     stats = await activity.stats_of(None, member_ids, actions)
     earned: dict[str, list[MemberBadge]] = {member_id: [] for member_id in member_ids}
     for row in earned_rows:
@@ -73,21 +80,34 @@ async def badge_standings(
         totals = activity.totals_of(stats.get(member_id, []), members[member_id])
         held = {row.badge_id for row in earned[member_id]}
         mine = [
-            BadgeStanding(
-                by_key[row.badge_id],
-                row.earned_at,
-                progress_from_totals(goals[row.badge_id], totals),
-            )
+            standing(by_key[row.badge_id], rules[row.badge_id], row, totals)
             for row in earned[member_id]
             if row.badge_id in by_key  # a badge defined after `current` was read: next time
         ]
         mine += [
-            BadgeStanding(badge, None, progress_from_totals(goals[badge.key], totals))
+            standing(badge, rules[badge.key], None, totals)
             for badge in catalog
             if badge.key not in held and visible_to_member(badge.secret, earned=False)
         ]
         standings[member_id] = mine
     return standings
+
+
+def standing(
+    badge: Badge, rule: definitions.BadgeRule, row: MemberBadge | None, totals: Totals
+) -> BadgeStanding:
+    """A member's standing in `badge`, held as `row` (None: not earned). A level held above the
+    badge's top (its levels were cut since) stays held: the top level's goals are shown."""
+    held = 0 if row is None else max(1, row.level)
+    shown = shown_level(min(held, rule.top), rule.top)
+    target = rule.level(shown)
+    return BadgeStanding(
+        badge,
+        None if row is None else row.earned_at,
+        progress_from_totals(target.goals, totals),
+        held,
+        target if held < shown else None,
+    )
 
 
 async def badge_catalog(member_id: str | None, *, include_secret: bool) -> list[Badge]:

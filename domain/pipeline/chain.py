@@ -33,11 +33,12 @@ from domain.models import (
     MemberEvent,
 )
 from domain.pipeline.activity import streak_of, totals_of
-from domain.pipeline.changes import Changes, TierMove
+from domain.pipeline.changes import Changes, LevelEarned, TierMove
 from domain.pipeline.state import MemberState, Program
 from domain.program import tier_ladder
 from domain.program.definitions import BadgeRule, ChallengeRule
 from gamification import tiers as tier_rules
+from gamification.badges import levels_reached
 from gamification.challenges import board_key, counts_for
 from gamification.goals import (
     NO_ACTION,
@@ -58,7 +59,8 @@ from gamification.streaks import Streak, extend, from_days
 
 log = logging.getLogger("plaudit.awards")
 
-# Badges and challenges are each earned once, so a chain ends; this only guards against a bug.
+# Badges, their levels and challenges are each earned once, so a chain ends; this only guards
+# against a bug.
 MAX_ROUNDS = 100
 
 
@@ -307,20 +309,28 @@ class Chain:
         return totals_of(rows, self.state.member)
 
     def check_badges(self, fact: Fact) -> None:
-        """Award every badge whose goals `fact` can move and that the member now meets."""
-        definitions = self.program.definitions
-        moved = [rule for rule in definitions.badges_moved_by(fact) if rule.goals]
-        unearned = [rule for rule in moved if rule.key not in self.state.earned]
-        if not unearned:
+        """Award every badge whose goals `fact` can move and that the member now meets, and the
+        levels (in order) of held badges whose level goals it can move."""
+        definitions, state = self.program.definitions, self.state
+        moved = [
+            rule
+            for rule in definitions.badges_moved_by(fact)
+            if (rule.key not in state.earned and rule.goals)
+            or (rule.key in state.earned and state.levels.get(rule.key, 1) < rule.top)
+        ]
+        if not moved:
             return
-        totals = self.totals({g.action or NO_ACTION for r in unearned for g in r.goals})
-        for rule in unearned:
-            if goals_met(rule.goals, totals):
+        totals = self.totals({g.action or NO_ACTION for r in moved for g in r.all_goals})
+        for rule in moved:
+            if rule.key in state.earned:
+                self.raise_level(rule, fact.at)
+            elif goals_met(rule.goals, totals):
                 self.earn(rule, "goals", fact.at)
 
     def earn(self, badge: BadgeRule, source: str, at: datetime) -> bool:
         """Award `badge` (and its reward points) unless already earned; returns whether it was.
-        The member's lock makes the check exact; the unique (member, badge) backs it up."""
+        The member's lock makes the check exact; the unique (member, badge) backs it up. The
+        levels above it that the member already meets follow at once, in order."""
         if badge.key in self.state.earned:
             return False
         self.changes.badges.append(
@@ -329,9 +339,11 @@ class Chain:
                 badge_id=badge.key,
                 earned_at=self.now,
                 source=fitted(MemberBadge, "source", source),
+                level=1,
             )
         )
         self.state.earned.add(badge.key)
+        self.state.levels[badge.key] = 1
         self.credit(
             badge.reward_points,
             LedgerReason.BADGE,
@@ -346,7 +358,37 @@ class Chain:
             subject=badge.key,
         )
         log.info("member %s earned badge %s (%s)", self.member_id, badge.key, source)
+        self.raise_level(badge, at)
         return True
+
+    def raise_level(self, badge: BadgeRule, at: datetime) -> None:
+        """Earn, in order, each level above the one held whose goals the member now meets
+        (`gamification.badges.levels_reached`): each once, credited under a source key of its
+        own (`badge:<key>:level<n>:<member>`), announced as BADGE_EARNED with its level."""
+        held = self.state.levels.get(badge.key, 1)
+        if badge.key not in self.state.earned or held >= badge.top:
+            return
+        goals = [level.goals for level in badge.levels]
+        totals = self.totals({g.action or NO_ACTION for each in goals for g in each})
+        for number in levels_reached(held, goals, totals):
+            level = badge.level(number)
+            self.state.levels[badge.key] = number
+            self.changes.levels.append(LevelEarned(self.member_id, badge.key, number, self.now))
+            what = f"{badge.name}: {level.name} (level {number})"
+            self.credit(
+                level.reward_points,
+                LedgerReason.BADGE,
+                f"Badge {what}",
+                f"badge:{badge.key}:level{number}:{self.member_id}",
+                at,
+            )
+            self.event(
+                EventKind.BADGE_EARNED,
+                f"You reached {what}",
+                points=level.reward_points or None,
+                subject=badge.key,
+            )
+            log.info("member %s reached level %s of badge %s", self.member_id, number, badge.key)
 
     def advance_challenges(self, fact: Fact) -> None:
         """Move the member's progress in every open challenge `fact` counts for; complete those

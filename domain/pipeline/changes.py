@@ -32,13 +32,26 @@ class TierMove:
     at: datetime
 
 
+@dataclass(frozen=True)
+class LevelEarned:
+    """A member reached level `level` (2 or more) of a badge they hold."""
+
+    member_id: str
+    badge_key: str
+    level: int
+    at: datetime
+
+
 @dataclass
 class Changes:
     interactions: dict[int, Interaction] = field(default_factory=dict)  # decided
     entries: list[LedgerEntry] = field(default_factory=list)  # new, ids set once written
     members: dict[str, Member] = field(default_factory=dict)  # balance, lifetime or tier moved
     events: list[MemberEvent] = field(default_factory=list)  # new, ids set once written
-    badges: list[MemberBadge] = field(default_factory=list)
+    badges: list[MemberBadge] = field(default_factory=list)  # new, at level 1
+    # Levels above 1 reached, in order (the BADGE_EARNED messages with their level); the rows'
+    # level is written after the new badges, so a badge earned and levelled at once ends right.
+    levels: list[LevelEarned] = field(default_factory=list)
     participants: dict[tuple[str, str], ChallengeParticipant] = field(default_factory=dict)
     places_taken: Counter[str] = field(default_factory=Counter)  # by challenge
     completions: Counter[str] = field(default_factory=Counter)  # by challenge

@@ -1,7 +1,8 @@
 """The webhook messages a session's changes announce, derived from what the chain recorded.
 
 The chain records no message of its own: the ledger entries are the POINTS_CHANGED messages,
-the new badge rows BADGE_EARNED, the participant rows completed in this session
+the new badge rows BADGE_EARNED (and each level reached above a badge's own, BADGE_EARNED with
+its `level`), the participant rows completed in this session
 CHALLENGE_COMPLETED, the tier moves TIER_CHANGED and the converted referrals
 REFERRAL_CONVERTED. `writes.write` stores them with the session's other rows, in one multi-row
 insert (`domain.outbox.emit_many`), and only the events some endpoint subscribes to: a program
@@ -61,6 +62,14 @@ def messages_of(changes: Changes, wanted: frozenset[str] | None) -> list[Message
                 badge.earned_at,
             )
             for badge in changes.badges
+        ]
+        + [
+            Message(
+                EventType.BADGE_EARNED,
+                {"memberId": level.member_id, "badgeKey": level.badge_key, "level": level.level},
+                level.at,
+            )
+            for level in changes.levels
         ],
     )
     add(

@@ -88,6 +88,7 @@ class MemberState:
     member: Member  # locked; balance, lifetime and tier fields move in memory
     qualifying: int = 0  # qualifying points in the tier window (when tiers are defined)
     earned: set[str] = field(default_factory=set)
+    levels: dict[str, int] = field(default_factory=dict)  # badge -> highest level held (earned)
     stats: dict[str, ActivityStats | None] = field(default_factory=dict)
     days: dict[tuple[str, str], int] = field(default_factory=dict)  # (action, ISO day) -> count
     all_days: dict[str, set[date]] = field(default_factory=dict)  # loaded for out-of-order days
@@ -214,7 +215,7 @@ async def _load_activity(
     actions = {action for _, action, _ in d.day_keys} | {ANY_ACTION}
     if d.settle:
         rules = program.definitions
-        goals = [g for r in rules.badges.values() for g in r.goals]
+        goals = [g for r in rules.badges.values() for g in r.all_goals]
         goals += [g for r in rules.challenges.values() for g in r.goals]
         actions |= {goal.action or NO_ACTION for goal in goals}
     ids = list(states)
@@ -306,12 +307,13 @@ async def _load_goal_state(
     definitions, states = program.definitions, loaded.states
     ids = list(states)
     if definitions.badges:
-        for member_id, badge_id in (
+        for member_id, badge_id, level in (
             await MemberBadge.filter(member_id__in=ids)
             .using_db(connection)
-            .values_list("member_id", "badge_id")
+            .values_list("member_id", "badge_id", "level")
         ):
             states[member_id].earned.add(badge_id)
+            states[member_id].levels[badge_id] = int(level)
     running = sorted(
         key
         for key, rule in definitions.challenges.items()

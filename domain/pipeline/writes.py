@@ -31,6 +31,7 @@ async def write(
     await _members(connection, changes)
     await _events(connection, changes)
     await _badges(connection, changes)
+    await _badge_levels(connection, changes)
     await _participants(connection, changes)
     await _challenge_counters(connection, changes)
     await _activity(connection, changes)
@@ -168,6 +169,32 @@ async def _badges(connection: BaseDBAsyncClient, changes: Changes) -> None:
             "source": "varchar",
         }
         await insert_rows(connection, "member_badge", columns, rows)
+
+
+async def _badge_levels(connection: BaseDBAsyncClient, changes: Changes) -> None:
+    """The highest level each member reached per badge, written as an absolute value after the
+    new badges (a badge may be earned and levelled in one session): the member's lock makes it
+    exact, and each level's credit has its own unique source key besides."""
+    reached: dict[tuple[str, str], int] = {}
+    for earned in changes.levels:
+        key = (earned.member_id, earned.badge_key)
+        reached[key] = max(reached.get(key, 1), earned.level)
+    if not reached:
+        return
+    rows = [[member_id, badge, level] for (member_id, badge), level in sorted(reached.items())]
+    for start in range(0, len(rows), LEVEL_ROWS):  # within the drivers' parameter caps
+        chunk = rows[start : start + LEVEL_ROWS]
+        sql = (
+            f"WITH v (member_id, badge_id, level) AS "
+            f"(VALUES {values_list(len(chunk), LEVEL_CASTS)}) "
+            "UPDATE member_badge SET level = v.level FROM v "
+            "WHERE member_badge.member_id = v.member_id AND member_badge.badge_id = v.badge_id"
+        )
+        await connection.execute_query(sql, [value for row in chunk for value in row])
+
+
+LEVEL_CASTS = ("varchar", "varchar", "integer")
+LEVEL_ROWS = 5_000
 
 
 async def _participants(connection: BaseDBAsyncClient, changes: Changes) -> None:

@@ -30,17 +30,61 @@ from gamification.referrals import DEFAULT_RULES, ReferralRules
 
 
 @dataclass(frozen=True)
+class LevelRule:
+    """Level `level` (2, 3...) of a badge: earned, once, by a holder of the level below who
+    meets `goals`."""
+
+    level: int
+    name: str
+    goals: tuple[Goal, ...]
+    reward_points: int
+
+
+@dataclass(frozen=True)
 class BadgeRule:
     key: str
     name: str
     goals: tuple[Goal, ...]
     reward_points: int
     secret: bool
+    levels: tuple[LevelRule, ...] = ()
 
     @classmethod
     def of(cls, badge: Badge) -> BadgeRule:
         goals = goals_from_json(badge.goals)
-        return cls(badge.key, badge.name, goals, badge.reward_points, badge.secret)
+        levels = levels_from_json(badge.levels)
+        return cls(badge.key, badge.name, goals, badge.reward_points, badge.secret, levels)
+
+    @property
+    def top(self) -> int:
+        """The highest level (1 for a badge without levels)."""
+        return 1 + len(self.levels)
+
+    @property
+    def all_goals(self) -> tuple[Goal, ...]:
+        """The badge's goals and every level's: what can move it (the trigger index)."""
+        return self.goals + tuple(goal for level in self.levels for goal in level.goals)
+
+    def level(self, number: int) -> LevelRule:
+        """Level `number`, 1 (the badge itself) to `top`."""
+        if number == 1:
+            return LevelRule(1, self.name, self.goals, self.reward_points)
+        return self.levels[number - 2]
+
+
+def levels_from_json(raw: object) -> tuple[LevelRule, ...]:
+    """A badge's stored levels ([{name, goals, rewardPoints}, ...]), numbered from 2."""
+    if not isinstance(raw, list):
+        return ()
+    return tuple(
+        LevelRule(
+            number,
+            str(item.get("name", "")),
+            goals_from_json(item.get("goals")),
+            int(item.get("rewardPoints") or 0),
+        )
+        for number, item in enumerate((item for item in raw if isinstance(item, dict)), start=2)
+    )
 
 
 @dataclass(frozen=True)
@@ -154,7 +198,7 @@ async def _load(connection: BaseDBAsyncClient | None, version: int) -> Definitio
         version,
         badges,
         challenges,
-        index_by_trigger({key: rule.goals for key, rule in badges.items()}),
+        index_by_trigger({key: rule.all_goals for key, rule in badges.items()}),
         index_by_trigger({key: rule.goals for key, rule in challenges.items()}),
         catalog,
         referral_rules_of(await referral_query.first()),
