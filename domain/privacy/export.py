@@ -166,6 +166,7 @@ async def _badges(connection: BaseDBAsyncClient, member: Member) -> list[dict[st
         {
             "badge": row.badge_id,
             "earnedAt": instant(row.earned_at),
+            "level": row.level,
             # "admin:<subject>" names the admin who awarded it.
             "source": "admin" if row.source.startswith("admin:") else row.source,
         }

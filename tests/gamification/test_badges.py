@@ -2,7 +2,8 @@
 
 A badge has a key, a name, an optional description and image (an http(s) URL), up to ten goals
 (none for a badge only ever awarded by hand or by a challenge) and a reward. A secret badge stays
-hidden from a member until they earn it.
+hidden from a member until they earn it. Levels above the badge's own (silver, gold) each have a
+name, goals and a reward, and are reached one after another.
 """
 
 from __future__ import annotations
@@ -11,10 +12,21 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gamification.actions import MAX_KEY_LENGTH, MAX_POINTS, Problem
-from gamification.badges import MAX_IMAGE_URL, BadgeDefinition, validate_badge, visible_to_member
-from gamification.goals import MAX_GOALS, MAX_TARGET, Goal, Metric
+from gamification.badges import (
+    MAX_IMAGE_URL,
+    MAX_LEVELS,
+    BadgeDefinition,
+    BadgeLevelDefinition,
+    levels_reached,
+    shown_level,
+    validate_badge,
+    visible_to_member,
+)
+from gamification.goals import MAX_GOALS, MAX_TARGET, ActionTotals, Goal, Metric, Totals
 
 VALID = BadgeDefinition(
     key="reviewer",
@@ -204,3 +216,110 @@ def test_a_badge_is_visible_unless_it_is_secret_and_not_yet_earned(
     secret: bool, earned: bool, visible: bool
 ) -> None:
     assert visible_to_member(secret, earned) is visible
+
+
+# --- levels -------------------------------------------------------------------------------------
+
+SILVER = BadgeLevelDefinition("Silver", (Goal(Metric.ACTION_COUNT, "review.posted", 10),), 50)
+GOLD = BadgeLevelDefinition("Gold", (Goal(Metric.ACTION_COUNT, "review.posted", 25),), 200)
+
+
+def test_levels_with_names_goals_and_rewards_of_their_own_are_valid() -> None:
+    assert problems(levels=(SILVER, GOLD)) == []
+    assert problems(levels=(replace(SILVER, reward_points=0),)) == []
+
+
+def test_a_level_without_goals_is_refused_it_could_never_be_earned() -> None:
+    assert problems(levels=(SILVER, replace(GOLD, goals=()))) == [
+        Problem(("input", "levels", "1", "goals"), "a level needs at least one goal")
+    ]
+
+
+@pytest.mark.parametrize("name", ["Silver", " silver ", "SILVER", "Reviewer", "reviewer"])
+def test_two_levels_of_one_badge_may_not_share_a_name_nor_take_the_badges_own(name: str) -> None:
+    found = problems(levels=(SILVER, replace(GOLD, name=name)))
+    assert fields(found) == [("input", "levels", "1", "name")]
+
+
+@pytest.mark.parametrize("name", ["", "  ", "x" * 201])
+def test_a_level_name_must_have_one_to_200_characters(name: str) -> None:
+    assert fields(problems(levels=(replace(SILVER, name=name),))) == [
+        ("input", "levels", "0", "name")
+    ]
+
+
+@pytest.mark.parametrize("reward", [-1, MAX_POINTS + 1])
+def test_a_level_reward_outside_zero_to_the_maximum_is_refused(reward: int) -> None:
+    assert fields(problems(levels=(replace(SILVER, reward_points=reward),))) == [
+        ("input", "levels", "0", "rewardPoints")
+    ]
+
+
+def test_level_goals_are_validated_under_the_level() -> None:
+    bad = (Goal(Metric.ACTION_COUNT, None, 0),)
+    assert fields(problems(levels=(replace(SILVER, goals=bad),))) == [
+        ("input", "levels", "0", "goals", "0", "target"),
+        ("input", "levels", "0", "goals", "0", "action"),
+    ]
+
+
+def test_a_badge_has_at_most_the_maximum_number_of_levels() -> None:
+    many = tuple(replace(SILVER, name=f"Level {n}") for n in range(MAX_LEVELS + 1))
+    assert fields(problems(levels=many)) == [("input", "levels")]
+    assert problems(levels=many[:MAX_LEVELS]) == []
+
+
+def reviews(count: int) -> Totals:
+    return Totals(actions={"review.posted": ActionTotals(interactions=count)})
+
+
+LADDER = [SILVER.goals, GOLD.goals]  # levels 2 and 3
+
+
+@pytest.mark.parametrize(
+    ("held", "count", "reached"),
+    [
+        (0, 100, []),  # level 1 (the badge) comes from its own rules, never from here
+        (1, 9, []),
+        (1, 10, [2]),
+        (1, 30, [2, 3]),  # one interaction meeting both: 2, then 3
+        (2, 30, [3]),
+        (3, 1000, []),  # the top
+    ],
+)
+def test_levels_are_reached_one_after_another_from_the_one_held(
+    held: int, count: int, reached: list[int]
+) -> None:
+    assert levels_reached(held, LADDER, reviews(count)) == reached
+
+
+def test_a_level_whose_goals_are_met_waits_for_the_one_below() -> None:
+    ladder = [(Goal(Metric.POINTS_EARNED, None, 500),), GOLD.goals]
+    assert levels_reached(1, ladder, reviews(30)) == []
+
+
+@given(
+    held=st.integers(0, 6),
+    targets=st.lists(st.integers(1, 50), max_size=5),
+    count=st.integers(0, 60),
+)
+def test_levels_reached_are_consecutive_above_the_one_held_and_each_met(
+    held: int, targets: list[int], count: int
+) -> None:
+    ladder = [(Goal(Metric.ACTION_COUNT, "review.posted", t),) for t in targets]
+    reached = levels_reached(held, ladder, reviews(count))
+    assert reached == list(range(held + 1, held + 1 + len(reached)))
+    assert all(count >= targets[level - 2] for level in reached)
+    top = held + len(reached)
+    if held >= 1 and top <= len(ladder):  # stopped below the top: the next one is not met
+        assert count < targets[top - 1]
+    # Deciding again from where it stopped reaches nothing more: each level is earned once.
+    assert levels_reached(top, ladder, reviews(count)) == []
+
+
+@pytest.mark.parametrize(
+    ("held", "top", "shown"),
+    [(0, 1, 1), (1, 1, 1), (0, 3, 1), (1, 3, 2), (2, 3, 3), (3, 3, 3)],
+)
+def test_progress_shows_the_next_level_then_the_top_one(held: int, top: int, shown: int) -> None:
+    assert shown_level(held, top) == shown
