@@ -1,12 +1,13 @@
 """The batched award pipeline decides exactly as one-by-one processing does.
 
 Random streams of interactions (several members and actions with caps, cooldowns, a stepped
-schedule and tier multipliers, under badges, challenges and streak goals) are cut into batches
+schedule and tier multipliers, under badges with random levels, challenges and streak goals)
+are cut into batches
 of random size and awarded twice from the same start: each batch whole, and each batch one
 interaction at a time in the pipeline's order, (occurredAt, id), each committed and read back
-before the next. Ledgers, balances, tiers, activity
-counters, badges, challenge progress and completions, member events, board scores and the
-interactions' outcomes must come out identical.
+before the next. Ledgers, balances, tiers, activity counters, badges and their levels,
+challenge progress and completions, member events, board scores and the interactions' outcomes
+must come out identical.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from domain.models import (
 from domain.points import tiers
 from domain.program import actions
 from domain.runtime import Runtime
-from gamification.badges import BadgeDefinition
+from gamification.badges import BadgeDefinition, BadgeLevelDefinition
 from gamification.challenges import ChallengeDefinition, Window
 from gamification.goals import Goal, Metric
 from gamification.limits import Limit
@@ -55,7 +56,32 @@ def at(offset_minutes: int) -> datetime:
     return NOW - timedelta(minutes=offset_minutes)
 
 
-async def define_program() -> None:
+# Levels above some badges' own goals, drawn per example: each a goal (some met before the
+# badge's own, so that badge and levels come in one chain; POINTS_EARNED ones met by the rewards
+# of other badges and levels). The challenge-only badge gets levels too.
+Ladders = dict[str, list[Goal]]
+LEVEL_GOALS = [
+    Goal(Metric.ACTION_COUNT, "review.posted", 2),
+    Goal(Metric.ACTIVE_DAYS, None, 1),  # met with any first interaction
+    Goal(Metric.ACTION_COUNT, "app.open", 2),
+    Goal(Metric.ACTION_COUNT, "review.posted", 4),
+    Goal(Metric.ACTION_COUNT, "quiz.done", 1),
+    Goal(Metric.POINTS_EARNED, None, 60),
+    Goal(Metric.POINTS_EARNED, None, 150),
+    Goal(Metric.ACTIVE_DAYS, None, 2),
+    Goal(Metric.STREAK_DAYS, "app.open", 3),
+]
+LEVELLED = ["critic", "champion", "first.open"]
+
+
+def levels_of(ladders: Ladders, key: str) -> tuple[BadgeLevelDefinition, ...]:
+    return tuple(
+        BadgeLevelDefinition(f"{key.title()} {number}", (goal,), 5 * number)
+        for number, goal in enumerate(ladders.get(key, []), start=2)
+    )
+
+
+async def define_program(ladders: Ladders) -> None:
     await actions.upsert_action(
         ACTOR,
         actions.ActionDefinition(
@@ -85,7 +111,10 @@ async def define_program() -> None:
         ("champion", (), 50),  # only through the challenge
     ]:
         await badges.upsert_badge(
-            ACTOR, BadgeDefinition(key, key.title(), "", None, False, goals, reward)
+            ACTOR,
+            BadgeDefinition(
+                key, key.title(), "", None, False, goals, reward, levels_of(ladders, key)
+            ),
         )
     window = Window(NOW - timedelta(days=3), NOW + timedelta(days=1))
     await challenges.upsert_challenge(
@@ -165,7 +194,9 @@ async def observe(ids: list[int]) -> dict[str, Any]:
         "days": sorted(
             await ActivityDay.all().values_list("member_id", "action_key", "day", "count")
         ),
-        "badges": sorted(await MemberBadge.all().values_list("member_id", "badge_id", "source")),
+        "badges": sorted(
+            await MemberBadge.all().values_list("member_id", "badge_id", "source", "level")
+        ),
         "participants": sorted(
             (p.challenge_id, p.member_id, str(p.progress), p.score, p.completed_at is not None)
             for p in await ChallengeParticipant.all()
@@ -198,12 +229,17 @@ def batches_of(ids: list[int], sizes: list[int]) -> list[list[int]]:
 
 
 async def awarded(
-    runtime: Runtime, stream: list[tuple[str, str, int]], sizes: list[int], *, one_by_one: bool
+    runtime: Runtime,
+    stream: list[tuple[str, str, int]],
+    sizes: list[int],
+    ladders: Ladders,
+    *,
+    one_by_one: bool,
 ) -> Any:
     """Award the stream in its batches: whole, or each batch's interactions one at a time in
     the order the pipeline takes them, (occurredAt, id), each committed before the next."""
     await empty_database()
-    await define_program()
+    await define_program(ladders)
     ids = await record(runtime, stream)
     for batch in batches_of(ids, sizes):
         if not one_by_one:
@@ -225,6 +261,9 @@ streams = st.lists(
     min_size=1,
     max_size=30,
 )
+ladders = st.fixed_dictionaries(
+    {key: st.lists(st.sampled_from(LEVEL_GOALS), min_size=1, max_size=3) for key in LEVELLED}
+)
 
 
 @settings(
@@ -232,7 +271,7 @@ streams = st.lists(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(stream=streams, sizes=st.lists(st.integers(1, 30), max_size=4))
+@given(stream=streams, sizes=st.lists(st.integers(1, 30), max_size=4), ladders=ladders)
 @example(
     stream=[
         ("ada", "app.open", 2900),
@@ -250,13 +289,24 @@ streams = st.lists(
         ("ada", "app.open", 4000),  # backdated into a gap: the streak is rebuilt
     ],
     sizes=[],
+    ladders={
+        # Level 2 met with the badge itself (one chain), then 3 by the points that follow.
+        "critic": [LEVEL_GOALS[0], LEVEL_GOALS[6]],
+        "champion": [LEVEL_GOALS[5]],  # a challenge's badge, levelled by points
+        "first.open": [LEVEL_GOALS[8], LEVEL_GOALS[7]],  # 3 waits for 2 (the streak)
+    },
 )
 async def test_batches_award_exactly_what_one_by_one_processing_does(
-    server: Server, runtime: Runtime, stream: list[tuple[str, str, int]], sizes: list[int]
+    server: Server,
+    runtime: Runtime,
+    stream: list[tuple[str, str, int]],
+    sizes: list[int],
+    ladders: Ladders,
 ) -> None:
-    reference = await awarded(runtime, stream, sizes, one_by_one=True)
-    batched = await awarded(runtime, stream, sizes, one_by_one=False)
+    reference = await awarded(runtime, stream, sizes, ladders, one_by_one=True)
+    batched = await awarded(runtime, stream, sizes, ladders, one_by_one=False)
     for part in reference:
         assert batched[part] == reference[part], part
     event(f"awarded: {sum(1 for i in reference['interactions'] if i[1] == 'AWARDED') // 5 * 5}+")
     event(f"badges: {len(reference['badges'])}")
+    event(f"levels above 1: {sum(1 for b in reference['badges'] if b[3] > 1)}")
