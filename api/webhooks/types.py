@@ -21,7 +21,11 @@ class WebhookEventType(Enum):
     POINTS_CHANGED = strawberry.enum_value(
         "POINTS_CHANGED", description="data: memberId, amount, balance, reason, entryId"
     )
-    BADGE_EARNED = strawberry.enum_value("BADGE_EARNED", description="data: memberId, badgeKey")
+    BADGE_EARNED = strawberry.enum_value(
+        "BADGE_EARNED",
+        description="data: memberId, badgeKey; and level (2, 3…) when a member reaches a level "
+        "above the badge's own",
+    )
     CHALLENGE_COMPLETED = strawberry.enum_value(
         "CHALLENGE_COMPLETED", description="data: memberId, challengeKey"
     )

@@ -8,7 +8,13 @@ from __future__ import annotations
 import asyncio
 
 from domain.goals import badges
-from domain.models import AuditRecord, Badge, LedgerEntry, LedgerReason, MemberBadge
+from domain.models import (
+    AuditRecord,
+    Badge,
+    LedgerEntry,
+    LedgerReason,
+    MemberBadge,
+)
 from gamification.badges import BadgeDefinition, BadgeLevelDefinition
 from gamification.goals import Goal, Metric
 from tests.conftest import ADMIN, SERVICE, member
@@ -419,3 +425,22 @@ async def test_a_members_export_shows_the_level_they_hold(gql, drain):
     assert "errors" not in body, body
     held = body["data"]["memberExport"]["data"]["badges"]
     assert [(b["badge"], b["level"]) for b in held] == [("reviewer", 2)]
+
+
+async def test_each_level_rides_the_badge_earned_webhook_with_its_level(
+    gql, drain, runtime, monkeypatch, receiver
+):
+    from tests.api.webhooks.common import allow_local_webhooks, create_endpoint, deliver
+
+    allow_local_webhooks(monkeypatch, runtime)
+    await create_endpoint(gql, receiver.url, ["BADGE_EARNED"])
+    await define_reviewer(gql)
+    await post_reviews(gql, "ada", range(3))
+    await drain()  # the burst worker also runs the fan-out the commit woke
+    await deliver(runtime)
+
+    received = [r.document["data"] for r in receiver.of("BADGE_EARNED")]
+    assert sorted(received, key=lambda data: data.get("level", 1)) == [
+        {"memberId": "ada", "badgeKey": "reviewer"},
+        {"memberId": "ada", "badgeKey": "reviewer", "level": 2},
+    ]
