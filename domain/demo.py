@@ -20,7 +20,7 @@ from domain.models import Campaign, Challenge, Referral
 from domain.points import rewards, tiers
 from domain.program.actions import ActionDefinition, upsert_action
 from domain.runtime import Runtime
-from gamification.badges import BadgeDefinition
+from gamification.badges import BadgeDefinition, BadgeLevelDefinition
 from gamification.challenges import ChallengeDefinition, Window
 from gamification.content import Submission
 from gamification.goals import Goal, Metric
@@ -120,6 +120,25 @@ BADGES = [
     ),
     BadgeDefinition(
         "review.week.champion", "Review week champion", "Won review week", None, False, (), 0
+    ),
+    # Levelled: Bronze (2 reviews), Silver (5), Gold (10). Ada's five reviews hold Silver
+    # (level 2), Grace's four Bronze, on her way to Silver.
+    BadgeDefinition(
+        "reviewer",
+        "Bronze reviewer",
+        "Post reviews: 2 for bronze, 5 for silver, 10 for gold",
+        None,
+        False,
+        (Goal(Metric.ACTION_COUNT, "review.posted", 2),),
+        10,
+        (
+            BadgeLevelDefinition(
+                "Silver reviewer", (Goal(Metric.ACTION_COUNT, "review.posted", 5),), 50
+            ),
+            BadgeLevelDefinition(
+                "Gold reviewer", (Goal(Metric.ACTION_COUNT, "review.posted", 10),), 200
+            ),
+        ),
     ),
 ]
 
@@ -242,7 +261,8 @@ async def load(runtime: Runtime) -> str:
     )
     return (
         f"demo program: {len(ACTIONS)} actions, {len(TIERS)} tiers, {len(REWARDS)} rewards, "
-        f"{len(BADGES)} badges (one secret), 1 running challenge ({CHALLENGE_KEY}), "
+        f"{len(BADGES)} badges (one secret, one with levels), "
+        f"1 running challenge ({CHALLENGE_KEY}), "
         f"{len(MEMBERS)} members ({len(REFERRALS)} referred), {len(CONTENT)} pieces of content, "
         f"{recorded} interactions (member ids: {', '.join(MEMBERS)}), "
         f"{archived} closed leaderboard periods archived, {refreshed} members scored "

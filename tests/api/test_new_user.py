@@ -152,7 +152,10 @@ async def test_every_readme_mutation_succeeds_on_top_of_the_demo(runtime, gql, d
             placeholders["redeliverWebhook"] = {'"42"': f'"{delivery.id}"'}
     await drain()
 
-    assert ran == list(dict.fromkeys(ran)), "each example once"
+    # Each example once, except a mutation shown again where a later section extends it
+    # (upsertBadge's levels, in "Badge levels").
+    repeated = {field for field in ran if ran.count(field) > 1}
+    assert repeated <= {"upsertBadge"}, "each example once"
     assert set(ran) == set(SENDERS)
 
 

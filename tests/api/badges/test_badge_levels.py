@@ -444,3 +444,14 @@ async def test_each_level_rides_the_badge_earned_webhook_with_its_level(
         {"memberId": "ada", "badgeKey": "reviewer"},
         {"memberId": "ada", "badgeKey": "reviewer", "level": 2},
     ]
+
+
+async def test_the_demo_shows_a_levelled_badge_with_ada_at_silver(runtime, gql):
+    from domain import demo
+
+    await demo.load(runtime)
+
+    ada = await standing(gql, "demo-ada")
+    assert shown(ada) == (2, {"level": 3, "name": "Gold reviewer", "rewardPoints": 200}, [(10, 5)])
+    grace = await standing(gql, "demo-grace")
+    assert shown(grace)[:2] == (1, {"level": 2, "name": "Silver reviewer", "rewardPoints": 50})
