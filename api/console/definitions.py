@@ -6,7 +6,9 @@ stored definition fills the form for editing. The pages themselves are generic
 (`api.console.pages.definitions`).
 
 Repeated groups (a badge's goals, an action's limits and schedule steps) show a few empty rows
-more than the definition has; an empty row is left out of the input (`forms.parse`). Editing
+more than the definition has; an empty row is left out of the input (`forms.parse`). A group
+may hold a group in each row (a badge level's goals: `levels.N.goals.M.target`), shown the same
+way within the row. Editing
 therefore keeps everything a definition holds: a form that dropped a part (a schedule, say)
 would erase it when saved, since the mutations replace the whole definition.
 """
@@ -14,7 +16,7 @@ would erase it when saved, since the mutations replace the whole definition.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,6 +35,7 @@ GOAL_METRICS = (
 MAX_GOALS = 10  # `gamification.goals.MAX_GOALS`
 MAX_LIMITS = len(LIMIT_PERIODS)
 MAX_STEPS = 20  # `gamification.schedules.MAX_STEPS`
+MAX_LEVELS = 10  # `gamification.badges.MAX_LEVELS`
 SPARE_ROWS = 1  # empty rows shown after a group's filled ones
 MIN_GOAL_ROWS, MIN_LIMIT_ROWS, MIN_STEP_ROWS = 2, 2, 3
 
@@ -53,12 +56,15 @@ class Group:
     fields: tuple[Field, ...]  # named by their last part: "metric", "target"
     most: int
     least: int
+    inner: Group | None = None  # a group in each row, named `<prefix>.N.<inner prefix>.M...`
 
     def rows(self, filled: int) -> int:
         return min(self.most, max(self.least, filled + SPARE_ROWS))
 
-    def row_fields(self, index: int) -> list[Field]:
-        return [
+    def row_fields(self, index: int, values: dict[str, Any] | None = None) -> list[Field]:
+        """Row `index`'s fields, then its inner group's rows: those `values` fill and spare
+        ones, or every one the group may have when `values` is None (parsing)."""
+        fields = [
             Field(
                 name=f"{self.prefix}.{index}.{field.name}",
                 label=field.label,
@@ -68,6 +74,21 @@ class Group:
             )
             for field in self.fields
         ]
+        if self.inner is not None:
+            inner = replace(self.inner, prefix=f"{self.prefix}.{index}.{self.inner.prefix}")
+            rows = inner.most if values is None else inner.rows(inner.filled(values))
+            for row in range(rows):
+                fields += inner.row_fields(row, values)
+        return fields
+
+    def filled(self, values: dict[str, Any]) -> int:
+        """How many of the rows `values` fill (up to the last one with anything in it)."""
+        filled = 0
+        for index in range(self.most):
+            prefix = f"{self.prefix}.{index}."
+            if any(name.startswith(prefix) and values[name] for name in values):
+                filled = index + 1
+        return filled
 
 
 @dataclass(frozen=True)
@@ -97,21 +118,16 @@ class Definition:
         """Each group with the rows to show for `values` (filled rows and spare ones)."""
         shown = []
         for group in self.groups:
-            filled = 0
-            for index in range(group.most):
-                prefix = f"{group.prefix}.{index}."
-                if any(name.startswith(prefix) and values[name] for name in values):
-                    filled = index + 1
-            rows = [group.row_fields(index) for index in range(group.rows(filled))]
-            shown.append((group, rows))
+            count = group.rows(group.filled(values))
+            shown.append((group, [group.row_fields(index, values) for index in range(count)]))
         return shown
 
 
-def _goals(item: dict[str, Any], values: dict[str, Any]) -> None:
+def _goals(item: dict[str, Any], values: dict[str, Any], prefix: str = "goals") -> None:
     for index, goal in enumerate(item.get("goals") or []):
-        values[f"goals.{index}.metric"] = goal["metric"]
-        values[f"goals.{index}.action"] = goal.get("action") or ""
-        values[f"goals.{index}.target"] = str(goal["target"])
+        values[f"{prefix}.{index}.metric"] = goal["metric"]
+        values[f"{prefix}.{index}.action"] = goal.get("action") or ""
+        values[f"{prefix}.{index}.target"] = str(goal["target"])
 
 
 def _goal_text(item: dict[str, Any]) -> str:
@@ -351,7 +367,37 @@ def _badge_form(item: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
         "rewardPoints": str(item["rewardPoints"]),
     }
     _goals(item, values)
+    for index, level in enumerate(item.get("levels") or []):
+        values[f"levels.{index}.name"] = level["name"]
+        values[f"levels.{index}.rewardPoints"] = str(level["rewardPoints"])
+        _goals(level, values, f"levels.{index}.goals")
     return values
+
+
+def _levels_text(item: dict[str, Any]) -> str:
+    return ", ".join(level["name"] for level in item.get("levels") or [])
+
+
+# A badge's levels above its own goals: each a name, a reward and its goals (a row each).
+LEVEL_GROUP = Group(
+    prefix="levels",
+    legend="Levels (above the badge's own goals)",
+    fields=(
+        Field(
+            "name",
+            "Level name",
+            help="Level 2 first, then 3...: each is earned once, in order, by its goals.",
+        ),
+        Field("rewardPoints", "Level reward points", "int"),
+    ),
+    most=MAX_LEVELS,
+    least=1,
+    inner=replace(
+        GOAL_GROUP,
+        fields=tuple(replace(field, help=None) for field in GOAL_GROUP.fields),
+        least=1,
+    ),
+)
 
 
 BADGES = Definition(
@@ -359,7 +405,7 @@ BADGES = Definition(
     title="Badges",
     noun="badge",
     list_document=f"query ConsoleBadges {{ badges {{ key name description imageUrl secret "
-    f"rewardPoints {GOAL_FIELDS} }} }}",
+    f"rewardPoints {GOAL_FIELDS} levels {{ name rewardPoints {GOAL_FIELDS} }} }} }}",
     list_field="badges",
     mutation="upsertBadge",
     input_type="UpsertBadgeInput",
@@ -371,11 +417,12 @@ BADGES = Definition(
         Field("secret", "Secret (hidden until earned)", "bool"),
         Field("rewardPoints", "Reward points", "int"),
     ),
-    groups=(GOAL_GROUP,),
+    groups=(GOAL_GROUP, LEVEL_GROUP),
     columns=(
         Column("Key", lambda b: b["key"]),
         Column("Name", lambda b: b["name"]),
         Column("Goals", _goal_text),
+        Column("Levels", _levels_text),
         Column("Reward points", lambda b: b["rewardPoints"], "number"),
         Column("Secret", lambda b: b["secret"], "bool"),
     ),

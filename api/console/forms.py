@@ -152,7 +152,7 @@ def _convert(field: Field, text: str, tz: ZoneInfo) -> Any:
 def _nest(flat: Mapping[str, Any], fields: Sequence[Field]) -> dict[str, Any]:
     """{"goals.0.target": 3, "key": "x"} → {"goals": [{"target": 3}], "key": "x"}.
 
-    A numbered part makes a list. A list item or nested object with nothing but checkboxes in
+    A numbered part makes a list (in a list's items too: `levels.0.goals.1.target`). A list item or nested object with nothing but checkboxes in
     it is an unused row of a repeated group: dropped (an object becomes null, left out). A
     top-level list the form has fields for is always sent, empty when every row is unused."""
     tree: dict[str, Any] = {}
@@ -167,7 +167,13 @@ def _nest(flat: Mapping[str, Any], fields: Sequence[Field]) -> dict[str, Any]:
     for field in fields:
         parts = field.name.split(".")
         if len(parts) > 1 and parts[1].isdigit():
-            nested.setdefault(parts[0], [])
+            items = nested.setdefault(parts[0], [])
+            if len(parts) > 4 and parts[3].isdigit():
+                # A group in each row (`levels.0.goals.0.target`): a kept row sends its list
+                # too, empty when none of its inner rows is used.
+                for item in items:
+                    if isinstance(item, dict):
+                        item.setdefault(parts[2], [])
     return nested
 
 
