@@ -20,12 +20,24 @@ class BadgeLevel:
 
     @classmethod
     def from_rule(cls, rule: LevelRule) -> BadgeLevel:
-        return cls(
-            level=rule.level,
-            name=rule.name,
-            goals=[Goal.from_rule(goal) for goal in rule.goals],
-            reward_points=rule.reward_points,
-        )
+        """One shared instance per distinct level (rules are frozen: a changed level is a new
+        entry), as for goals: every progress screen shows each badge's next level."""
+        view = _LEVEL_VIEWS.get(rule)
+        if view is None:
+            if len(_LEVEL_VIEWS) >= MAX_LEVEL_VIEWS:
+                _LEVEL_VIEWS.clear()
+            view = cls(
+                level=rule.level,
+                name=rule.name,
+                goals=[Goal.from_rule(goal) for goal in rule.goals],
+                reward_points=rule.reward_points,
+            )
+            _LEVEL_VIEWS[rule] = view
+        return view
+
+
+MAX_LEVEL_VIEWS = 10_000
+_LEVEL_VIEWS: dict[LevelRule, BadgeLevel] = {}
 
 
 @strawberry.type

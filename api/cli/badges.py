@@ -1,5 +1,5 @@
-"""Badge maintenance: `plaudit badges backfill`, for a badge whose goals changed or a new one
-that members already meet."""
+"""Badge maintenance: `plaudit badges backfill`, for a badge whose goals or levels changed or a
+new one that members already meet."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ def register(commands: Commands) -> None:
     badges = commands.add_parser("badges", help="badge maintenance")
     badge_commands = badges.add_subparsers(required=True, metavar="ACTION")
     backfill = badge_commands.add_parser(
-        "backfill", help="award a badge to every member who meets its goals now"
+        "backfill",
+        help="award a badge to every member who meets its goals now, and raise its holders "
+        "to the levels they meet",
     )
     backfill.add_argument("key", help="the badge's key")
     backfill.add_argument("--batch", type=int, default=500, help="members read per batch")

@@ -152,9 +152,10 @@ def _convert(field: Field, text: str, tz: ZoneInfo) -> Any:
 def _nest(flat: Mapping[str, Any], fields: Sequence[Field]) -> dict[str, Any]:
     """{"goals.0.target": 3, "key": "x"} → {"goals": [{"target": 3}], "key": "x"}.
 
-    A numbered part makes a list (in a list's items too: `levels.0.goals.1.target`). A list item or nested object with nothing but checkboxes in
-    it is an unused row of a repeated group: dropped (an object becomes null, left out). A
-    top-level list the form has fields for is always sent, empty when every row is unused."""
+    A numbered part makes a list (in a list's items too: `levels.0.goals.1.target`). A list
+    item or nested object with nothing but checkboxes in it is an unused row of a repeated
+    group: dropped (an object becomes null, left out). A top-level list the form has fields for
+    is always sent, empty when every row is unused."""
     tree: dict[str, Any] = {}
     for name, value in flat.items():
         node = tree
