@@ -245,3 +245,20 @@ async def test_bad_grants_change_nothing(gql, caplog):
         "FORBIDDEN"
     ]
     assert [r for r in caplog.records if r.levelname == "ERROR"] == []
+
+
+# --- the demo -----------------------------------------------------------------------------------
+
+
+async def test_the_demo_shows_a_member_whose_freeze_kept_her_streak(gql, runtime):
+    from domain import demo
+
+    await demo.load(runtime)
+    grace = await mine(gql, "demo-grace")
+    # Days 5 and 4 earned a freeze, day 3 used it, days 2, 1 and today made 5 active days and
+    # earned another.
+    assert (grace["current"], grace["freezes"]) == (5, 1)
+    assert (await gql(POLICY, as_=ADMIN))["data"]["streakFreezePolicy"] == {
+        "earnEveryDays": 2,
+        "maxHeld": 2,
+    }
