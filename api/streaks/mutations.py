@@ -12,7 +12,7 @@ import strawberry
 from api.atomic import Atomic
 from api.auth import Role
 from api.context import Info
-from api.errors import from_domain
+from api.errors import ClientError
 from api.permissions import Requires, checked_viewer
 from api.streaks.types import Streak, StreakFreezePolicy, StreakFreezePolicyInput
 from domain.errors import DomainError
@@ -25,10 +25,15 @@ T = TypeVar("T")
 
 
 async def _refused_as_errors(work: Awaitable[T]) -> T:
+    """A refusal as a GraphQL error with its code, and the input field it names (the console
+    places it on the form's field)."""
     try:
         return await work
     except DomainError as error:
-        raise from_domain(error) from None
+        refusal = ClientError(error.code, error.message)
+        if error.field:
+            refusal.extensions = {**(refusal.extensions or {}), "field": error.field}
+        raise refusal from None
 
 
 @strawberry.type
