@@ -55,6 +55,8 @@ from api.request_metrics import RequestMetrics
 from api.rewards.mutations import RewardMutations
 from api.rewards.queries import RewardQueries
 from api.scalars import SCALARS
+from api.streaks.mutations import StreakMutations
+from api.streaks.queries import StreakQueries
 from api.tiers.mutations import TierMutations
 from api.tiers.queries import TierQueries
 from api.webhooks.mutations import WebhookMutations
@@ -84,6 +86,7 @@ Query = merge_types(
         CampaignQueries,
         WebhookQueries,
         PrivacyQueries,
+        StreakQueries,
     ),
 )
 Mutation = merge_types(
@@ -102,6 +105,7 @@ Mutation = merge_types(
         CampaignMutations,
         WebhookMutations,
         PrivacyMutations,
+        StreakMutations,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscriptions, LeaderboardSubscriptions))

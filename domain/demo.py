@@ -20,12 +20,14 @@ from domain.models import Campaign, Challenge, Referral
 from domain.points import rewards, tiers
 from domain.program.actions import ActionDefinition, upsert_action
 from domain.runtime import Runtime
+from domain.streaks import freezes
 from gamification.badges import BadgeDefinition, BadgeLevelDefinition
 from gamification.challenges import ChallengeDefinition, Window
 from gamification.content import Submission
 from gamification.goals import Goal, Metric
 from gamification.limits import Limit
 from gamification.periods import Period
+from gamification.streaks import FreezePolicy
 from gamification.tiers import TierRule
 
 ACTIONS = [
@@ -159,7 +161,10 @@ HISTORY = [
 ]
 
 # Days ago on which members opened the app (their streaks), before the interactions above.
+# Under the freeze policy, both earn freezes; Grace's day 3 is covered by the one she earned on
+# day 4, so her streak runs on over it, and she holds one again.
 DAILY_OPENS = {"demo-ada": [3, 2, 1], "demo-grace": [5, 4, 2, 1]}
+FREEZE_POLICY = FreezePolicy(earn_every_days=2, max_held=2)
 
 # referee -> referrer, applied before the referees' interactions: Alan converts with his survey
 # (the conversion action), Linus has not converted yet.
@@ -222,6 +227,7 @@ async def load(runtime: Runtime) -> str:
             description="Post 3 reviews and open the app on 2 days",
             reward_badge_key="review.week.champion",
         )
+    await freezes.set_policy("demo", FREEZE_POLICY)
     recorded = 0
     for index, (member_id, days) in enumerate(HISTORY):
         at = now - timedelta(days=days)
@@ -263,6 +269,8 @@ async def load(runtime: Runtime) -> str:
         f"demo program: {len(ACTIONS)} actions, {len(TIERS)} tiers, {len(REWARDS)} rewards, "
         f"{len(BADGES)} badges (one secret, one with levels), "
         f"1 running challenge ({CHALLENGE_KEY}), "
+        f"streak freezes (one every {FREEZE_POLICY.earn_every_days} days, "
+        f"{FREEZE_POLICY.max_held} held at most: demo-grace's streak kept over a missed day), "
         f"{len(MEMBERS)} members ({len(REFERRALS)} referred), {len(CONTENT)} pieces of content, "
         f"{recorded} interactions (member ids: {', '.join(MEMBERS)}), "
         f"{archived} closed leaderboard periods archived, {refreshed} members scored "

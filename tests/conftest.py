@@ -68,6 +68,8 @@ TABLES = [
     "badge",
     "activity_day",
     "activity_stats",
+    "streak_frozen_day",
+    "streak_freeze_policy",
     "member",
 ]
 SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"

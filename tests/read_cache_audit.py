@@ -49,6 +49,8 @@ READ = frozenset(
         "referral",
         "referral_program",
         "reward",
+        "streak_freeze_policy",
+        "streak_frozen_day",
         "tier",
     }
 )

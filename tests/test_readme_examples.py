@@ -46,6 +46,7 @@ def blocks(section: str) -> list[str]:
         ("insight", ("upsertCampaign", "segments", "churnModel", "segmentMembers", "results")),
         ("privacy", ("memberExport", "eraseMember")),
         ("engagement", ("upsertBadge", "nextLevel")),
+        ("engagement", ("setStreakFreezePolicy", "grantStreakFreezes")),
         (
             "webhooks",
             (

@@ -5,6 +5,7 @@ from datetime import date
 import strawberry
 
 from domain.goals.progress import StreakStanding
+from gamification.streaks import FreezePolicy
 
 
 @strawberry.type
@@ -17,6 +18,10 @@ class Streak:
     last_active_on: str | None = strawberry.field(
         description="The last active day (program time zone), as an ISO date."
     )
+    freezes: int = strawberry.field(
+        description="Freezes the member holds: a missed day uses one automatically instead of "
+        "breaking the streak."
+    )
 
     @classmethod
     def from_standing(cls, standing: StreakStanding, today: date) -> Streak:
@@ -27,4 +32,25 @@ class Streak:
             current=streak.current(today),
             longest=streak.longest,
             last_active_on=last.isoformat() if last else None,
+            # The freezes the days missed up to today have used are gone (only the any-action
+            # streak holds any).
+            freezes=streak.freezes_left(today),
         )
+
+
+@strawberry.type
+class StreakFreezePolicy:
+    earn_every_days: int = strawberry.field(
+        description="Freezes granted for each N days of streak (0 = none earned)."
+    )
+    max_held: int = strawberry.field(description="Most a member may hold.")
+
+    @classmethod
+    def of(cls, policy: FreezePolicy) -> StreakFreezePolicy:
+        return cls(earn_every_days=policy.earn_every_days, max_held=policy.max_held)
+
+
+@strawberry.input
+class StreakFreezePolicyInput:
+    earn_every_days: int
+    max_held: int

@@ -1,7 +1,13 @@
 """Tortoise models. Every table Plaudit owns is imported here, where aerich finds it."""
 
 from domain.models.actions import Action
-from domain.models.activity import ANY_ACTION, ActivityDay, ActivityStats
+from domain.models.activity import (
+    ANY_ACTION,
+    ActivityDay,
+    ActivityStats,
+    StreakFreezeRules,
+    StreakFrozenDay,
+)
 from domain.models.audit import AuditRecord
 from domain.models.badges import Badge, MemberBadge
 from domain.models.challenges import Challenge, ChallengeParticipant
@@ -59,6 +65,8 @@ __all__ = [
     "Referral",
     "ReferralProgramRules",
     "Reward",
+    "StreakFreezeRules",
+    "StreakFrozenDay",
     "Tier",
     "WebhookDelivery",
     "WebhookDeliveryStatus",

@@ -17,7 +17,7 @@ from gamification.streaks import Streak
 
 def streak_of(row: ActivityStats) -> Streak:
     last = date.fromisoformat(row.last_active_on) if row.last_active_on else None
-    return Streak(row.streak_run or 0, row.streak_longest or 0, last)
+    return Streak(row.streak_run or 0, row.streak_longest or 0, last, row.streak_freezes or 0)
 
 
 def totals_of(rows: Sequence[ActivityStats], member: Member) -> Totals:

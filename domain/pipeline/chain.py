@@ -55,7 +55,7 @@ from gamification.goals import advance as advance_state
 from gamification.leaderboards import POINTS_BOARD, boards_moved_by, expires_at
 from gamification.periods import local_date
 from gamification.points import counts_as_earned, fitting_credit
-from gamification.streaks import Streak, extend, from_days
+from gamification.streaks import NO_FREEZES, Streak, advance, rebuilt
 
 log = logging.getLogger("plaudit.awards")
 
@@ -238,7 +238,9 @@ class Chain:
 
     def count_activity(self, action_key: str, day: date) -> list[StreakChange]:
         """Count one awarded interaction of `action_key` on local `day`: the day rows (for the
-        action and any action), then the running totals and streaks."""
+        action and any action), then the running totals and streaks. The any-action streak is
+        the one freezes protect: a new day after missed ones uses them (the frozen days are
+        stored), and a grown run earns them under the program's policy."""
         keys = [action_key, ANY_ACTION]
         iso = day.isoformat()
         state, member_id = self.state, self.member_id
@@ -257,21 +259,35 @@ class Chain:
             before = streak_of(row)
             after = before
             if key in new_days:
-                after = extend(before, day) or self._rebuilt(key)
+                after = self._advanced(key, before, day)
             row.interactions = (row.interactions or 0) + 1
             row.active_days = (row.active_days or 0) + (1 if key in new_days else 0)
             row.streak_run, row.streak_longest = after.run, after.longest
             row.last_active_on = after.last_active_on.isoformat() if after.last_active_on else None
+            row.streak_freezes = after.freezes
             state.stats[key] = row
             self.changes.stats[(member_id, key)] = row
             moved.append(StreakChange(key, before, after))
         return moved
 
-    def _rebuilt(self, key: str) -> Streak:
-        """The streak from every active day (only for a day earlier than the last one)."""
+    def _advanced(self, key: str, before: Streak, day: date) -> Streak:
+        """The streak of `key` after the new active `day`; freezes are the any-action streak's."""
+        policy = self.program.definitions.freeze_policy if key == ANY_ACTION else NO_FREEZES
+        step = advance(before, day, policy)
+        if step is None:
+            return self._rebuilt(key, before)
+        for frozen in step.frozen:
+            self.state.frozen.add(frozen)
+            self.changes.frozen_days[(self.member_id, frozen.isoformat())] = self.now
+        return step.streak
+
+    def _rebuilt(self, key: str, before: Streak) -> Streak:
+        """The streak from every active (and frozen) day (only for a day earlier than the last
+        one)."""
         if key not in self.state.all_days:
             raise RuntimeError(f"the days of {self.member_id}/{key!r} were not loaded")
-        return from_days(self.state.all_days[key])
+        frozen = self.state.frozen if key == ANY_ACTION else set()
+        return rebuilt(before, self.state.all_days[key], frozen)
 
     def announce_streaks(self, action: Action, changes: Iterable[StreakChange]) -> None:
         """STREAK_EXTENDED for the any-action streak, and for the action's own streak when some

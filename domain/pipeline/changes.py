@@ -57,6 +57,8 @@ class Changes:
     completions: Counter[str] = field(default_factory=Counter)  # by challenge
     days: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (member, action, day)
     stats: dict[tuple[str, str], ActivityStats] = field(default_factory=dict)
+    # Days a streak freeze covered, (member, ISO day) -> when the freeze was found used.
+    frozen_days: dict[tuple[str, str], datetime] = field(default_factory=dict)
     referrals: dict[str, Referral] = field(default_factory=dict)  # converted, by referee
     # The latest absolute score per (board, member): written to the database, then to Redis.
     scores: dict[tuple[BoardKey, str], ScoreUpdate] = field(default_factory=dict)

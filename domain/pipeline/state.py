@@ -31,6 +31,7 @@ from domain.models import (
     LeaderboardScore,
     Member,
     MemberBadge,
+    StreakFrozenDay,
 )
 from domain.program import tier_ladder
 from domain.program.actions import limits_of, schedule_of
@@ -92,6 +93,9 @@ class MemberState:
     stats: dict[str, ActivityStats | None] = field(default_factory=dict)
     days: dict[tuple[str, str], int] = field(default_factory=dict)  # (action, ISO day) -> count
     all_days: dict[str, set[date]] = field(default_factory=dict)  # loaded for out-of-order days
+    # Days freezes covered (any-action streak): loaded with its `all_days`, and added to as
+    # freezes are used, so that a rebuild sees the ones this batch stored too.
+    frozen: set[date] = field(default_factory=set)
     participants: dict[str, ChallengeParticipant] = field(default_factory=dict)
     scores: dict[ScoreKey, int] = field(default_factory=dict)
     awarded: dict[str, AwardedTimes] = field(default_factory=dict)
@@ -259,6 +263,14 @@ async def _load_activity(
         .values_list("member_id", "action_key", "day")
     ):
         states[member_id].all_days[action].add(date.fromisoformat(str(day)))
+    rebuilding = sorted(member_id for member_id, action in pairs if action == ANY_ACTION)
+    if rebuilding:
+        for member_id, day in (
+            await StreakFrozenDay.filter(member_id__in=rebuilding)
+            .using_db(connection)
+            .values_list("member_id", "day")
+        ):
+            states[member_id].frozen.add(date.fromisoformat(str(day)))
 
 
 async def _load_awarded(

@@ -35,6 +35,7 @@ async def write(
     await _participants(connection, changes)
     await _challenge_counters(connection, changes)
     await _activity(connection, changes)
+    await _frozen_days(connection, changes)
     await _scores(connection, changes)
     await _referrals(connection, changes)
     await outbox.emit_many(connection, messages_of(changes, webhook_events))
@@ -260,6 +261,7 @@ STATS_COLUMNS = {
     "streak_run": "integer",
     "streak_longest": "integer",
     "last_active_on": "varchar",
+    "streak_freezes": "integer",
 }
 
 
@@ -288,6 +290,23 @@ async def _activity(connection: BaseDBAsyncClient, changes: Changes) -> None:
             STATS_COLUMNS,
             stats,
             on_conflict=f"ON CONFLICT (member_id, action_key) DO UPDATE SET {updates}",
+        )
+
+
+async def _frozen_days(connection: BaseDBAsyncClient, changes: Changes) -> None:
+    """The days freezes covered. A day is frozen once: should a rare late day make a covered
+    day look missed again, the first record stands (the held count already moved)."""
+    rows: list[list[object]] = [
+        [member_id, day, raw_timestamp(at)]
+        for (member_id, day), at in sorted(changes.frozen_days.items())
+    ]
+    if rows:
+        await insert_rows(
+            connection,
+            "streak_frozen_day",
+            {"member_id": "varchar", "day": "varchar", "created_at": "timestamptz"},
+            rows,
+            on_conflict="ON CONFLICT (member_id, day) DO NOTHING",
         )
 
 

@@ -65,6 +65,7 @@ from domain.models import (
     MemberInsight,
     Redemption,
     Referral,
+    StreakFrozenDay,
 )
 from domain.privacy import mentions
 from domain.privacy.export import audit_targets
@@ -244,6 +245,7 @@ async def _erase_rows(
     deleted: tuple[type[Model], ...] = (
         ActivityDay,
         ActivityStats,
+        StreakFrozenDay,
         MemberEvent,
         MemberInsight,
         MemberAttempt,

@@ -39,6 +39,7 @@ from domain.models import (
     MemberInsight,
     Redemption,
     Referral,
+    StreakFrozenDay,
 )
 from domain.privacy import mentions
 from domain.privacy.holdings import export_keys
@@ -202,9 +203,16 @@ async def _streaks(connection: BaseDBAsyncClient, member: Member) -> list[dict[s
             "currentStreakDays": row.streak_run,
             "longestStreakDays": row.streak_longest,
             "lastActiveOn": row.last_active_on,
+            # Held as of lastActiveOn; the days missed since use them (`frozenDays`).
+            "streakFreezes": row.streak_freezes,
         }
         for row in rows
     ]
+
+
+async def _frozen_days(connection: BaseDBAsyncClient, member: Member) -> list[dict[str, Any]]:
+    rows = await StreakFrozenDay.filter(member_id=member.id).using_db(connection).order_by("day")
+    return [{"day": row.day, "frozenAt": instant(row.created_at)} for row in rows]
 
 
 async def _activity_days(connection: BaseDBAsyncClient, member: Member) -> list[dict[str, Any]]:
@@ -450,6 +458,7 @@ SECTIONS: dict[str, Section] = {
     "challenges": _challenges,
     "streaks": _streaks,
     "activityDays": _activity_days,
+    "frozenDays": _frozen_days,
     "referrals": _referrals,
     "content": _content,
     "votes": _votes,

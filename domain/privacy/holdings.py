@@ -95,6 +95,13 @@ HOLDINGS: tuple[Holding, ...] = (
         "deleted (active days)",
     ),
     Holding(
+        "streak_frozen_day",
+        "member_id",
+        "frozenDays",
+        Erased.DELETED,
+        "deleted (the days streak freezes covered)",
+    ),
+    Holding(
         "referral",
         "referee_id",
         "referrals",

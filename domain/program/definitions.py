@@ -22,11 +22,13 @@ from domain.models import (
     Challenge,
     ProgramVersion,
     ReferralProgramRules,
+    StreakFreezeRules,
     WebhookEndpoint,
 )
 from gamification.challenges import Window
 from gamification.goals import Fact, Goal, Metric, goals_from_json, index_by_trigger, moved_by
 from gamification.referrals import DEFAULT_RULES, ReferralRules
+from gamification.streaks import NO_FREEZES, FreezePolicy
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ class Definitions:
     # these only, so a program without webhooks writes none. None: not read (EMPTY), so write
     # every message and let the fan-out drop the ones no endpoint wants.
     webhook_events: frozenset[str] | None = None
+    # The streak freeze policy: the pipeline earns freezes by it as streaks grow.
+    freeze_policy: FreezePolicy = NO_FREEZES
 
     def badges_moved_by(self, fact: Fact) -> list[BadgeRule]:
         """Badges with goals that `fact` can move, by key."""
@@ -186,7 +190,9 @@ async def _load(connection: BaseDBAsyncClient | None, version: int) -> Definitio
     badge_query, challenge_query = Badge.all(), Challenge.all()
     referral_query = ReferralProgramRules.filter(id=1)
     endpoint_query = WebhookEndpoint.filter(enabled=True, deleted_at__isnull=True)
+    freeze_query = StreakFreezeRules.filter(id=1)
     if connection is not None:
+        freeze_query = freeze_query.using_db(connection)
         badge_query = badge_query.using_db(connection)
         challenge_query = challenge_query.using_db(connection)
         referral_query = referral_query.using_db(connection)
@@ -207,7 +213,14 @@ async def _load(connection: BaseDBAsyncClient | None, version: int) -> Definitio
             for events in await endpoint_query.values_list("events", flat=True)
             for event in (events or [])
         ),
+        freeze_policy_of(await freeze_query.first()),
     )
+
+
+def freeze_policy_of(row: StreakFreezeRules | None) -> FreezePolicy:
+    if row is None:
+        return NO_FREEZES
+    return FreezePolicy(row.earn_every_days, row.max_held)
 
 
 def referral_rules_of(row: ReferralProgramRules | None) -> ReferralRules:

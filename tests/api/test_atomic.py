@@ -89,7 +89,7 @@ async def ok(gql: Any, document: str, variables: dict[str, Any], who: tuple[str,
     body = await gql(document, variables, as_=who)
     assert "errors" not in body, body
     [payload] = body["data"].values()
-    assert payload["errors"] == [], payload
+    assert payload.get("errors", []) == [], payload
     return payload
 
 
@@ -246,6 +246,28 @@ async def erase_member(gql: Any) -> dict[str, Any]:
     return {"memberId": "ada"}
 
 
+async def set_streak_freeze_policy(gql: Any) -> dict[str, Any]:
+    return {"input": {"earnEveryDays": 7, "maxHeld": 2}}
+
+
+async def grant_streak_freezes(gql: Any) -> dict[str, Any]:
+    await enrolled(gql, "ada")
+    await ok(gql, SET_STREAK_FREEZE_POLICY, await set_streak_freeze_policy(gql))
+    return {"memberId": "ada", "count": 1}
+
+
+# The streak freeze mutations answer their object itself, with no `errors` (refusals are
+# GraphQL errors with a code), as their contract says.
+SET_STREAK_FREEZE_POLICY = (
+    "mutation Admin($input: StreakFreezePolicyInput!) { "
+    "setStreakFreezePolicy(input: $input) { earnEveryDays maxHeld } }"
+)
+GRANT_STREAK_FREEZES = (
+    "mutation Admin($memberId: ID!, $count: Int!) { "
+    "grantStreakFreezes(memberId: $memberId, count: $count) { freezes } }"
+)
+
+
 # Every admin mutation of the schema. A new one is added here, with a set-up under which it
 # writes: `test_every_admin_mutation_is_atomic_and_listed_here` fails until it is.
 ADMIN_MUTATIONS: dict[str, AdminMutation] = {
@@ -300,6 +322,8 @@ ADMIN_MUTATIONS: dict[str, AdminMutation] = {
         redeliver_webhook,
     ),
     "eraseMember": AdminMutation(mutation("eraseMember", "$memberId: ID!", "erased"), erase_member),
+    "setStreakFreezePolicy": AdminMutation(SET_STREAK_FREEZE_POLICY, set_streak_freeze_policy),
+    "grantStreakFreezes": AdminMutation(GRANT_STREAK_FREEZES, grant_streak_freezes),
 }
 
 
@@ -472,7 +496,7 @@ async def assert_it_writes(gql: Any, name: str, variables: dict[str, Any], befor
     a real write, and the checksums see it."""
     body = await gql(ADMIN_MUTATIONS[name].document, variables, as_=ADMIN)
     assert "errors" not in body, body
-    assert body["data"][name]["errors"] == [], body
+    assert body["data"][name].get("errors", []) == [], body
     assert tables_changed(before, await table_sums()) != []
 
 

@@ -72,6 +72,8 @@ SENDERS = {
     "createWebhookEndpoint": ADMIN,
     "redeliverWebhook": ADMIN,
     "rotateWebhookSecret": ADMIN,
+    "setStreakFreezePolicy": ADMIN,
+    "grantStreakFreezes": ADMIN,
 }
 
 
@@ -118,6 +120,7 @@ async def test_every_readme_mutation_succeeds_on_top_of_the_demo(runtime, gql, d
         "voteContent": {'"42"': f'"{approved.id}"'},
         # The reader's own receiver; the tests' program allows one on loopback.
         "createWebhookEndpoint": {"https://crm.example.com/plaudit": "http://127.0.0.1:9/plaudit"},
+        "grantStreakFreezes": {'"ada"': '"demo-ada"'},
     }
     [bulk] = [block for block in readme_blocks("json") if block.startswith('{"inputs"')]
 

@@ -61,6 +61,9 @@ PROTECTED: dict[str, tuple[Role, ...]] = {
     "Mutation.rotateWebhookSecret": (Role.ADMIN,),
     "Mutation.deleteWebhookEndpoint": (Role.ADMIN,),
     "Mutation.redeliverWebhook": (Role.ADMIN,),
+    "Query.streakFreezePolicy": (Role.ADMIN,),
+    "Mutation.setStreakFreezePolicy": (Role.ADMIN,),
+    "Mutation.grantStreakFreezes": (Role.ADMIN,),
     "Subscription.memberEvents": (Role.MEMBER,),
 }
 

@@ -1,5 +1,6 @@
 """Members: /admin/members (search by id or display name) and /admin/members/{id} (everything
-about one member, and the points-adjustment form, which runs `adjustPoints`)."""
+about one member, the points-adjustment form, which runs `adjustPoints`, and the streak freeze
+grant, which runs `grantStreakFreezes`)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ query ConsoleMember($id: ID!, $first: Int!) {
     challenges { challenge { key name status startsAt endsAt }
                  enrolled enrolledAt completed completedAt
                  progress { goal { metric action target } current completed } }
-    streaks { action current longest lastActiveOn }
+    streaks { action current longest lastActiveOn freezes }
     redemptions(first: $first) { edges { node { id cost status createdAt
                                                  reward { key name } } } }
     events(first: $first) { edges { node { id kind occurredAt message points subject } } }
@@ -69,6 +70,22 @@ ADJUST_FIELDS = (
         "Reason",
         required=True,
         help="Recorded in the ledger and the audit log.",
+    ),
+)
+
+GRANT = """
+mutation ConsoleGrant($memberId: ID!, $count: Int!) {
+  grantStreakFreezes(memberId: $memberId, count: $count) { freezes }
+}
+"""
+
+GRANT_FIELDS = (
+    Field(
+        "count",
+        "Freezes to grant",
+        "int",
+        required=True,
+        help="Capped at the most a member may hold (the streak freeze policy).",
     ),
 )
 
@@ -114,6 +131,8 @@ async def _show(
     values: dict[str, Any],
     errors: dict[str, list[FieldError]],
     status: int,
+    grant_values: dict[str, Any] | None = None,
+    grant_errors: dict[str, list[FieldError]] | None = None,
 ) -> Response:
     problem = first_problem({"id": member_id}, frozenset())
     if problem is not None or len(member_id) > 128:
@@ -132,6 +151,10 @@ async def _show(
         values=values,
         errors=errors,
         adjusted=request.query_params.get("adjusted"),
+        grant_fields=GRANT_FIELDS,
+        grant_values=grant_values or {},
+        grant_errors=grant_errors or {},
+        frozen=request.query_params.get("freezes"),
         edges=lambda connection: [edge["node"] for edge in connection["edges"]],
     )
 
@@ -162,8 +185,29 @@ async def adjust(request: Request) -> Response:
     return await _show(request, member_id, values, errors, 400)
 
 
+async def grant(request: Request) -> Response:
+    """Grant streak freezes by hand; the page again with what the member now holds."""
+    await require_admin(request)
+    await check_csrf(request)
+    member_id = request.path_params["member_id"]
+    form = await request.form()
+    values: dict[str, Any] = values_of(form, GRANT_FIELDS)
+    data, errors = parse(form, GRANT_FIELDS, console_of(request).settings.tz)
+    if not errors:
+        payload, refusals = await graphql.mutate_document(
+            request, GRANT, "grantStreakFreezes", {"memberId": member_id, **data}
+        )
+        if not refusals and payload is not None:
+            held = payload["freezes"]
+            target = f"/admin/members/{quote(member_id, safe='')}?freezes={held}"
+            return RedirectResponse(target, status_code=303)
+        errors = errors_by_field(refusals, GRANT_FIELDS)
+    return await _show(request, member_id, {}, {}, 400, values, errors)
+
+
 routes = [
     Route("/members", search, methods=["GET"]),
     Route("/members/{member_id:path}", member_page, methods=["GET"]),
     Route("/members/{member_id:path}/adjust", adjust, methods=["POST"]),
+    Route("/members/{member_id:path}/freezes", grant, methods=["POST"]),
 ]

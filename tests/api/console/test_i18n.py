@@ -15,7 +15,8 @@ from jinja2.ext import babel_extract
 from api.console import csrf, i18n, rendering
 from api.console.definitions import DEFINITIONS
 from api.console.errors import TITLES
-from api.console.pages.members import ADJUST_FIELDS
+from api.console.pages.members import ADJUST_FIELDS, GRANT_FIELDS
+from api.console.pages.streaks import POLICY_FIELDS
 from tests.api.console.conftest import admin_token, new_page
 
 CONSOLE = Path(rendering.__file__).parent
@@ -76,7 +77,7 @@ def definition_messages() -> set[str]:
             found.add(field.label)
             if field.help:
                 found.add(field.help)
-    for field in ADJUST_FIELDS:
+    for field in (*ADJUST_FIELDS, *GRANT_FIELDS, *POLICY_FIELDS):
         found.add(field.label)
         if field.help:
             found.add(field.help)

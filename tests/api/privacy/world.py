@@ -15,7 +15,7 @@ from typing import Any
 from domain.insight import refresh as insight
 from domain.leaderboards import archives
 from domain.members.members import default_display_name
-from domain.models import Campaign, CampaignMember
+from domain.models import Campaign, CampaignMember, StreakFrozenDay
 from domain.runtime import Runtime
 from tests.api.badges.test_badges import AWARD_BADGE, badge, goal
 from tests.api.challenges.test_challenges import challenge, enroll
@@ -66,8 +66,9 @@ async def rich_member(gql: Any, drain: Any, runtime: Runtime, monkeypatch: Any) 
     """ADA, with a profile, interactions (with properties), a ledger of every kind, redemptions
     (one cancelled), badges (one awarded by hand), a completed challenge, streaks, referrals both
     ways (converted, and one of hers still pending), content (approved and voted on, and
-    pending), votes, events, insight rows, a campaign draw, counted attempts, board scores in
-    the database and Redis, archived tops, audit records and webhook messages and deliveries."""
+    pending), votes, events, insight rows, a campaign draw, a frozen streak day, counted
+    attempts, board scores in the database and Redis, archived tops, audit records and webhook
+    messages and deliveries."""
     allow_local_webhooks(monkeypatch, runtime)
     # Nothing listens there: deliveries are stored, and their attempts fail at once.
     await create_endpoint(gql, "http://127.0.0.1:9/hooks")
@@ -135,6 +136,9 @@ async def rich_member(gql: Any, drain: Any, runtime: Runtime, monkeypatch: Any) 
         updated_at=now,
     )
     await CampaignMember.create(campaign=campaign, member_id=ADA, held_out=False, decided_at=now)
+    # A missed day a streak freeze covered, as the award pipeline stores it.
+    yesterday = (now - timedelta(days=1)).date().isoformat()
+    await StreakFrozenDay.create(member_id=ADA, day=yesterday, created_at=now)
     # Every current period archived as if it had closed (a month from now).
     await archives.archive_closed(now + timedelta(days=40), runtime.settings.tz, 100)
     return World(ADA, (ADA_NAME, default_display_name(ADA)), (mine["id"], waiting["id"]))

@@ -1,13 +1,13 @@
 """The batched award pipeline decides exactly as one-by-one processing does.
 
 Random streams of interactions (several members and actions with caps, cooldowns, a stepped
-schedule and tier multipliers, under badges with random levels, challenges and streak goals)
-are cut into batches
+schedule and tier multipliers, under badges with random levels, challenges, streak goals and a
+streak freeze policy, with freezes granted by hand) are cut into batches
 of random size and awarded twice from the same start: each batch whole, and each batch one
 interaction at a time in the pipeline's order, (occurredAt, id), each committed and read back
-before the next. Ledgers, balances, tiers, activity counters, badges and their levels,
-challenge progress and completions, member events, board scores and the interactions' outcomes
-must come out identical.
+before the next. Ledgers, balances, tiers, activity counters, streak freezes held and the days
+they covered, badges and their levels, challenge progress and completions, member events, board
+scores and the interactions' outcomes must come out identical.
 """
 
 from __future__ import annotations
@@ -32,16 +32,19 @@ from domain.models import (
     Member,
     MemberBadge,
     MemberEvent,
+    StreakFrozenDay,
 )
 from domain.points import tiers
 from domain.program import actions
 from domain.runtime import Runtime
+from domain.streaks import freezes
 from gamification.badges import BadgeDefinition, BadgeLevelDefinition
 from gamification.challenges import ChallengeDefinition, Window
 from gamification.goals import Goal, Metric
 from gamification.limits import Limit
 from gamification.periods import Period
 from gamification.schedules import Schedule, Step
+from gamification.streaks import FreezePolicy
 from gamification.tiers import TierRule
 from tests.conftest import Server, empty_database
 
@@ -52,7 +55,7 @@ ACTIONS = ["app.open", "review.posted", "quiz.done"]
 
 
 def at(offset_minutes: int) -> datetime:
-    """A moment within the last four days (the program's challenge runs the last three)."""
+    """A moment within the last eight days (the program's challenge runs the last three)."""
     return NOW - timedelta(minutes=offset_minutes)
 
 
@@ -81,7 +84,8 @@ def levels_of(ladders: Ladders, key: str) -> tuple[BadgeLevelDefinition, ...]:
     )
 
 
-async def define_program(ladders: Ladders) -> None:
+async def define_program(ladders: Ladders, policy: FreezePolicy) -> None:
+    await freezes.set_policy(ACTOR, policy)
     await actions.upsert_action(
         ACTOR,
         actions.ActionDefinition(
@@ -189,8 +193,10 @@ async def observe(ids: list[int]) -> dict[str, Any]:
                 "streak_run",
                 "streak_longest",
                 "last_active_on",
+                "streak_freezes",
             )
         ),
+        "frozen days": sorted(await StreakFrozenDay.all().values_list("member_id", "day")),
         "days": sorted(
             await ActivityDay.all().values_list("member_id", "action_key", "day", "count")
         ),
@@ -233,14 +239,20 @@ async def awarded(
     stream: list[tuple[str, str, int]],
     sizes: list[int],
     ladders: Ladders,
+    program: Program,
     *,
     one_by_one: bool,
 ) -> Any:
     """Award the stream in its batches: whole, or each batch's interactions one at a time in
-    the order the pipeline takes them, (occurredAt, id), each committed before the next."""
+    the order the pipeline takes them, (occurredAt, id), each committed before the next. The
+    freezes granted by hand are granted once the interactions are recorded."""
+    policy, grants = program
     await empty_database()
-    await define_program(ladders)
+    await define_program(ladders, policy)
     ids = await record(runtime, stream)
+    present = {member_id for member_id, _, _ in stream}
+    for member_id, count in [(m, c) for m, c in grants if m in present]:
+        await freezes.grant_freezes(ACTOR, member_id, count, NOW, runtime.settings.tz)
     for batch in batches_of(ids, sizes):
         if not one_by_one:
             await pipeline.process_ids(runtime, batch, clock=lambda: NOW)
@@ -255,14 +267,25 @@ streams = st.lists(
     st.tuples(
         st.sampled_from(MEMBERS),
         st.sampled_from(ACTIONS),
-        # Minutes back from now over four days; clustered so that caps and cooldowns bite.
-        st.one_of(st.integers(0, 4 * 24 * 60), st.sampled_from([0, 30, 90, 1440, 1500, 2900])),
+        # Minutes back from now over four days; clustered so that caps and cooldowns bite;
+        # or whole days back over eight, so that streaks grow, miss days and use freezes.
+        st.one_of(
+            st.integers(0, 4 * 24 * 60),
+            st.sampled_from([0, 30, 90, 1440, 1500, 2900]),
+            st.integers(0, 7).map(lambda days: days * 1440 + 5),
+        ),
     ),
     min_size=1,
     max_size=30,
 )
 ladders = st.fixed_dictionaries(
     {key: st.lists(st.sampled_from(LEVEL_GOALS), min_size=1, max_size=3) for key in LEVELLED}
+)
+Program = tuple[FreezePolicy, list[tuple[str, int]]]
+# A streak freeze policy (none earned, or one per day or two, held up to two), and grants.
+programs = st.tuples(
+    st.builds(FreezePolicy, st.integers(0, 2), st.integers(0, 2)),
+    st.lists(st.tuples(st.sampled_from(MEMBERS), st.integers(1, 2)), max_size=2),
 )
 
 
@@ -271,7 +294,12 @@ ladders = st.fixed_dictionaries(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(stream=streams, sizes=st.lists(st.integers(1, 30), max_size=4), ladders=ladders)
+@given(
+    stream=streams,
+    sizes=st.lists(st.integers(1, 30), max_size=4),
+    ladders=ladders,
+    program=programs,
+)
 @example(
     stream=[
         ("ada", "app.open", 2900),
@@ -295,6 +323,21 @@ ladders = st.fixed_dictionaries(
         "champion": [LEVEL_GOALS[5]],  # a challenge's badge, levelled by points
         "first.open": [LEVEL_GOALS[8], LEVEL_GOALS[7]],  # 3 waits for 2 (the streak)
     },
+    program=(FreezePolicy(0, 0), []),
+)
+@example(
+    stream=[
+        ("bob", "quiz.done", 7 * 1440 + 5),
+        ("bob", "quiz.done", 6 * 1440 + 5),  # a freeze earned
+        ("bob", "quiz.done", 4 * 1440 + 5),  # day 5 frozen
+        ("cy", "quiz.done", 6 * 1440 + 5),
+        ("cy", "quiz.done", 3 * 1440 + 5),  # two missed days, one granted freeze: broken
+        ("bob", "quiz.done", 1 * 1440 + 5),  # two missed days, a granted and an earned freeze
+        ("bob", "quiz.done", 5 * 1440 + 5),  # backdated onto the frozen day: rebuilt
+    ],
+    sizes=[3],
+    ladders={},
+    program=(FreezePolicy(2, 2), [("cy", 1), ("bob", 1)]),
 )
 async def test_batches_award_exactly_what_one_by_one_processing_does(
     server: Server,
@@ -302,11 +345,13 @@ async def test_batches_award_exactly_what_one_by_one_processing_does(
     stream: list[tuple[str, str, int]],
     sizes: list[int],
     ladders: Ladders,
+    program: Program,
 ) -> None:
-    reference = await awarded(runtime, stream, sizes, ladders, one_by_one=True)
-    batched = await awarded(runtime, stream, sizes, ladders, one_by_one=False)
+    reference = await awarded(runtime, stream, sizes, ladders, program, one_by_one=True)
+    batched = await awarded(runtime, stream, sizes, ladders, program, one_by_one=False)
     for part in reference:
         assert batched[part] == reference[part], part
     event(f"awarded: {sum(1 for i in reference['interactions'] if i[1] == 'AWARDED') // 5 * 5}+")
     event(f"badges: {len(reference['badges'])}")
     event(f"levels above 1: {sum(1 for b in reference['badges'] if b[3] > 1)}")
+    event(f"frozen days: {min(len(reference['frozen days']), 3)}+")
