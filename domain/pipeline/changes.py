@@ -39,7 +39,8 @@ class Changes:
     members: dict[str, Member] = field(default_factory=dict)  # balance, lifetime or tier moved
     events: list[MemberEvent] = field(default_factory=list)  # new, ids set once written
     badges: list[MemberBadge] = field(default_factory=list)
-    participants: dict[tuple[str, str], ChallengeParticipant] = field(default_factory=dict)
+    # (challenge, member, round key) -> the row to upsert.
+    participants: dict[tuple[str, str, str], ChallengeParticipant] = field(default_factory=dict)
     places_taken: Counter[str] = field(default_factory=Counter)  # by challenge
     completions: Counter[str] = field(default_factory=Counter)  # by challenge
     days: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (member, action, day)
