@@ -4,12 +4,26 @@ RUN_IN_TRANSACTION = True
 
 
 async def upgrade(db: BaseDBAsyncClient) -> str:
+    # SQLite cannot drop a table's inline UNIQUE constraint: the participant table is rebuilt
+    # with the round in its unique key (and every row a non-repeating challenge's, round "").
     return """
-        DROP INDEX IF EXISTS "idx_challenge_p_member__dbc875";
-        DROP INDEX IF EXISTS "uid_challenge_p_challen_04989e";
         ALTER TABLE "challenge" ADD "hidden" INT NOT NULL DEFAULT 0;
         ALTER TABLE "challenge" ADD "recurrence" VARCHAR(10) NOT NULL DEFAULT 'NONE';
-        ALTER TABLE "challenge_participant" ADD "round_key" VARCHAR(20) NOT NULL DEFAULT '';
+        CREATE TABLE "challenge_participant_new" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "enrolled_at" TIMESTAMP,
+    "progress" JSON NOT NULL,
+    "score" INT NOT NULL,
+    "completed_at" TIMESTAMP,
+    "round_key" VARCHAR(20) NOT NULL DEFAULT '',
+    "created_at" TIMESTAMP NOT NULL,
+    "challenge_id" VARCHAR(100) NOT NULL REFERENCES "challenge" ("key") ON DELETE RESTRICT,
+    "member_id" VARCHAR(128) NOT NULL REFERENCES "member" ("id") ON DELETE RESTRICT
+);
+        INSERT INTO "challenge_participant_new" ("id", "enrolled_at", "progress", "score", "completed_at", "round_key", "created_at", "challenge_id", "member_id")
+            SELECT "id", "enrolled_at", "progress", "score", "completed_at", '', "created_at", "challenge_id", "member_id" FROM "challenge_participant";
+        DROP TABLE "challenge_participant";
+        ALTER TABLE "challenge_participant_new" RENAME TO "challenge_participant";
         CREATE UNIQUE INDEX "uid_challenge_p_challen_c41606" ON "challenge_participant" ("challenge_id", "member_id", "round_key");
         CREATE INDEX "idx_challenge_p_member__e9e9ec" ON "challenge_participant" ("member_id", "challenge_id", "round_key");"""
 
