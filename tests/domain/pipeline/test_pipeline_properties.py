@@ -1,7 +1,9 @@
 """The batched award pipeline decides exactly as one-by-one processing does.
 
 Random streams of interactions (several members and actions with caps, cooldowns, a stepped
-schedule and tier multipliers, under badges, challenges and streak goals) are cut into batches
+schedule and tier multipliers, under badges, challenges, a repeating challenge (daily, weekly or
+monthly, capped, hidden, rewarding points each round and a badge once) and streak goals) are cut
+into batches
 of random size and awarded twice from the same start: each batch whole, and each batch one
 interaction at a time in the pipeline's order, (occurredAt, id), each committed and read back
 before the next. Ledgers, balances, tiers, activity
@@ -36,7 +38,7 @@ from domain.points import tiers
 from domain.program import actions
 from domain.runtime import Runtime
 from gamification.badges import BadgeDefinition
-from gamification.challenges import ChallengeDefinition, Window
+from gamification.challenges import ChallengeDefinition, Recurrence, Window
 from gamification.goals import Goal, Metric
 from gamification.limits import Limit
 from gamification.periods import Period
@@ -55,7 +57,7 @@ def at(offset_minutes: int) -> datetime:
     return NOW - timedelta(minutes=offset_minutes)
 
 
-async def define_program() -> None:
+async def define_program(recurrence: Recurrence = Recurrence.DAILY) -> None:
     await actions.upsert_action(
         ACTOR,
         actions.ActionDefinition(
@@ -83,6 +85,7 @@ async def define_program() -> None:
         ("streaker", (Goal(Metric.STREAK_DAYS, "app.open", 2),), 5),
         ("earner", (Goal(Metric.POINTS_EARNED, None, 120),), 30),
         ("champion", (), 50),  # only through the challenge
+        ("quester", (), 7),  # only through the repeating challenge, at its first completion
     ]:
         await badges.upsert_badge(
             ACTOR, BadgeDefinition(key, key.title(), "", None, False, goals, reward)
@@ -106,6 +109,21 @@ async def define_program() -> None:
         ChallengeDefinition(
             "points.rush", "Points rush", window, (Goal(Metric.POINTS_EARNED, None, 80),), 20, None
         ),
+        now=NOW - timedelta(days=4),
+    )
+    await challenges.upsert_challenge(
+        ACTOR,
+        ChallengeDefinition(
+            "quest",
+            "Quest",
+            window,
+            (Goal(Metric.ACTION_COUNT, "app.open", 1), Goal(Metric.POINTS_EARNED, None, 15)),
+            12,
+            2,  # two places, taken by the members' first rounds, whichever they are
+            recurrence=recurrence,
+            hidden=True,
+        ),
+        reward_badge_key="quester",
         now=NOW - timedelta(days=4),
     )
 
@@ -167,7 +185,14 @@ async def observe(ids: list[int]) -> dict[str, Any]:
         ),
         "badges": sorted(await MemberBadge.all().values_list("member_id", "badge_id", "source")),
         "participants": sorted(
-            (p.challenge_id, p.member_id, str(p.progress), p.score, p.completed_at is not None)
+            (
+                p.challenge_id,
+                p.member_id,
+                p.round_key,
+                str(p.progress),
+                p.score,
+                p.completed_at is not None,
+            )
             for p in await ChallengeParticipant.all()
         ),
         "challenges": sorted(
@@ -198,12 +223,17 @@ def batches_of(ids: list[int], sizes: list[int]) -> list[list[int]]:
 
 
 async def awarded(
-    runtime: Runtime, stream: list[tuple[str, str, int]], sizes: list[int], *, one_by_one: bool
+    runtime: Runtime,
+    stream: list[tuple[str, str, int]],
+    sizes: list[int],
+    *,
+    one_by_one: bool,
+    recurrence: Recurrence = Recurrence.DAILY,
 ) -> Any:
     """Award the stream in its batches: whole, or each batch's interactions one at a time in
     the order the pipeline takes them, (occurredAt, id), each committed before the next."""
     await empty_database()
-    await define_program()
+    await define_program(recurrence)
     ids = await record(runtime, stream)
     for batch in batches_of(ids, sizes):
         if not one_by_one:
@@ -232,7 +262,11 @@ streams = st.lists(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(stream=streams, sizes=st.lists(st.integers(1, 30), max_size=4))
+@given(
+    stream=streams,
+    sizes=st.lists(st.integers(1, 30), max_size=4),
+    recurrence=st.sampled_from([Recurrence.DAILY, Recurrence.WEEKLY, Recurrence.MONTHLY]),
+)
 @example(
     stream=[
         ("ada", "app.open", 2900),
@@ -248,15 +282,24 @@ streams = st.lists(
         ("cy", "quiz.done", 3),
         ("ada", "quiz.done", 4),  # the cap of two: ada or cy, by order
         ("ada", "app.open", 4000),  # backdated into a gap: the streak is rebuilt
+        ("bob", "app.open", 2900),
+        ("bob", "app.open", 1500),  # the quest's first day round and its second: twice
     ],
     sizes=[],
+    recurrence=Recurrence.DAILY,
 )
 async def test_batches_award_exactly_what_one_by_one_processing_does(
-    server: Server, runtime: Runtime, stream: list[tuple[str, str, int]], sizes: list[int]
+    server: Server,
+    runtime: Runtime,
+    stream: list[tuple[str, str, int]],
+    sizes: list[int],
+    recurrence: Recurrence,
 ) -> None:
-    reference = await awarded(runtime, stream, sizes, one_by_one=True)
-    batched = await awarded(runtime, stream, sizes, one_by_one=False)
+    reference = await awarded(runtime, stream, sizes, one_by_one=True, recurrence=recurrence)
+    batched = await awarded(runtime, stream, sizes, one_by_one=False, recurrence=recurrence)
     for part in reference:
         assert batched[part] == reference[part], part
     event(f"awarded: {sum(1 for i in reference['interactions'] if i[1] == 'AWARDED') // 5 * 5}+")
     event(f"badges: {len(reference['badges'])}")
+    rounds = sum(1 for p in reference["participants"] if p[0] == "quest" and p[2] and p[5])
+    event(f"quest rounds completed: {min(rounds, 3)}{'+' if rounds >= 3 else ''}")
