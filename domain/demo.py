@@ -21,7 +21,7 @@ from domain.points import rewards, tiers
 from domain.program.actions import ActionDefinition, upsert_action
 from domain.runtime import Runtime
 from gamification.badges import BadgeDefinition
-from gamification.challenges import ChallengeDefinition, Window
+from gamification.challenges import ChallengeDefinition, Recurrence, Window
 from gamification.content import Submission
 from gamification.goals import Goal, Metric
 from gamification.limits import Limit
@@ -124,6 +124,8 @@ BADGES = [
 ]
 
 CHALLENGE_KEY = "review.week"
+# A weekly quest: a fresh round each ISO week (program time zone), 2 reviews each, 30 points.
+QUEST_KEY = "weekly.reviews"
 
 # Reviews in the weeks before this one, (member, days ago), credited as a worker would have
 # credited them then: the daily, weekly and monthly boards have closed periods, which `load`
@@ -203,6 +205,20 @@ async def load(runtime: Runtime) -> str:
             description="Post 3 reviews and open the app on 2 days",
             reward_badge_key="review.week.champion",
         )
+    if not await Challenge.exists(key=QUEST_KEY):
+        await challenges.upsert_challenge(
+            "demo",
+            ChallengeDefinition(
+                QUEST_KEY,
+                "Weekly quest: 2 reviews",
+                Window(now - timedelta(days=28), now + timedelta(days=56)),
+                (Goal(Metric.ACTION_COUNT, "review.posted", 2),),
+                30,
+                None,
+                recurrence=Recurrence.WEEKLY,
+            ),
+            description="Post 2 reviews every week: a fresh round each Monday",
+        )
     recorded = 0
     for index, (member_id, days) in enumerate(HISTORY):
         at = now - timedelta(days=days)
@@ -243,6 +259,7 @@ async def load(runtime: Runtime) -> str:
     return (
         f"demo program: {len(ACTIONS)} actions, {len(TIERS)} tiers, {len(REWARDS)} rewards, "
         f"{len(BADGES)} badges (one secret), 1 running challenge ({CHALLENGE_KEY}), "
+        f"a weekly quest ({QUEST_KEY}), "
         f"{len(MEMBERS)} members ({len(REFERRALS)} referred), {len(CONTENT)} pieces of content, "
         f"{recorded} interactions (member ids: {', '.join(MEMBERS)}), "
         f"{archived} closed leaderboard periods archived, {refreshed} members scored "

@@ -164,7 +164,10 @@ async def test_the_readme_progress_screen_answers_on_the_demo_data(runtime, gql)
 
     assert "errors" not in body, body
     assert body["data"]["me"]["badges"]
-    assert [c["challenge"]["key"] for c in body["data"]["me"]["challenges"]] == ["review.week"]
+    assert [c["challenge"]["key"] for c in body["data"]["me"]["challenges"]] == [
+        "review.week",
+        "weekly.reviews",  # the weekly quest, this week's round
+    ]
 
 
 async def test_graphiql_opens_on_the_progress_query_and_says_where_the_token_goes(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from domain import demo
 from domain.models import Challenge, ChallengeParticipant, LedgerEntry, LedgerReason, MemberBadge
 from domain.runtime import Runtime
 from gamification.periods import Period, period_window
@@ -168,3 +169,15 @@ async def test_an_unknown_recurrence_is_refused_before_anything_runs(gql):
     variables = {"input": challenge_input("odd", recurrence="HOURLY")}
     body = await gql(UPSERT_CHALLENGE, variables, as_=ADMIN)
     assert body["errors"] and await Challenge.all().count() == 0
+
+
+async def test_the_demo_runs_a_weekly_quest(runtime, gql):
+    summary = await demo.load(runtime)
+    assert "a weekly quest (weekly.reviews)" in summary
+    body = await gql("{ challenges { key recurrence completions } }")
+    assert {"key": "weekly.reviews", "recurrence": "WEEKLY"} in [
+        {"key": c["key"], "recurrence": c["recurrence"]} for c in body["data"]["challenges"]
+    ]
+    # Past weeks' rounds were completed by whoever posted two reviews in them.
+    rounds = await ChallengeParticipant.filter(challenge_id="weekly.reviews").exclude(round_key="")
+    assert len({row.round_key for row in rounds}) >= 2
