@@ -62,6 +62,7 @@ SENDERS = {
     "recordInteractions": SERVICE,
     "upsertReward": ADMIN,
     "upsertBadge": ADMIN,  # with upsertChallenge, in one document
+    "upsertChallenge": ADMIN,  # a weekly quest and a hidden challenge
     "upsertCampaign": ADMIN,
     "updateReferralProgram": ADMIN,
     "applyReferralCode": member("newcomer"),
