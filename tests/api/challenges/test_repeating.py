@@ -155,8 +155,9 @@ async def test_enrolling_in_a_repeating_challenge_holds_for_every_round(gql, dra
 
 
 async def test_the_recurrence_of_a_started_challenge_cannot_change(gql):
-    await challenge(gql, "weekly.quest", recurrence="WEEKLY")
-    payload = await upsert(gql, "weekly.quest", recurrence="DAILY")
+    starts = moment(hours=-1)
+    await challenge(gql, "weekly.quest", starts=starts, recurrence="WEEKLY")
+    payload = await upsert(gql, "weekly.quest", starts=starts, recurrence="DAILY")
     assert errors(payload) == [("INVALID_INPUT", ["input", "recurrence"])]
     # A scheduled one may still change, and without a recurrence a challenge does not repeat.
     created = await challenge(gql, "later", starts=moment(days=2), recurrence="MONTHLY")
