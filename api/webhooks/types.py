@@ -23,7 +23,8 @@ class WebhookEventType(Enum):
     )
     BADGE_EARNED = strawberry.enum_value("BADGE_EARNED", description="data: memberId, badgeKey")
     CHALLENGE_COMPLETED = strawberry.enum_value(
-        "CHALLENGE_COMPLETED", description="data: memberId, challengeKey"
+        "CHALLENGE_COMPLETED",
+        description="data: memberId, challengeKey (and round, for a repeating challenge)",
     )
     TIER_CHANGED = strawberry.enum_value(
         "TIER_CHANGED", description="data: memberId, fromTier, toTier"

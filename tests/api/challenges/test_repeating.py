@@ -30,6 +30,7 @@ from tests.api.challenges.test_challenges import (
     upsert,
 )
 from tests.api.read_cache.common import Clock, data, lookups, read
+from tests.api.webhooks.common import allow_local_webhooks, create_endpoint, deliver
 from tests.conftest import ADMIN, member
 
 STATUS = """
@@ -182,3 +183,24 @@ async def test_the_demo_runs_a_weekly_quest(runtime, gql):
     # Progress was counted in past weeks' rounds, each from zero.
     rounds = await ChallengeParticipant.filter(challenge_id="weekly.reviews").exclude(round_key="")
     assert len({row.round_key for row in rounds}) >= 2
+
+
+async def test_a_completed_round_is_named_in_its_webhook(
+    gql, drain, runtime, receiver, monkeypatch
+):
+    allow_local_webhooks(monkeypatch, runtime)
+    await create_endpoint(gql, receiver.url, ["CHALLENGE_COMPLETED"])
+    await challenge(
+        gql,
+        "monthly.review",
+        starts=moment(days=-40),
+        goals=[goal("ACTION_COUNT", 1, "review.posted")],
+        recurrence="MONTHLY",
+    )
+    await review(gql, "ada", "k1")
+    await drain()
+    await deliver(runtime)
+    month = period_window(Period.MONTH, moment(), runtime.settings.tz).key
+    assert [r.document["data"] for r in receiver.received] == [
+        {"memberId": "ada", "challengeKey": "monthly.review", "round": month}
+    ]
