@@ -57,7 +57,7 @@ from gamification.goals import (
     states_from_json,
 )
 from gamification.goals import advance as advance_state
-from gamification.leaderboards import POINTS_BOARD, boards_moved_by, expires_at
+from gamification.leaderboards import POINTS_BOARD, board_window, boards_moved_by, expires_at
 from gamification.periods import local_date
 from gamification.points import counts_as_earned, fitting_credit
 from gamification.streaks import Streak, extend, from_days
@@ -393,8 +393,12 @@ class Chain:
             self._keep(row)
             if row.score != previous_score:
                 # A challenge board's reached_at moves only with the score: it breaks ties.
+                # A round's board is a periodic board: Redis lets it go as it lets the
+                # built-in boards' closed periods go (the database keeps it).
                 key = board_key(challenge.key, challenge.recurrence, current.key)
-                self.changes.score(ScoreUpdate(key, self.member_id, row.score, self.now, None))
+                window = board_window(key.period, fact.at, self.program.tz)
+                expiry = expires_at(key, window)
+                self.changes.score(ScoreUpdate(key, self.member_id, row.score, self.now, expiry))
         for challenge, row in moved:
             if row.completed_at is not None:
                 self._complete(challenge, row.round_key, fact)

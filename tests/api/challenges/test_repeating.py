@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from domain import demo
 from domain.models import Challenge, ChallengeParticipant, LedgerEntry, LedgerReason, MemberBadge
 from domain.runtime import Runtime
+from gamification.challenges import Recurrence, board_key
+from gamification.leaderboards import RETENTION, BoardPeriod
 from gamification.periods import Period, period_window
 from tests.api.badges.test_badges import badge, goal
 from tests.api.challenges.test_challenges import (
@@ -117,6 +119,10 @@ async def test_a_daily_challenge_starts_from_zero_each_day_and_rewards_each_roun
     body = await gql(BOARD, {"board": "challenge:daily.reviews", "period": "DAILY"}, as_=ADMIN)
     board = body["data"]["leaderboard"]
     assert board["size"] == 1 and board["entries"]["edges"][0]["node"]["score"] == 2
+    # Redis lets a round's board go as it lets any closed day's (the database keeps it).
+    stored = board_key("daily.reviews", Recurrence.DAILY, yesterday.date().isoformat())
+    scores = stored.in_namespace(runtime.settings.redis_namespace).scores
+    assert 0 < await runtime.redis.ttl(scores) <= RETENTION[BoardPeriod.DAILY].total_seconds()
     body = await gql(BOARD, {"board": "challenge:daily.reviews", "period": "ALL_TIME"}, as_=ADMIN)
     assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
     # Once the window has closed, the member sees the last round they took part in.
