@@ -59,7 +59,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from api import graphiql, http_caching
-from api.auth import AuthenticationFailed, TokenVerifier
+from api.auth import AuthenticationFailed, Role, TokenVerifier
 from api.context import Context
 from api.events.hub import EventHub
 from api.guards import websocket_access
@@ -452,6 +452,9 @@ class GraphQLView(GraphQL[Context, None]):
             key = _public_board_key(request_data)
             if key is None:
                 return await super().execute_single(request, request_adapter, *args, **kwargs)
+            # Admins also see hidden challenges' boards: their answers are shared among admins
+            # only, never with members or anonymous readers.
+            key = (*key, self._sees_hidden(request))
             # A document that reads only public leaderboard pages answers the same to everybody:
             # shared for up to a second, computed once per burst (see `MicroCache`).
             return await self.runtime.leaderboards.pages.get(
@@ -468,6 +471,14 @@ class GraphQLView(GraphQL[Context, None]):
                 # GraphQL over HTTP: an operation that may not run over GET is a 405.
                 raise HTTPException(405, exc.reason) from exc
             raise
+
+    def _sees_hidden(self, request: Request) -> bool:
+        """Whether the caller is an admin (who sees hidden challenges' boards)."""
+        try:
+            viewer = self.verifier.viewer_from_header(request.headers.get("authorization"))
+        except AuthenticationFailed:
+            return False
+        return viewer is not None and viewer.role is Role.ADMIN
 
     async def _within_rate_limits(self, request: Request, request_data: Any) -> None:
         """Raise `RateLimited` (429, nothing executed) when this request is over a limit."""

@@ -22,7 +22,7 @@ from domain.program.actions import ActionDefinition, upsert_action
 from domain.runtime import Runtime
 from domain.streaks import freezes
 from gamification.badges import BadgeDefinition, BadgeLevelDefinition
-from gamification.challenges import ChallengeDefinition, Window
+from gamification.challenges import ChallengeDefinition, Recurrence, Window
 from gamification.content import Submission
 from gamification.goals import Goal, Metric
 from gamification.limits import Limit
@@ -145,6 +145,9 @@ BADGES = [
 ]
 
 CHALLENGE_KEY = "review.week"
+# A weekly quest: a fresh round each ISO week (program time zone), 3 reviews each, 30 points.
+# Nobody in the demo has done 3 in one week yet: this week's round shows progress to finish.
+QUEST_KEY = "weekly.reviews"
 
 # Reviews in the weeks before this one, (member, days ago), credited as a worker would have
 # credited them then: the daily, weekly and monthly boards have closed periods, which `load`
@@ -228,6 +231,20 @@ async def load(runtime: Runtime) -> str:
             reward_badge_key="review.week.champion",
         )
     await freezes.set_policy("demo", FREEZE_POLICY)
+    if not await Challenge.exists(key=QUEST_KEY):
+        await challenges.upsert_challenge(
+            "demo",
+            ChallengeDefinition(
+                QUEST_KEY,
+                "Weekly quest: 3 reviews",
+                Window(now - timedelta(days=28), now + timedelta(days=56)),
+                (Goal(Metric.ACTION_COUNT, "review.posted", 3),),
+                30,
+                None,
+                recurrence=Recurrence.WEEKLY,
+            ),
+            description="Post 3 reviews every week: a fresh round each Monday",
+        )
     recorded = 0
     for index, (member_id, days) in enumerate(HISTORY):
         at = now - timedelta(days=days)
@@ -271,6 +288,7 @@ async def load(runtime: Runtime) -> str:
         f"1 running challenge ({CHALLENGE_KEY}), "
         f"streak freezes (one every {FREEZE_POLICY.earn_every_days} days, "
         f"{FREEZE_POLICY.max_held} held at most: demo-grace's streak kept over a missed day), "
+        f"a weekly quest ({QUEST_KEY}), "
         f"{len(MEMBERS)} members ({len(REFERRALS)} referred), {len(CONTENT)} pieces of content, "
         f"{recorded} interactions (member ids: {', '.join(MEMBERS)}), "
         f"{archived} closed leaderboard periods archived, {refreshed} members scored "

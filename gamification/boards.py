@@ -7,9 +7,10 @@ one more definition here and a writer of its scores, not a new read path.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from gamification.challenges import board_of, challenge_of_board
+from gamification.challenges import ROUND_BOARD_PERIOD, Recurrence, board_of, challenge_of_board
 from gamification.content import CONTENT_BOARD
 from gamification.leaderboards import POINTS_BOARD, BoardPeriod
 from gamification.referrals import REFERRALS_BOARD
@@ -41,18 +42,28 @@ BUILT_IN: dict[str, BoardDefinition] = {
 }
 
 
-def challenge_board(challenge_key: str, name: str) -> BoardDefinition:
-    """A challenge's board keeps one period, the challenge itself (served as ALL_TIME)."""
+@dataclass(frozen=True)
+class ChallengeBoard:
+    """What a challenge's board is made of: its name and how often the challenge repeats."""
+
+    name: str
+    recurrence: Recurrence = Recurrence.NONE
+
+
+def challenge_board(challenge_key: str, challenge: ChallengeBoard) -> BoardDefinition:
+    """A challenge's board keeps one period: the challenge itself (served as ALL_TIME), or for
+    a repeating challenge its rounds (served as DAILY, WEEKLY or MONTHLY: the current period
+    is the current round)."""
     return BoardDefinition(
         board_of(challenge_key),
-        name,
-        (BoardPeriod.ALL_TIME,),
-        "goal progress, capped, in the challenge window",
+        challenge.name,
+        (ROUND_BOARD_PERIOD[challenge.recurrence],),
+        "goal progress, capped, in the challenge window (per round when it repeats)",
     )
 
 
-def definition_of(board: str, challenges: dict[str, str]) -> BoardDefinition | None:
-    """The definition of `board`, given the program's challenges (key -> name); None when
+def definition_of(board: str, challenges: Mapping[str, ChallengeBoard]) -> BoardDefinition | None:
+    """The definition of `board`, given the program's challenges (key -> board); None when
     there is no such board."""
     built_in = BUILT_IN.get(board)
     if built_in is not None:
@@ -63,7 +74,7 @@ def definition_of(board: str, challenges: dict[str, str]) -> BoardDefinition | N
     return None
 
 
-def all_definitions(challenges: dict[str, str]) -> list[BoardDefinition]:
+def all_definitions(challenges: Mapping[str, ChallengeBoard]) -> list[BoardDefinition]:
     """Built-in boards first, then one per challenge, by key."""
     return list(BUILT_IN.values()) + [
         challenge_board(key, challenges[key]) for key in sorted(challenges)

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from gamification.actions import ACTION_KEY, MAX_POINTS, Problem
 from gamification.goals import Goal, validate_goals
 from gamification.leaderboards import MAX_BOARD_NAME, BoardKey, BoardPeriod
+from gamification.periods import Period, period_window
 from gamification.text import within
 
 BOARD_PREFIX = "challenge:"
@@ -17,6 +19,33 @@ BOARD_PREFIX = "challenge:"
 MAX_CHALLENGE_KEY_LENGTH = MAX_BOARD_NAME - len(BOARD_PREFIX)
 MAX_DURATION = timedelta(days=366)
 MAX_PARTICIPANTS = 10_000_000
+
+
+class Recurrence(StrEnum):
+    """How often a challenge opens a fresh round inside its window (program time zone)."""
+
+    NONE = "NONE"
+    DAILY = "DAILY"
+    WEEKLY = "WEEKLY"
+    MONTHLY = "MONTHLY"
+
+
+# The calendar period of each recurrence: rounds are the leaderboards' periods (ISO weeks), so a
+# repeating challenge's board is an ordinary periodic board whose period key names the round.
+ROUND_PERIOD = {
+    Recurrence.DAILY: Period.DAY,
+    Recurrence.WEEKLY: Period.WEEK,
+    Recurrence.MONTHLY: Period.MONTH,
+}
+ROUND_BOARD_PERIOD = {
+    Recurrence.NONE: BoardPeriod.ALL_TIME,
+    Recurrence.DAILY: BoardPeriod.DAILY,
+    Recurrence.WEEKLY: BoardPeriod.WEEKLY,
+    Recurrence.MONTHLY: BoardPeriod.MONTHLY,
+}
+# The round key of a non-repeating challenge's one participant row, and of a repeating
+# challenge's series row (the member's enrolment and place, which hold for every round).
+SERIES = ""
 
 
 class ChallengeStatus(StrEnum):
@@ -59,14 +88,68 @@ def counts_for(
     return True
 
 
+@dataclass(frozen=True)
+class Round:
+    """One round of a challenge: [starts_at, ends_at), inside the challenge's window. `key` is
+    SERIES for a non-repeating challenge (its one round is the window), else the calendar
+    period's key (e.g. "2026-12-07", "2026-W50", "2026-12")."""
+
+    key: str
+    starts_at: datetime
+    ends_at: datetime
+
+    def contains(self, moment: datetime) -> bool:
+        return self.starts_at <= moment < self.ends_at
+
+
+def round_at(
+    window: Window, recurrence: Recurrence, moment: datetime, tz: ZoneInfo
+) -> Round | None:
+    """The round `moment` falls in; None outside the window. A repeating challenge's round is
+    the calendar period containing `moment` (computed by `period_window`, as every period is),
+    clipped to the window: the first and last rounds may be short."""
+    if not window.contains(moment):
+        return None
+    if recurrence is Recurrence.NONE:
+        return Round(SERIES, window.starts_at, window.ends_at)
+    period = period_window(ROUND_PERIOD[recurrence], moment, tz)
+    assert period.start is not None and period.end is not None  # calendar periods are bounded
+    return Round(period.key, max(period.start, window.starts_at), min(period.end, window.ends_at))
+
+
+def next_round_end(
+    window: Window, recurrence: Recurrence, now: datetime, tz: ZoneInfo
+) -> datetime | None:
+    """When the round running at `now` ends (the next moment a member's status in it changes
+    by time alone); None when no round runs at `now` (the window's own start and end are
+    boundaries of their own)."""
+    current = round_at(window, recurrence, now, tz)
+    return current.ends_at if current is not None else None
+
+
+def completion_source(key: str, round_key: str, member_id: str) -> str:
+    """The ledger source of a completion's reward: one per challenge, round and member, so a
+    round is rewarded once however often it is replayed. It ends with the member id (erasure
+    rewrites that part); a non-repeating challenge keeps the key it always had."""
+    if round_key == SERIES:
+        return f"challenge:{key}:{member_id}"
+    return f"challenge:{key}:{round_key}:{member_id}"
+
+
 def board_of(key: str) -> str:
     """The leaderboard of a challenge."""
     return f"{BOARD_PREFIX}{key}"
 
 
-def board_key(key: str) -> BoardKey:
-    """A challenge's board has one period: the challenge itself."""
-    return BoardKey(board_of(key), BoardPeriod.ALL_TIME, "lifetime")
+def board_key(
+    key: str, recurrence: Recurrence = Recurrence.NONE, round_key: str = SERIES
+) -> BoardKey:
+    """A challenge's board: one period, the challenge itself (served as ALL_TIME), or for a
+    repeating one a board per round, in the period of its recurrence (served as DAILY, WEEKLY
+    or MONTHLY, whose current period is the current round)."""
+    if recurrence is Recurrence.NONE:
+        return BoardKey(board_of(key), BoardPeriod.ALL_TIME, "lifetime")
+    return BoardKey(board_of(key), ROUND_BOARD_PERIOD[recurrence], round_key)
 
 
 def challenge_of_board(board: str) -> str | None:
@@ -81,6 +164,9 @@ class ChallengeDefinition:
     goals: tuple[Goal, ...]
     reward_points: int
     max_participants: int | None
+    recurrence: Recurrence = Recurrence.NONE
+    hidden: bool = False
+    requires_enrollment: bool = False
 
 
 def validate_challenge(
@@ -119,6 +205,14 @@ def validate_challenge(
         problems.append(
             Problem(
                 ("input", "maxParticipants"), f"maxParticipants must be 1 to {MAX_PARTICIPANTS}"
+            )
+        )
+    if definition.hidden and definition.requires_enrollment:
+        problems.append(
+            Problem(
+                ("input", "hidden"),
+                "a hidden challenge cannot require enrolment: members cannot enrol in what "
+                "they cannot see",
             )
         )
     if started_goals is not None and tuple(started_goals) != tuple(definition.goals):

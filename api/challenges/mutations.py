@@ -6,7 +6,7 @@ import strawberry
 
 from api.atomic import Atomic
 from api.auth import Role
-from api.challenges.types import Challenge, ChallengeProgress
+from api.challenges.types import Challenge, ChallengeProgress, Recurrence
 from api.context import Info
 from api.errors import UserError
 from api.goals.types import GoalInput, goals_from_input
@@ -14,8 +14,9 @@ from api.mutation_errors import UserErrors
 from api.permissions import Requires, checked_viewer
 from domain.errors import ErrorCode
 from domain.goals import challenges
-from domain.goals.progress import participation_of
+from domain.goals.progress import ChallengeRows
 from gamification.challenges import ChallengeDefinition, Window
+from gamification.challenges import Recurrence as RecurrenceRule
 
 
 @strawberry.input
@@ -34,6 +35,15 @@ class UpsertChallengeInput:
         default=False,
         description="Takes the challenge out of play (status ARCHIVED): no enrolment, no more "
         "progress. Challenges are never deleted; upsert with false to bring one back.",
+    )
+    recurrence: Recurrence | None = strawberry.field(  # type: ignore[valid-type]
+        default=RecurrenceRule.NONE,
+        description="DAILY, WEEKLY or MONTHLY: a fresh round each period (program time zone), "
+        "inside [startsAt, endsAt). Fixed once the challenge has started.",
+    )
+    hidden: bool | None = strawberry.field(
+        default=False,
+        description="Invisible to members until they complete it. Cannot require enrolment.",
     )
 
 
@@ -68,6 +78,8 @@ class ChallengeMutations:
             goals=goals_from_input(input.goals),
             reward_points=input.reward_points or 0,
             max_participants=input.max_participants,
+            recurrence=RecurrenceRule(input.recurrence or RecurrenceRule.NONE),
+            hidden=bool(input.hidden),
         )
         challenge = await challenges.upsert_challenge(
             viewer.subject,
@@ -87,8 +99,9 @@ class ChallengeMutations:
     async def enroll_in_challenge(self, info: Info, challenge_key: str) -> EnrollPayload:
         viewer = checked_viewer(info)
         enrollment = await challenges.enroll(viewer.subject, challenge_key)
+        rows = ChallengeRows(enrollment.challenge, enrollment.rows)
         progress = ChallengeProgress.from_participation(
-            participation_of(enrollment.challenge, enrollment.participant)
+            rows.at(info.context.now, info.context.runtime.settings.tz)
         )
         if enrollment.already:
             already = UserError(

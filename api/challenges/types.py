@@ -12,6 +12,7 @@ from api.goals.types import Goal, GoalProgress
 from domain.goals import challenges
 from domain.goals.progress import Participation
 from domain.models import Challenge as ChallengeModel
+from gamification.challenges import Recurrence as RecurrenceRule
 
 
 @strawberry.enum(name="ChallengeStatus")
@@ -22,6 +23,9 @@ class ChallengeStatus(Enum):
     ACTIVE = "ACTIVE"
     ENDED = "ENDED"
     ARCHIVED = "ARCHIVED"
+
+
+Recurrence = strawberry.enum(RecurrenceRule, name="Recurrence")
 
 
 @strawberry.type
@@ -41,8 +45,20 @@ class Challenge:
     max_participants: int | None = strawberry.field(
         description="Null = unlimited. Enrolment beyond it fails with CHALLENGE_FULL."
     )
-    participants: int
-    completions: int
+    participants: int = strawberry.field(
+        description="Members taking part (in any round of a repeating challenge)."
+    )
+    completions: int = strawberry.field(
+        description="Completions, every round of a repeating challenge counted."
+    )
+    recurrence: Recurrence = strawberry.field(  # type: ignore[valid-type]
+        description="A repeating challenge opens a fresh round each period (program time "
+        "zone); progress starts at 0 each round."
+    )
+    hidden: bool = strawberry.field(
+        description="A hidden challenge is invisible to members until they complete it (then "
+        "it shows as completed)."
+    )
     _model: strawberry.Private[ChallengeModel]
 
     @classmethod
@@ -59,6 +75,8 @@ class Challenge:
             max_participants=challenge.max_participants,
             participants=challenge.participants,
             completions=challenge.completions,
+            recurrence=RecurrenceRule(challenge.recurrence),
+            hidden=challenge.hidden,
             _model=challenge,
         )
 

@@ -443,10 +443,15 @@ def _challenge_form(item: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
         "requiresEnrollment": item["requiresEnrollment"],
         "maxParticipants": _text(item.get("maxParticipants")),
         "archived": item["status"] == "ARCHIVED",
+        # "(none)" in the form: a challenge that does not repeat.
+        "recurrence": "" if item["recurrence"] == "NONE" else item["recurrence"],
+        "hidden": item["hidden"],
     }
     _goals(item, values)
     return values
 
+
+RECURRENCES = ("DAILY", "WEEKLY", "MONTHLY")  # `gamification.challenges.Recurrence`, NONE aside
 
 CHALLENGES = Definition(
     path="challenges",
@@ -454,7 +459,7 @@ CHALLENGES = Definition(
     noun="challenge",
     list_document=f"""query ConsoleChallenges {{ challenges {{ key name description startsAt
       endsAt {GOAL_FIELDS} rewardPoints requiresEnrollment maxParticipants participants
-      completions status rewardBadge {{ key }} }} }}""",
+      completions status rewardBadge {{ key }} recurrence hidden }} }}""",
     list_field="challenges",
     mutation="upsertChallenge",
     input_type="UpsertChallengeInput",
@@ -470,6 +475,14 @@ CHALLENGES = Definition(
         Field("rewardBadgeKey", "Reward badge (key)", help="Empty: no badge."),
         Field("requiresEnrollment", "Members must enrol", "bool"),
         Field("maxParticipants", "Most participants", "int", help="Empty: no limit."),
+        Field(
+            "recurrence",
+            "Repeats",
+            "select",
+            options=RECURRENCES,
+            help="A fresh round each day, week or month (program time zone), from zero.",
+        ),
+        Field("hidden", "Hidden (until a member completes it)", "bool"),
         Field("archived", "Archived (out of play)", "bool"),
     ),
     groups=(GOAL_GROUP,),
@@ -482,6 +495,8 @@ CHALLENGES = Definition(
         Column("Goals", _goal_text),
         Column("Participants", lambda c: c["participants"], "number"),
         Column("Completions", lambda c: c["completions"], "number"),
+        Column("Repeats", lambda c: "" if c["recurrence"] == "NONE" else c["recurrence"]),
+        Column("Hidden", lambda c: c["hidden"], "bool"),
     ),
     to_form=_challenge_form,
     inline_form=False,

@@ -189,7 +189,8 @@ class DirectReads:
             raise _NotDirect
         _checked("board", board)
         period = BoardPeriod(period.value if isinstance(period, Enum) else period)
-        definition = await boards.find(board)
+        # A hidden challenge's board is answered by executing (admins only).
+        definition = await boards.find(board, include_hidden=False)
         if definition is None or not definition.keeps(period):
             raise _NotDirect  # NOT_FOUND or INVALID_INPUT, by executing
         runtime = context.runtime

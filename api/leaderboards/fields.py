@@ -8,6 +8,7 @@ the request's clock, and every standing from Redis in one round trip
 
 from __future__ import annotations
 
+from api.challenges.visibility import sees_every_challenge
 from api.context import Info
 from api.int_bounds import as_graphql_int
 from api.leaderboards.types import LeaderboardStanding
@@ -23,7 +24,9 @@ async def member_standings(member_id: str, info: Info) -> list[LeaderboardStandi
     now, tz = info.context.now, runtime.settings.tz
     keys = [
         key
-        for definition in boards.standing_boards(definitions)
+        for definition in boards.standing_boards(
+            definitions, include_hidden=sees_every_challenge(info)
+        )
         for key in current_keys(definition.board, definition.periods, now, tz)
     ]
     found = await runtime.leaderboards.standings(keys, member_id)

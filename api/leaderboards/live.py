@@ -115,7 +115,8 @@ async def prerendered(
         return None
     try:
         viewer = context.viewer()
-        definition = await boards.find(follow.board)
+        # Never a hidden challenge's board here: whoever may follow one is let in the usual way.
+        definition = await boards.find(follow.board, include_hidden=False)
     except ClientError:
         return None
     except Exception as exc:

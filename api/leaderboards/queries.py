@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.challenges.visibility import sees_every_challenge
 from api.context import Info
 from api.errors import ClientError
 from api.leaderboards.lookahead import planned_reads
@@ -14,13 +15,15 @@ from api.leaderboards.types import (
 from domain.leaderboards import archives as leaderboard_archives
 from domain.leaderboards import boards
 from domain.leaderboards.scores import current_board
+from gamification.challenges import challenge_of_board
 from gamification.leaderboards import POINTS_BOARD, BoardPeriod, board_window
 
 
 async def open_leaderboard(info: Info, board: str, period: BoardPeriod) -> Leaderboard:
     """The current period of `board`: NOT_FOUND for a board there is not, INVALID_INPUT for a
     period the board does not keep (a challenge's board keeps only ALL_TIME)."""
-    definition = await boards.find(board)
+    # A hidden challenge's board exists for admins only (`api.challenges.visibility`).
+    definition = await boards.find(board, include_hidden=sees_every_challenge(info))
     if definition is None:
         raise ClientError("NOT_FOUND", f"no leaderboard named {board[:100]!r}")
     if not definition.keeps(period):
@@ -52,16 +55,28 @@ class LeaderboardQueries:
         await info.context.boards.prefetch(opened._key, planned_reads(info, opened._key))
         return opened
 
-    @strawberry.field(description="Every board there is, with the periods it keeps.")
-    async def boards(self) -> list[BoardDefinition]:
-        return [BoardDefinition.of(definition) for definition in await boards.every_board()]
+    @strawberry.field(
+        description="Every board there is, with the periods it keeps (a hidden challenge's "
+        "for ADMIN only)."
+    )
+    async def boards(self, info: Info) -> list[BoardDefinition]:
+        every = await boards.every_board(include_hidden=sees_every_challenge(info))
+        return [BoardDefinition.of(definition) for definition in every]
 
     @strawberry.field(description="The most recent closed periods first.")
     async def leaderboard_archives(
         self,
+        info: Info,
         board: str,
         period: LeaderboardPeriod,  # type: ignore[valid-type]
         last: int | None = 1,
     ) -> list[LeaderboardArchive]:
+        hidden = (
+            challenge_of_board(board) is not None
+            and not sees_every_challenge(info)
+            and await boards.find(board, include_hidden=False) is None
+        )
+        if hidden:
+            return []  # a hidden challenge's rounds are archived for admins only
         rows = await leaderboard_archives.recent(board, BoardPeriod(period), last or 1)
         return [LeaderboardArchive.from_model(row) for row in rows]

@@ -122,7 +122,8 @@ class Member:
 
     @strawberry.field(
         description="Challenges the member is enrolled in or has progress in; `status` filters "
-        "on the challenge status."
+        "on the challenge status. A repeating challenge shows its current round; a hidden one "
+        "shows once the member completed it (to ADMIN always)."
     )
     async def challenges(
         self, info: Info, status: ChallengeStatus | None = None

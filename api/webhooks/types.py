@@ -27,7 +27,8 @@ class WebhookEventType(Enum):
         "above the badge's own",
     )
     CHALLENGE_COMPLETED = strawberry.enum_value(
-        "CHALLENGE_COMPLETED", description="data: memberId, challengeKey"
+        "CHALLENGE_COMPLETED",
+        description="data: memberId, challengeKey (and round, for a repeating challenge)",
     )
     TIER_CHANGED = strawberry.enum_value(
         "TIER_CHANGED", description="data: memberId, fromTier, toTier"

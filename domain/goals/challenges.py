@@ -11,11 +11,13 @@ leaderboard (`challenge:<key>`) is an ordinary board whose score is the summed c
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
 
 from domain.errors import (
     DomainError,
@@ -32,8 +34,10 @@ from domain.members.members import enrol, lock_member
 from domain.models import Challenge, ChallengeParticipant
 from domain.program import audit, definitions
 from gamification.challenges import (
+    SERIES,
     ChallengeDefinition,
     ChallengeStatus,
+    Recurrence,
     Window,
     status_of,
     validate_challenge,
@@ -78,6 +82,8 @@ def snapshot(challenge: Challenge) -> dict[str, Any]:
         "requiresEnrollment": challenge.requires_enrollment,
         "maxParticipants": challenge.max_participants,
         "archived": challenge.archived,
+        "recurrence": challenge.recurrence,
+        "hidden": challenge.hidden,
     }
 
 
@@ -91,9 +97,11 @@ async def upsert_challenge(
     archived: bool = False,
     now: datetime | None = None,
 ) -> Challenge:
-    """Create or redefine a challenge; audited. Once started, its goals and start stay fixed
-    (progress already counted against them); its end, rewards and texts may still change."""
+    """Create or redefine a challenge; audited. Once started, its goals, start and recurrence
+    stay fixed (progress already counted against them, rounds already run); its end, rewards,
+    texts and whether it is hidden may still change."""
     now = now or datetime.now(UTC)
+    definition = replace(definition, requires_enrollment=requires_enrollment)
     # A window stored without an offset would fail every status check made of it, in the
     # award path too: checked (and put in UTC) before anything is read or written.
     definition = replace(
@@ -113,6 +121,12 @@ async def upsert_challenge(
             raise invalid_input(
                 "the start of a challenge that has started cannot change", "input", "startsAt"
             )
+        if started is not None and started.recurrence != definition.recurrence.value:
+            raise invalid_input(
+                "the recurrence of a challenge that has started cannot change",
+                "input",
+                "recurrence",
+            )
         await check_goal_actions(connection, definition.goals, "input", "goals")
         if reward_badge_key and await badges.find(reward_badge_key, connection) is None:
             raise not_found(f"no badge {reward_badge_key[:100]!r}", "input", "rewardBadgeKey")
@@ -129,6 +143,8 @@ async def upsert_challenge(
             "requires_enrollment": requires_enrollment,
             "max_participants": definition.max_participants,
             "archived": archived,
+            "recurrence": definition.recurrence.value,
+            "hidden": definition.hidden,
         }
         challenge = await audit.upsert_by_key(
             connection,
@@ -144,11 +160,18 @@ async def upsert_challenge(
 
 
 async def list_challenges(
-    challenge_status: ChallengeStatus | None, now: datetime | None = None
+    challenge_status: ChallengeStatus | None,
+    now: datetime | None = None,
+    *,
+    include_hidden: bool = True,
+    revealed: Collection[str] = (),
 ) -> list[Challenge]:
-    """Soonest ending first; filtered on the status the clock gives them."""
+    """Soonest ending first; filtered on the status the clock gives them. Hidden challenges
+    only when `include_hidden` (admins), or those in `revealed` (a member's completed ones)."""
     now = now or datetime.now(UTC)
     query = Challenge.all()
+    if not include_hidden:
+        query = query.filter(Q(hidden=False) | Q(key__in=sorted(revealed)))
     if challenge_status is ChallengeStatus.ARCHIVED:
         query = query.filter(archived=True)
     elif challenge_status is ChallengeStatus.SCHEDULED:
@@ -163,48 +186,57 @@ async def list_challenges(
 @dataclass(frozen=True)
 class Enrollment:
     challenge: Challenge
-    participant: ChallengeParticipant
+    # The member's rows of the challenge: the series row first, then any rounds' rows.
+    rows: list[ChallengeParticipant]
     already: bool  # the member was enrolled before this call
 
 
 async def enroll(member_id: str, challenge_key: str, now: datetime | None = None) -> Enrollment:
     """Enrol the member (a scheduled or active challenge, within its cap).
 
-    Errors: NOT_FOUND, NOT_ACTIVE (ended or archived), CHALLENGE_FULL. Enrolling twice is not an
-    error here: `already` says so, with the member's progress.
+    Errors: NOT_FOUND (also for a hidden challenge: members cannot see it, so cannot enrol),
+    NOT_ACTIVE (ended or archived), CHALLENGE_FULL. Enrolling twice is not an error here:
+    `already` says so, with the member's progress. Enrolling in a repeating challenge enrols
+    the member in the series (its series row, which takes their place): every round from then
+    on counts, each from 0.
     """
     now = now or datetime.now(UTC)
     await enrol(member_id)
     async with transaction() as connection:
         await lock_member(connection, member_id)
         challenge = await find(challenge_key, connection)
-        if challenge is None:
+        if challenge is None or challenge.hidden:
             raise not_found(f"no challenge {challenge_key[:100]!r}", "challengeKey")
-        row = (
+        rows = list(
             await ChallengeParticipant.filter(challenge_id=challenge.key, member_id=member_id)
             .using_db(connection)
-            .first()
+            .order_by("round_key")
         )
+        row = rows[0] if rows and rows[0].round_key == SERIES else None
         if row is not None and row.enrolled_at is not None:
-            return Enrollment(challenge, row, already=True)
+            return Enrollment(challenge, rows, already=True)
         if status(challenge, now) not in OPEN_FOR_ENROLMENT:
             raise DomainError(ErrorCode.NOT_ACTIVE, "this challenge is not open for enrolment")
         if row is None:
             if not await _take_place(connection, challenge.key):
                 raise DomainError(ErrorCode.CHALLENGE_FULL, "this challenge has no places left")
             challenge.participants += 1
+            repeating = challenge.recurrence != Recurrence.NONE.value
             row = await ChallengeParticipant.create(
                 challenge_id=challenge.key,
                 member_id=member_id,
+                round_key=SERIES,
                 enrolled_at=now,
-                progress=[initial_state(goal) for goal in goals_of(challenge)],
+                # A series row holds no progress: each round's row does.
+                progress=[] if repeating else [initial_state(g) for g in goals_of(challenge)],
                 using_db=connection,
             )
+            rows.insert(0, row)
         else:
             # Progress counted before enrolment (no enrolment required) stays.
             row.enrolled_at = now
             await row.save(using_db=connection, update_fields=["enrolled_at"])
-    return Enrollment(challenge, row, already=False)
+    return Enrollment(challenge, rows, already=False)
 
 
 async def _take_place(connection: BaseDBAsyncClient, challenge_key: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from domain.goals import badges, challenges
 from domain.models import (
@@ -26,6 +27,7 @@ from domain.models import (
 from domain.pipeline import activity
 from domain.program import definitions
 from gamification.badges import shown_level, visible_to_member
+from gamification.challenges import SERIES, Recurrence, round_at
 from gamification.goals import (
     NO_ACTION,
     GoalProgress,
@@ -151,36 +153,75 @@ async def badges_by_key(
 
 @dataclass(frozen=True)
 class Participation:
-    """A member's place in one challenge: enrolment, progress per goal, completion."""
+    """A member's place in one challenge as shown now: enrolment, the progress per goal and
+    completion of the current round (the only round of a non-repeating challenge)."""
 
     challenge: Challenge
     enrolled_at: datetime | None
     progress: list[GoalProgress]
     completed_at: datetime | None
+    # Whether the member completed any round: a hidden challenge is shown to them from then on.
+    ever_completed: bool = False
 
     @property
     def completed(self) -> bool:
         return self.completed_at is not None
 
 
-def participation_of(challenge: Challenge, row: ChallengeParticipant) -> Participation:
-    goals = challenges.goals_of(challenge)
-    progress = progress_from_states(goals, states_from_json(goals, row.progress))
-    return Participation(challenge, row.enrolled_at, progress, row.completed_at)
+@dataclass(frozen=True)
+class ChallengeRows:
+    """A member's rows of one challenge: the series row (round "") and one per round they
+    took part in (repeating challenges only)."""
+
+    challenge: Challenge
+    rows: list[ChallengeParticipant]
+
+    def at(self, now: datetime, tz: ZoneInfo) -> Participation:
+        """What the member sees at `now`: for a repeating challenge, the round running now
+        (progress 0 when they have not taken part in it yet), or once the window has closed
+        the last round they took part in."""
+        challenge = self.challenge
+        by_round = {row.round_key: row for row in self.rows}
+        series = by_round.get(SERIES)
+        recurrence = Recurrence(challenge.recurrence)
+        shown: ChallengeParticipant | None
+        if recurrence is Recurrence.NONE:
+            shown = series
+        else:
+            current = round_at(challenges.window_of(challenge), recurrence, now, tz)
+            if current is not None:
+                shown = by_round.get(current.key)
+            else:
+                past = [key for key in by_round if key != SERIES]
+                ended = now >= challenge.ends_at
+                shown = by_round[max(past)] if past and ended else None
+        goals = challenges.goals_of(challenge)
+        states = states_from_json(goals, shown.progress if shown is not None else [])
+        return Participation(
+            challenge,
+            series.enrolled_at if series is not None else None,
+            progress_from_states(goals, states),
+            shown.completed_at if shown is not None else None,
+            any(row.completed_at is not None for row in self.rows),
+        )
 
 
-async def participations(member_ids: Sequence[str]) -> dict[str, list[Participation]]:
+async def participations(member_ids: Sequence[str]) -> dict[str, list[ChallengeRows]]:
     """Per member, the challenges they have a participant row in (enrolled, or progress counted
-    without enrolment), soonest ending first. One query (the challenge joined in)."""
+    without enrolment), soonest ending first, with every row of theirs (a repeating challenge's
+    rounds too). One query (the challenge joined in), by the member's index."""
     rows = (
         await ChallengeParticipant.filter(member_id__in=list(member_ids))
         .select_related("challenge")
-        .order_by("challenge__ends_at", "challenge_id")
+        .order_by("challenge__ends_at", "challenge_id", "round_key")
     )
-    found: dict[str, list[Participation]] = {member_id: [] for member_id in member_ids}
+    found: dict[str, dict[str, ChallengeRows]] = {member_id: {} for member_id in member_ids}
     for row in rows:
-        found.setdefault(row.member_id, []).append(participation_of(row.challenge, row))
-    return found
+        mine = found.setdefault(row.member_id, {})
+        if row.challenge_id not in mine:
+            mine[row.challenge_id] = ChallengeRows(row.challenge, [])
+        mine[row.challenge_id].rows.append(row)
+    return {member_id: list(by_key.values()) for member_id, by_key in found.items()}
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,11 @@ class Challenge(Model):
     requires_enrollment = fields.BooleanField(default=False)
     max_participants = fields.IntField(null=True)
     archived = fields.BooleanField(default=False)
+    # NONE, DAILY, WEEKLY or MONTHLY (`gamification.challenges.Recurrence`): a repeating
+    # challenge opens a fresh round each period of the program time zone.
+    recurrence = fields.CharField(max_length=10, default="NONE")
+    # Invisible to members until they complete it (admins see it).
+    hidden = fields.BooleanField(default=False)
     participants = fields.IntField(default=0)
     completions = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -32,7 +37,12 @@ class Challenge(Model):
 
 class ChallengeParticipant(Model):
     """A member's place in a challenge: enrolment, progress per goal (see
-    `gamification.goals.GoalState`), the summed capped score and completion."""
+    `gamification.goals.GoalState`), the summed capped score and completion.
+
+    `round_key` is "" (`gamification.challenges.SERIES`) for a non-repeating challenge's one
+    row. A repeating challenge has a series row ("": the member's enrolment and place, which
+    hold for every round; no progress) and one row per round the member took part in (the
+    round's key, e.g. "2026-W50"): progress starts at 0 each round, completion is per round."""
 
     id = fields.BigIntField(primary_key=True)
     challenge: fields.ForeignKeyRelation[Challenge] = fields.ForeignKeyField(
@@ -47,9 +57,10 @@ class ChallengeParticipant(Model):
     progress: fields.Field[Any] = fields.JSONField(default=list)
     score = fields.IntField(default=0)
     completed_at = fields.DatetimeField(null=True)
+    round_key = fields.CharField(max_length=20, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "challenge_participant"
-        unique_together = (("challenge", "member"),)
-        indexes = (("member", "challenge"),)
+        unique_together = (("challenge", "member", "round_key"),)
+        indexes = (("member", "challenge", "round_key"),)

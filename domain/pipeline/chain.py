@@ -39,7 +39,13 @@ from domain.program import tier_ladder
 from domain.program.definitions import BadgeRule, ChallengeRule
 from gamification import tiers as tier_rules
 from gamification.badges import levels_reached
-from gamification.challenges import board_key, counts_for
+from gamification.challenges import (
+    SERIES,
+    board_key,
+    completion_source,
+    counts_for,
+    round_at,
+)
 from gamification.goals import (
     NO_ACTION,
     Fact,
@@ -52,7 +58,7 @@ from gamification.goals import (
     states_from_json,
 )
 from gamification.goals import advance as advance_state
-from gamification.leaderboards import POINTS_BOARD, boards_moved_by, expires_at
+from gamification.leaderboards import POINTS_BOARD, board_window, boards_moved_by, expires_at
 from gamification.periods import local_date
 from gamification.points import counts_as_earned, fitting_credit
 from gamification.streaks import NO_FREEZES, Streak, advance, rebuilt
@@ -407,41 +413,67 @@ class Chain:
             log.info("member %s reached level %s of badge %s", self.member_id, number, badge.key)
 
     def advance_challenges(self, fact: Fact) -> None:
-        """Move the member's progress in every open challenge `fact` counts for; complete those
-        whose goals are now all met."""
+        """Move the member's progress in every open challenge `fact` counts for, in the round
+        it happened in; complete those whose goals are now all met (once per round)."""
         running = self.program.definitions.challenges_moved_by(fact)
         if not running:
             return
         moved: list[tuple[ChallengeRule, ChallengeParticipant]] = []
         for challenge in running:
-            row = self.state.participants.get(challenge.key)
-            if row is not None and row.completed_at is not None:
+            current = round_at(challenge.window, challenge.recurrence, fact.at, self.program.tz)
+            if current is None:
                 continue
-            enrolled_at = row.enrolled_at if row is not None else None
+            participants = self.state.participants
+            row = participants.get((challenge.key, current.key))
+            if row is not None and row.completed_at is not None:
+                continue  # this round is complete: nothing more counts in it
+            series = participants.get((challenge.key, SERIES))
+            enrolled_at = series.enrolled_at if series is not None else None
             if not counts_for(
                 challenge.window, fact.at, challenge.requires_enrollment, enrolled_at
             ):
                 continue
-            stored = row is not None
-            if row is None:
+            if series is None:
+                # The member's first part in the challenge (any round) takes their place.
                 if not self._take_place(challenge.key):
                     continue  # full: members beyond the cap do not take part
-                row = ChallengeParticipant(
-                    challenge_id=challenge.key, member_id=self.member_id, created_at=self.now
-                )
+                series = self._new_row(challenge.key, SERIES)
+                if current.key != SERIES:
+                    # A repeating challenge's series row: enrolment and place, no progress.
+                    self._keep(series)
+            stored = row is not None
+            if row is None:
+                row = series if current.key == SERIES else self._new_row(challenge.key, current.key)
             previous_score = row.score or 0
             if not _advance_row(challenge, row, fact, self.now, stored):
                 continue
             moved.append((challenge, row))
-            self.state.participants[challenge.key] = row
-            self.changes.participants[(challenge.key, self.member_id)] = row
+            self._keep(row)
             if row.score != previous_score:
                 # A challenge board's reached_at moves only with the score: it breaks ties.
-                key = board_key(challenge.key)
-                self.changes.score(ScoreUpdate(key, self.member_id, row.score, self.now, None))
+                # A round's board is a periodic board: Redis lets it go as it lets the
+                # built-in boards' closed periods go (the database keeps it).
+                key = board_key(challenge.key, challenge.recurrence, current.key)
+                window = board_window(key.period, fact.at, self.program.tz)
+                expiry = expires_at(key, window)
+                self.changes.score(ScoreUpdate(key, self.member_id, row.score, self.now, expiry))
         for challenge, row in moved:
             if row.completed_at is not None:
-                self._complete(challenge, fact)
+                self._complete(challenge, row.round_key, fact)
+
+    def _new_row(self, challenge_key: str, round_key: str) -> ChallengeParticipant:
+        return ChallengeParticipant(
+            challenge_id=challenge_key,
+            member_id=self.member_id,
+            round_key=round_key,
+            created_at=self.now,
+        )
+
+    def _keep(self, row: ChallengeParticipant) -> None:
+        """The row is the member's truth from now on in this session, and is written."""
+        key = (row.challenge_id, row.round_key)
+        self.state.participants[key] = row
+        self.changes.participants[(row.challenge_id, self.member_id, row.round_key)] = row
 
     def _take_place(self, challenge_key: str) -> bool:
         """Count one more participant if the cap allows (the write re-checks it)."""
@@ -452,15 +484,17 @@ class Chain:
         self.changes.places_taken[challenge_key] += 1
         return True
 
-    def _complete(self, challenge: ChallengeRule, fact: Fact) -> None:
-        """Reward a completion once: the participant row's completed_at (under the member's
-        lock) and the ledger's unique source key both see to it."""
+    def _complete(self, challenge: ChallengeRule, round_key: str, fact: Fact) -> None:
+        """Reward a completion once per round: the round's participant row's completed_at
+        (under the member's lock) and the ledger's unique source key (which names the round)
+        both see to it. The reward badge is earned once, at the first completion: later rounds
+        credit the reward points only."""
         self.changes.completions[challenge.key] += 1
         self.credit(
             challenge.reward_points,
             LedgerReason.CHALLENGE,
             f"Challenge: {challenge.name}",
-            f"challenge:{challenge.key}:{self.member_id}",
+            completion_source(challenge.key, round_key, self.member_id),
             fact.at,
         )
         self.event(
@@ -473,7 +507,7 @@ class Chain:
             badge = self.program.definitions.badges.get(challenge.reward_badge_key)
             if badge is not None:
                 self.earn(badge, f"challenge:{challenge.key}", fact.at)
-        log.info("member %s completed challenge %s", self.member_id, challenge.key)
+        log.info("member %s completed challenge %s %s", self.member_id, challenge.key, round_key)
 
 
 def _advance_row(

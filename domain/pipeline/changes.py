@@ -52,7 +52,8 @@ class Changes:
     # Levels above 1 reached, in order (the BADGE_EARNED messages with their level); the rows'
     # level is written after the new badges, so a badge earned and levelled at once ends right.
     levels: list[LevelEarned] = field(default_factory=list)
-    participants: dict[tuple[str, str], ChallengeParticipant] = field(default_factory=dict)
+    # (challenge, member, round key) -> the row to upsert.
+    participants: dict[tuple[str, str, str], ChallengeParticipant] = field(default_factory=dict)
     places_taken: Counter[str] = field(default_factory=Counter)  # by challenge
     completions: Counter[str] = field(default_factory=Counter)  # by challenge
     days: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (member, action, day)

@@ -78,7 +78,9 @@ def messages_of(changes: Changes, wanted: frozenset[str] | None) -> list[Message
             # The chain skips rows completed before: a completed row here completed now.
             Message(
                 EventType.CHALLENGE_COMPLETED,
-                {"memberId": row.member_id, "challengeKey": row.challenge_id},
+                # A repeating challenge's round completed is named too (e.g. "2026-W50").
+                {"memberId": row.member_id, "challengeKey": row.challenge_id}
+                | ({"round": row.round_key} if row.round_key else {}),
                 row.completed_at,
             )
             for row in changes.participants.values()

@@ -35,7 +35,8 @@ from domain.models import (
 )
 from domain.program import tier_ladder
 from domain.program.actions import limits_of, schedule_of
-from domain.program.definitions import Definitions
+from domain.program.definitions import ChallengeRule, Definitions
+from gamification.challenges import SERIES, Round, round_at
 from gamification.goals import NO_ACTION
 from gamification.leaderboards import POINTS_BOARD, boards_moved_by
 from gamification.periods import Period, local_date, period_window
@@ -96,7 +97,9 @@ class MemberState:
     # Days freezes covered (any-action streak): loaded with its `all_days`, and added to as
     # freezes are used, so that a rebuild sees the ones this batch stored too.
     frozen: set[date] = field(default_factory=set)
-    participants: dict[str, ChallengeParticipant] = field(default_factory=dict)
+    # (challenge, round key) -> the row (round "": a non-repeating challenge's one row, or a
+    # repeating one's series row holding enrolment and place).
+    participants: dict[tuple[str, str], ChallengeParticipant] = field(default_factory=dict)
     scores: dict[ScoreKey, int] = field(default_factory=dict)
     awarded: dict[str, AwardedTimes] = field(default_factory=dict)
 
@@ -313,9 +316,10 @@ async def _load_awarded(
 async def _load_goal_state(
     connection: BaseDBAsyncClient, program: Program, loaded: Loaded, d: Demand
 ) -> None:
-    """Badges held, the participant rows of challenges running at any of the moments, and the
-    places left in those of them that are capped (their rows are not locked: the write of the
-    participant count is conditional, and a batch that would overfill one is tried again)."""
+    """Badges held, the participant rows of challenges running at any of the moments (the
+    series rows and the rows of the rounds the moments fall in), and the places left in those
+    of them that are capped (their rows are not locked: the write of the participant count is
+    conditional, and a batch that would overfill one is tried again)."""
     definitions, states = program.definitions, loaded.states
     ids = list(states)
     if definitions.badges:
@@ -332,13 +336,23 @@ async def _load_goal_state(
         if any(rule.running_at(moment) for moment in d.moments)
     )
     if running:
+        rounds = {SERIES} | {
+            found.key
+            for key in running
+            for moment in d.moments
+            if (found := round_of(definitions.challenges[key], moment, program.tz)) is not None
+        }
         for row in await ChallengeParticipant.filter(
-            member_id__in=ids, challenge_id__in=running
+            member_id__in=ids, challenge_id__in=running, round_key__in=sorted(rounds)
         ).using_db(connection):
-            states[row.member_id].participants[row.challenge_id] = row
+            states[row.member_id].participants[(row.challenge_id, row.round_key)] = row
         for key, taken, cap in (
             await Challenge.filter(key__in=running, max_participants__isnull=False)
             .using_db(connection)
             .values_list("key", "participants", "max_participants")
         ):
             loaded.places[key] = max(0, int(cap) - int(taken))
+
+
+def round_of(rule: ChallengeRule, moment: datetime, tz: ZoneInfo) -> Round | None:
+    return round_at(rule.window, rule.recurrence, moment, tz)

@@ -207,6 +207,7 @@ async def _participants(connection: BaseDBAsyncClient, changes: Changes) -> None
             row.score,
             json.dumps(row.progress),
             raw_timestamp(row.completed_at),
+            row.round_key,
             raw_timestamp(row.created_at),
         ]
         for row in changes.participants.values()
@@ -220,10 +221,11 @@ async def _participants(connection: BaseDBAsyncClient, changes: Changes) -> None
         "score": "integer",
         "progress": "jsonb",
         "completed_at": "timestamptz",
+        "round_key": "varchar",
         "created_at": "timestamptz",
     }
     conflict = (
-        "ON CONFLICT (challenge_id, member_id) DO UPDATE SET "
+        "ON CONFLICT (challenge_id, member_id, round_key) DO UPDATE SET "
         "score = excluded.score, progress = excluded.progress, "
         "completed_at = excluded.completed_at"
     )

@@ -26,6 +26,7 @@ from domain.models import (
     ActivityStats,
     AuditRecord,
     CampaignMember,
+    Challenge,
     ChallengeParticipant,
     Content,
     ContentVote,
@@ -43,6 +44,7 @@ from domain.models import (
 )
 from domain.privacy import mentions
 from domain.privacy.holdings import export_keys
+from gamification.challenges import challenge_of_board
 
 
 @dataclass(frozen=True)
@@ -175,13 +177,42 @@ async def _badges(connection: BaseDBAsyncClient, member: Member) -> list[dict[st
     ]
 
 
+async def concealed_challenges(connection: BaseDBAsyncClient, member: Member) -> set[str]:
+    """The hidden challenges the member has a row in but has not completed (any round): the
+    export names none of them, nor their boards, until the member completes one (the rows are
+    exported all the same, with the challenge withheld). Everything else of theirs is there."""
+    hidden = [
+        str(key)
+        for key in await Challenge.filter(hidden=True)
+        .using_db(connection)
+        .values_list("key", flat=True)
+    ]
+    if not hidden:
+        return set()
+    rows = (
+        await ChallengeParticipant.filter(member_id=member.id, challenge_id__in=hidden)
+        .using_db(connection)
+        .values_list("challenge_id", "completed_at")
+    )
+    completed = {str(key) for key, at in rows if at is not None}
+    return {str(key) for key, _ in rows} - completed
+
+
+def _conceals(board: object, concealed: set[str]) -> bool:
+    return isinstance(board, str) and challenge_of_board(board) in concealed
+
+
 async def _challenges(connection: BaseDBAsyncClient, member: Member) -> list[dict[str, Any]]:
+    concealed = await concealed_challenges(connection, member)
     rows = (
         await ChallengeParticipant.filter(member_id=member.id).using_db(connection).order_by("id")
     )
     return [
         {
-            "challenge": row.challenge_id,
+            # A hidden challenge not completed yet: withheld, not to spoil the surprise.
+            "challenge": None if row.challenge_id in concealed else row.challenge_id,
+            # A repeating challenge's round ("" for the series row, or a non-repeating one).
+            "round": row.round_key,
             "enrolledAt": instant(row.enrolled_at),
             "progress": row.progress,
             "score": row.score,
@@ -343,10 +374,11 @@ async def _attempts(connection: BaseDBAsyncClient, member: Member) -> list[dict[
 
 
 async def _leaderboards(connection: BaseDBAsyncClient, member: Member) -> list[dict[str, Any]]:
+    concealed = await concealed_challenges(connection, member)
     rows = await LeaderboardScore.filter(member_id=member.id).using_db(connection).order_by("id")
     return [
         {
-            "board": row.board,
+            "board": None if _conceals(row.board, concealed) else row.board,
             "period": row.period,
             "periodKey": row.period_key,
             "score": row.score,
@@ -357,6 +389,7 @@ async def _leaderboards(connection: BaseDBAsyncClient, member: Member) -> list[d
 
 
 async def _archives(connection: BaseDBAsyncClient, member: Member) -> list[dict[str, Any]]:
+    concealed = await concealed_challenges(connection, member)
     found = []
     select = "id, board, period, period_key, entries"
     for row in await mentions.rows_mentioning(
@@ -366,7 +399,7 @@ async def _archives(connection: BaseDBAsyncClient, member: Member) -> list[dict[
             if entry.get("memberId") == member.id:
                 found.append(
                     {
-                        "board": row["board"],
+                        "board": None if _conceals(row["board"], concealed) else row["board"],
                         "period": row["period"],
                         "periodKey": row["period_key"],
                         "rank": entry.get("rank"),
@@ -415,7 +448,9 @@ async def _audit(connection: BaseDBAsyncClient, member: Member) -> list[dict[str
 
 
 async def _webhooks(connection: BaseDBAsyncClient, member: Member) -> list[dict[str, Any]]:
-    """Messages about the member sent (or to be sent) to the brand's other systems."""
+    """Messages about the member sent (or to be sent) to the brand's other systems (a closed
+    round of a hidden challenge they have not completed without its board's name)."""
+    concealed = await concealed_challenges(connection, member)
     found: dict[str, dict[str, Any]] = {}
     for table in ("webhook_message", "webhook_delivery"):
         select = "id, message_id, body, created_at"
@@ -429,20 +464,21 @@ async def _webhooks(connection: BaseDBAsyncClient, member: Member) -> list[dict[
                     "messageId": str(row["message_id"]),
                     "type": document.get("type"),
                     "timestamp": document.get("timestamp"),
-                    "data": _own_data(document.get("data") or {}, member.id),
+                    "data": _own_data(document.get("data") or {}, member.id, concealed),
                 },
             )
     return list(found.values())
 
 
-def _own_data(data: dict[str, Any], member_id: str) -> dict[str, Any]:
+def _own_data(data: dict[str, Any], member_id: str, concealed: set[str]) -> dict[str, Any]:
     """A message's data with other members left out: their ids null, a closed period's top
-    reduced to the member's own entries."""
+    reduced to the member's own entries; a concealed hidden challenge's board null."""
     own: dict[str, Any] = {}
     for key, value in data.items():
+        other = key in ("memberId", "referrerId", "refereeId") and value != member_id
         if key == "top" and isinstance(value, list):
             own[key] = [entry for entry in value if entry.get("memberId") == member_id]
-        elif key in ("memberId", "referrerId", "refereeId") and value != member_id:
+        elif other or (key == "board" and _conceals(value, concealed)):
             own[key] = None
         else:
             own[key] = value

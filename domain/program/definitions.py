@@ -25,7 +25,7 @@ from domain.models import (
     StreakFreezeRules,
     WebhookEndpoint,
 )
-from gamification.challenges import Window
+from gamification.challenges import Recurrence, Window
 from gamification.goals import Fact, Goal, Metric, goals_from_json, index_by_trigger, moved_by
 from gamification.referrals import DEFAULT_RULES, ReferralRules
 from gamification.streaks import NO_FREEZES, FreezePolicy
@@ -99,6 +99,8 @@ class ChallengeRule:
     reward_badge_key: str | None
     requires_enrollment: bool
     archived: bool
+    recurrence: Recurrence = Recurrence.NONE
+    hidden: bool = False
 
     @classmethod
     def of(cls, challenge: Challenge) -> ChallengeRule:
@@ -111,6 +113,8 @@ class ChallengeRule:
             challenge.reward_badge_key,
             challenge.requires_enrollment,
             challenge.archived,
+            Recurrence(challenge.recurrence),
+            challenge.hidden,
         )
 
     def running_at(self, moment: datetime) -> bool:

@@ -62,6 +62,7 @@ SENDERS = {
     "recordInteractions": SERVICE,
     "upsertReward": ADMIN,
     "upsertBadge": ADMIN,  # with upsertChallenge, in one document
+    "upsertChallenge": ADMIN,  # a weekly quest and a hidden challenge
     "upsertCampaign": ADMIN,
     "updateReferralProgram": ADMIN,
     "applyReferralCode": member("newcomer"),
@@ -170,7 +171,10 @@ async def test_the_readme_progress_screen_answers_on_the_demo_data(runtime, gql)
 
     assert "errors" not in body, body
     assert body["data"]["me"]["badges"]
-    assert [c["challenge"]["key"] for c in body["data"]["me"]["challenges"]] == ["review.week"]
+    assert [c["challenge"]["key"] for c in body["data"]["me"]["challenges"]] == [
+        "review.week",
+        "weekly.reviews",  # the weekly quest, this week's round
+    ]
 
 
 async def test_graphiql_opens_on_the_progress_query_and_says_where_the_token_goes(

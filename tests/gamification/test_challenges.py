@@ -23,17 +23,27 @@ from gamification.challenges import (
     MAX_CHALLENGE_KEY_LENGTH,
     MAX_DURATION,
     MAX_PARTICIPANTS,
+    ROUND_BOARD_PERIOD,
+    ROUND_PERIOD,
+    SERIES,
     ChallengeDefinition,
     ChallengeStatus,
+    Recurrence,
+    Round,
     Window,
+    board_key,
     board_of,
     challenge_of_board,
+    completion_source,
     counts_for,
+    next_round_end,
+    round_at,
     status_of,
     validate_challenge,
 )
 from gamification.goals import MAX_GOALS, MAX_TARGET, Goal, Metric
-from gamification.leaderboards import MAX_BOARD_NAME
+from gamification.leaderboards import CALENDAR_PERIOD, MAX_BOARD_NAME, BoardKey, BoardPeriod
+from gamification.periods import period_window
 
 STARTS = datetime(2026, 6, 1, tzinfo=UTC)
 ENDS = datetime(2026, 7, 1, tzinfo=UTC)
@@ -335,3 +345,94 @@ def test_every_problem_is_reported_at_once() -> None:
         ("input", "maxParticipants"),
         ("input", "goals"),
     ]
+
+
+# --- rounds of repeating challenges -----------------------------------------------------------
+# A repeating challenge opens a fresh round each calendar period of the program time zone (the
+# periods every rule uses: `gamification.periods.period_window`, ISO weeks), clipped to its
+# window. A non-repeating one has one round, the window, keyed SERIES.
+
+ZONES = st.sampled_from([UTC, ZoneInfo("Europe/Paris"), ZoneInfo("America/New_York")])
+repeating = st.sampled_from([Recurrence.DAILY, Recurrence.WEEKLY, Recurrence.MONTHLY])
+
+
+@fast
+@given(moment=moments, recurrence=st.sampled_from(list(Recurrence)), tz=ZONES)
+def test_a_moment_in_the_window_falls_in_exactly_one_round_inside_it(
+    moment: datetime, recurrence: Recurrence, tz: ZoneInfo
+) -> None:
+    found = round_at(JUNE, recurrence, moment, tz)
+    if not JUNE.contains(moment):
+        assert found is None
+        return
+    assert found is not None and found.contains(moment)
+    assert JUNE.starts_at <= found.starts_at < found.ends_at <= JUNE.ends_at
+    if recurrence is Recurrence.NONE:
+        assert found == Round(SERIES, JUNE.starts_at, JUNE.ends_at)
+    else:
+        period = period_window(ROUND_PERIOD[recurrence], moment, tz)
+        assert found.key == period.key != SERIES
+        assert next_round_end(JUNE, recurrence, moment, tz) == found.ends_at
+
+
+@fast
+@given(a=moments, b=moments, recurrence=repeating, tz=ZONES)
+def test_two_moments_share_a_round_exactly_when_they_share_the_period(
+    a: datetime, b: datetime, recurrence: Recurrence, tz: ZoneInfo
+) -> None:
+    first, second = round_at(JUNE, recurrence, a, tz), round_at(JUNE, recurrence, b, tz)
+    if first is None or second is None:
+        return
+    same_period = (
+        period_window(ROUND_PERIOD[recurrence], a, tz).key
+        == period_window(ROUND_PERIOD[recurrence], b, tz).key
+    )
+    assert (first == second) is same_period
+    if a <= b:
+        assert first.key <= second.key  # round keys sort in time order
+
+
+def test_a_weekly_round_ends_on_the_monday_midnight_and_the_next_starts_from_zero() -> None:
+    sunday_night = datetime(2026, 6, 14, 23, 59, tzinfo=UTC)
+    this_week = round_at(JUNE, Recurrence.WEEKLY, sunday_night, UTC)
+    next_week = round_at(JUNE, Recurrence.WEEKLY, sunday_night + timedelta(minutes=1), UTC)
+    assert this_week == Round(
+        "2026-W24", datetime(2026, 6, 8, tzinfo=UTC), sunday_night + 60 * SECOND
+    )
+    assert next_week is not None and next_week.key == "2026-W25"
+    # The first and last weeks are cut to the window: June 1st 2026 is a Monday, July 1st not.
+    last = round_at(JUNE, Recurrence.WEEKLY, ENDS - SECOND, UTC)
+    assert last == Round("2026-W27", datetime(2026, 6, 29, tzinfo=UTC), ENDS)
+    assert next_round_end(JUNE, Recurrence.WEEKLY, ENDS, UTC) is None
+
+
+@fast
+@given(
+    key=keys,
+    rounds=st.lists(st.sampled_from(["2026-06-01", "2026-W23", "2026-06", SERIES]), unique=True),
+    member=st.from_regex(r"[a-z0-9_-]{1,20}", fullmatch=True),
+)
+def test_each_round_rewards_under_its_own_source_key_ending_with_the_member(
+    key: str, rounds: list[str], member: str
+) -> None:
+    sources = [completion_source(key, round_key, member) for round_key in rounds]
+    assert len(set(sources)) == len(rounds)
+    assert all(s.startswith(f"challenge:{key}:") and s.endswith(f":{member}") for s in sources)
+    # A non-repeating challenge keeps the source key it always had.
+    assert completion_source(key, SERIES, member) == f"challenge:{key}:{member}"
+
+
+def test_a_repeating_challenges_board_has_one_period_per_round() -> None:
+    assert board_key("quest") == BoardKey("challenge:quest", BoardPeriod.ALL_TIME, "lifetime")
+    assert board_key("quest", Recurrence.WEEKLY, "2026-W24") == BoardKey(
+        "challenge:quest", BoardPeriod.WEEKLY, "2026-W24"
+    )
+    for recurrence, period in ROUND_PERIOD.items():
+        assert CALENDAR_PERIOD[ROUND_BOARD_PERIOD[recurrence]] is period
+
+
+def test_a_hidden_challenge_cannot_require_enrolment() -> None:
+    hidden = replace(VALID, hidden=True)
+    assert validate_challenge(hidden, started_goals=None) == []
+    problems = validate_challenge(replace(hidden, requires_enrollment=True), started_goals=None)
+    assert [p.field for p in problems] == [("input", "hidden")]

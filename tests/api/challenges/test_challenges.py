@@ -22,6 +22,7 @@ from tests.helpers import codes, define, define_goal_actions, record
 CHALLENGE_FIELDS = """
 key name description startsAt endsAt goals { metric action target } rewardPoints
 rewardBadge { key name } requiresEnrollment maxParticipants status participants completions
+recurrence hidden
 """
 
 UPSERT_CHALLENGE = f"""
@@ -154,6 +155,8 @@ async def test_an_admin_defines_a_challenge_and_everybody_lists_it(gql):
         "status": "ACTIVE",
         "participants": 0,
         "completions": 0,
+        "recurrence": "NONE",
+        "hidden": False,
     }
     assert await AuditRecord.filter(target="challenge:sprint").count() == 1
     for who in (member("ada"), ADMIN, None):

@@ -241,6 +241,43 @@ async def test_a_challenge_is_created_on_its_own_page(admin_page: Any, gql: Any,
     assert (await audited("upsertChallenge", "review.week")).actor == ADMIN_SUBJECT
 
 
+async def test_a_weekly_hidden_challenge_is_defined_and_edited_in_the_form(
+    admin_page: Any, gql: Any, axe: Any
+) -> None:
+    await define(gql, "review.posted", 50)
+    page = admin_page
+    await page.goto("/admin/challenges/new")
+    await page.get_by_label("Key", exact=True).fill("weekly.quest")
+    await page.get_by_label("Name", exact=True).fill("Weekly quest")
+    await page.get_by_label("Starts at").fill("2030-01-07T00:00")
+    await page.get_by_label("Ends at").fill("2030-03-04T00:00")
+    await page.locator("[name='goals.0.metric']").select_option("ACTION_COUNT")
+    await page.locator("[name='goals.0.action']").fill("review.posted")
+    await page.locator("[name='goals.0.target']").fill("2")
+    await page.get_by_label("Repeats").select_option("WEEKLY")
+    await page.get_by_label("Hidden (until a member completes it)").check()
+    await page.get_by_label("Members must enrol").check()
+    await save(page)
+    # Members could never enrol in what they cannot see: refused, nothing stored.
+    assert "cannot require enrolment" in await field_error(page, "hidden")
+    assert not await Challenge.filter(key="weekly.quest").exists()
+    await axe(page)
+    await page.get_by_label("Members must enrol").uncheck()
+    await save(page)
+    assert page.url.endswith("/admin/challenges?saved=weekly.quest")
+    challenge = await Challenge.get(key="weekly.quest")
+    assert (challenge.recurrence, challenge.hidden) == ("WEEKLY", True)
+    row = page.get_by_role("row").filter(has_text="weekly.quest")
+    assert "WEEKLY" in await row.inner_text()
+    # The edit form shows what is stored; "(none)" makes it a one-off again (not started yet).
+    await page.goto("/admin/challenges/weekly.quest/edit")
+    assert await page.get_by_label("Repeats").input_value() == "WEEKLY"
+    assert await page.get_by_label("Hidden (until a member completes it)").is_checked()
+    await page.get_by_label("Repeats").select_option("")
+    await save(page)
+    assert (await Challenge.get(key="weekly.quest")).recurrence == "NONE"
+
+
 # --- What a browser would not send ----------------------------------------------------------
 
 FORMS = {

@@ -17,10 +17,14 @@ async def test_every_board_and_period_and_the_archives_of_closed_periods(
     assert (await page.goto("/admin/leaderboards")).status == 200
     grid = page.locator("table.board-grid")
     rows = await grid.locator("tbody tr").all_inner_texts()
-    assert [row.split()[0] for row in rows] == ["Points", "Referrals", "Content", "Review"]
-    # A challenge's board keeps one period: the challenge itself, shown as all time.
+    names = [row.split()[0] for row in rows]
+    assert names == ["Points", "Referrals", "Content", "Review", "Weekly"]
+    # A challenge's board keeps one period: the challenge itself, shown as all time; a weekly
+    # quest's, its rounds (this week's).
     challenge = grid.locator("tbody tr", has_text="challenge:review.week")
     assert await challenge.get_by_role("link").count() == 1
+    quest = grid.locator("tbody tr", has_text="challenge:weekly.reviews")
+    assert await quest.get_by_role("link").count() == 1
     current = grid.locator("a[aria-current='page']")
     assert await current.count() == 1
     assert "Points, All time" in str(await current.text_content())

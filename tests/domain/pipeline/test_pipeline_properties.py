@@ -1,8 +1,9 @@
 """The batched award pipeline decides exactly as one-by-one processing does.
 
 Random streams of interactions (several members and actions with caps, cooldowns, a stepped
-schedule and tier multipliers, under badges with random levels, challenges, streak goals and a
-streak freeze policy, with freezes granted by hand) are cut into batches
+schedule and tier multipliers, under badges with random levels, challenges, a repeating challenge
+(daily, weekly or monthly, capped, hidden, rewarding points each round and a badge once), streak
+goals and a streak freeze policy, with freezes granted by hand) are cut into batches
 of random size and awarded twice from the same start: each batch whole, and each batch one
 interaction at a time in the pipeline's order, (occurredAt, id), each committed and read back
 before the next. Ledgers, balances, tiers, activity counters, streak freezes held and the days
@@ -39,7 +40,7 @@ from domain.program import actions
 from domain.runtime import Runtime
 from domain.streaks import freezes
 from gamification.badges import BadgeDefinition, BadgeLevelDefinition
-from gamification.challenges import ChallengeDefinition, Window
+from gamification.challenges import ChallengeDefinition, Recurrence, Window
 from gamification.goals import Goal, Metric
 from gamification.limits import Limit
 from gamification.periods import Period
@@ -84,7 +85,9 @@ def levels_of(ladders: Ladders, key: str) -> tuple[BadgeLevelDefinition, ...]:
     )
 
 
-async def define_program(ladders: Ladders, policy: FreezePolicy) -> None:
+async def define_program(
+    ladders: Ladders, policy: FreezePolicy, recurrence: Recurrence = Recurrence.DAILY
+) -> None:
     await freezes.set_policy(ACTOR, policy)
     await actions.upsert_action(
         ACTOR,
@@ -113,6 +116,7 @@ async def define_program(ladders: Ladders, policy: FreezePolicy) -> None:
         ("streaker", (Goal(Metric.STREAK_DAYS, "app.open", 2),), 5),
         ("earner", (Goal(Metric.POINTS_EARNED, None, 120),), 30),
         ("champion", (), 50),  # only through the challenge
+        ("quester", (), 7),  # only through the repeating challenge, at its first completion
     ]:
         await badges.upsert_badge(
             ACTOR,
@@ -139,6 +143,21 @@ async def define_program(ladders: Ladders, policy: FreezePolicy) -> None:
         ChallengeDefinition(
             "points.rush", "Points rush", window, (Goal(Metric.POINTS_EARNED, None, 80),), 20, None
         ),
+        now=NOW - timedelta(days=4),
+    )
+    await challenges.upsert_challenge(
+        ACTOR,
+        ChallengeDefinition(
+            "quest",
+            "Quest",
+            window,
+            (Goal(Metric.ACTION_COUNT, "app.open", 1), Goal(Metric.POINTS_EARNED, None, 15)),
+            12,
+            2,  # two places, taken by the members' first rounds, whichever they are
+            recurrence=recurrence,
+            hidden=True,
+        ),
+        reward_badge_key="quester",
         now=NOW - timedelta(days=4),
     )
 
@@ -204,7 +223,14 @@ async def observe(ids: list[int]) -> dict[str, Any]:
             await MemberBadge.all().values_list("member_id", "badge_id", "source", "level")
         ),
         "participants": sorted(
-            (p.challenge_id, p.member_id, str(p.progress), p.score, p.completed_at is not None)
+            (
+                p.challenge_id,
+                p.member_id,
+                p.round_key,
+                str(p.progress),
+                p.score,
+                p.completed_at is not None,
+            )
             for p in await ChallengeParticipant.all()
         ),
         "challenges": sorted(
@@ -242,13 +268,14 @@ async def awarded(
     program: Program,
     *,
     one_by_one: bool,
+    recurrence: Recurrence = Recurrence.DAILY,
 ) -> Any:
     """Award the stream in its batches: whole, or each batch's interactions one at a time in
     the order the pipeline takes them, (occurredAt, id), each committed before the next. The
     freezes granted by hand are granted once the interactions are recorded."""
     policy, grants = program
     await empty_database()
-    await define_program(ladders, policy)
+    await define_program(ladders, policy, recurrence)
     ids = await record(runtime, stream)
     present = {member_id for member_id, _, _ in stream}
     for member_id, count in [(m, c) for m, c in grants if m in present]:
@@ -299,6 +326,7 @@ programs = st.tuples(
     sizes=st.lists(st.integers(1, 30), max_size=4),
     ladders=ladders,
     program=programs,
+    recurrence=st.sampled_from([Recurrence.DAILY, Recurrence.WEEKLY, Recurrence.MONTHLY]),
 )
 @example(
     stream=[
@@ -315,6 +343,8 @@ programs = st.tuples(
         ("cy", "quiz.done", 3),
         ("ada", "quiz.done", 4),  # the cap of two: ada or cy, by order
         ("ada", "app.open", 4000),  # backdated into a gap: the streak is rebuilt
+        ("bob", "app.open", 2900),
+        ("bob", "app.open", 1500),  # the quest's first day round and its second: twice
     ],
     sizes=[],
     ladders={
@@ -324,6 +354,7 @@ programs = st.tuples(
         "first.open": [LEVEL_GOALS[8], LEVEL_GOALS[7]],  # 3 waits for 2 (the streak)
     },
     program=(FreezePolicy(0, 0), []),
+    recurrence=Recurrence.DAILY,
 )
 @example(
     stream=[
@@ -338,6 +369,7 @@ programs = st.tuples(
     sizes=[3],
     ladders={},
     program=(FreezePolicy(2, 2), [("cy", 1), ("bob", 1)]),
+    recurrence=Recurrence.DAILY,
 )
 async def test_batches_award_exactly_what_one_by_one_processing_does(
     server: Server,
@@ -346,12 +378,19 @@ async def test_batches_award_exactly_what_one_by_one_processing_does(
     sizes: list[int],
     ladders: Ladders,
     program: Program,
+    recurrence: Recurrence,
 ) -> None:
-    reference = await awarded(runtime, stream, sizes, ladders, program, one_by_one=True)
-    batched = await awarded(runtime, stream, sizes, ladders, program, one_by_one=False)
+    reference = await awarded(
+        runtime, stream, sizes, ladders, program, one_by_one=True, recurrence=recurrence
+    )
+    batched = await awarded(
+        runtime, stream, sizes, ladders, program, one_by_one=False, recurrence=recurrence
+    )
     for part in reference:
         assert batched[part] == reference[part], part
     event(f"awarded: {sum(1 for i in reference['interactions'] if i[1] == 'AWARDED') // 5 * 5}+")
     event(f"badges: {len(reference['badges'])}")
     event(f"levels above 1: {sum(1 for b in reference['badges'] if b[3] > 1)}")
     event(f"frozen days: {min(len(reference['frozen days']), 3)}+")
+    rounds = sum(1 for p in reference["participants"] if p[0] == "quest" and p[2] and p[5])
+    event(f"quest rounds completed: {min(rounds, 3)}{'+' if rounds >= 3 else ''}")
