@@ -39,6 +39,7 @@ DOMAIN_RANK = {
     "interactions": 7,
     "webhooks": 7,
     "privacy": 7,
+    "leaderboard_visibility": 7,
     "demo": 8,
 }
 

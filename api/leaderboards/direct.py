@@ -291,14 +291,16 @@ def _around(field: _Selection, variables: dict[str, Any], context: Context) -> A
     radius = field.arguments["radius"].of(variables) if field.name == "around" else 0
     if not isinstance(member_id, str | None) or not isinstance(radius, int | None):
         raise _NotDirect
+    viewer = context.viewer()
     if member_id is None:
-        viewer = context.viewer()
         if viewer is None:
             return None
         member_id = viewer.subject
     else:
         _checked("memberId", member_id)
-    return AroundRead(member_id, clamp_radius(radius))
+    # Only the member themselves find a member who is not PUBLIC (`AroundRead.own`).
+    own = viewer is not None and viewer.subject == member_id
+    return AroundRead(member_id, clamp_radius(radius), own)
 
 
 def _entry(fields: tuple[_Selection, ...], standing: Standing) -> dict[str, Any]:

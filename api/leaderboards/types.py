@@ -20,6 +20,8 @@ from gamification.leaderboards import (
     BoardProfile,
     Page,
     Standing,
+    Visibility,
+    anonymised,
     decode_cursor,
     decode_profile,
     encode_cursor,
@@ -27,6 +29,8 @@ from gamification.leaderboards import (
 from gamification.periods import Window
 
 LeaderboardPeriod = strawberry.enum(BoardPeriod, name="LeaderboardPeriod")
+# What `anonymised` recognises an archived ANONYMOUS entry by (the name is replaced by its rank).
+ANONYMOUS_PROFILE = BoardProfile("", None, Visibility.ANONYMOUS)
 
 
 @plain
@@ -130,12 +134,14 @@ class Leaderboard:
     async def around(
         self, info: Info, member_id: strawberry.ID | None = None, radius: int | None = 5
     ) -> list[LeaderboardEntry]:
+        viewer = info.context.viewer()
         if member_id is None:
-            viewer = info.context.viewer()
             if viewer is None:
                 return []
             member_id = strawberry.ID(viewer.subject)
-        read = AroundRead(str(member_id), clamp_radius(radius))
+        # Only the member themselves find a member who is not PUBLIC (`AroundRead.own`).
+        own = viewer is not None and viewer.subject == str(member_id)
+        read = AroundRead(str(member_id), clamp_radius(radius), own)
         standings: list[Standing] = await info.context.boards.reads.load((self._key, read))
         return await entries_of(info, standings)
 
@@ -197,9 +203,17 @@ class LeaderboardArchive:
 
     @classmethod
     def from_model(cls, row: LeaderboardArchiveModel) -> LeaderboardArchive:
+        # An entry archived as ANONYMOUS stays anonymous (the display of the period when it
+        # closed), whatever the member chooses later; the others show the member's profile now.
         standings = [
-            Standing(
-                rank=int(e["rank"]), score=int(e["score"]), member_id=str(e["memberId"]), element=""
+            anonymised(
+                Standing(
+                    rank=int(e["rank"]),
+                    score=int(e["score"]),
+                    member_id=str(e["memberId"]),
+                    element="",
+                    profile=ANONYMOUS_PROFILE if e.get("anonymous") else None,
+                )
             )
             for e in row.entries or []
         ]
