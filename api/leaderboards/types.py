@@ -7,6 +7,7 @@ import strawberry
 from api.context import Info
 from api.errors import ClientError
 from api.int_bounds import as_graphql_int
+from api.leaderboards.lookahead import viewer_id_of
 from api.members.public import PublicMember
 from api.pagination import PageInfo, clamp_first, clamp_radius
 from api.plain_values import plain
@@ -134,13 +135,13 @@ class Leaderboard:
     async def around(
         self, info: Info, member_id: strawberry.ID | None = None, radius: int | None = 5
     ) -> list[LeaderboardEntry]:
-        viewer = info.context.viewer()
         if member_id is None:
+            viewer = info.context.viewer()
             if viewer is None:
                 return []
             member_id = strawberry.ID(viewer.subject)
         # Only the member themselves find a member who is not PUBLIC (`AroundRead.own`).
-        own = viewer is not None and viewer.subject == str(member_id)
+        own = viewer_id_of(info) == str(member_id)
         read = AroundRead(str(member_id), clamp_radius(radius), own)
         standings: list[Standing] = await info.context.boards.reads.load((self._key, read))
         return await entries_of(info, standings)
