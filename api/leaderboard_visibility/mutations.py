@@ -8,7 +8,6 @@ from api.leaderboard_visibility.types import LeaderboardVisibility
 from api.members.types import Member
 from api.permissions import Requires, checked_viewer
 from domain.leaderboard_visibility.settings import set_visibility
-from gamification.leaderboards import Visibility
 
 
 @strawberry.type
@@ -17,13 +16,13 @@ class LeaderboardVisibilityMutations:
     async def set_leaderboard_visibility(
         self,
         info: Info,
-        visibility: LeaderboardVisibility,  # type: ignore[valid-type]
+        visibility: LeaderboardVisibility,
     ) -> Member:
         viewer = checked_viewer(info)
         runtime = info.context.runtime
         member = await set_visibility(
             viewer.subject,
-            Visibility(visibility),
+            visibility.rule,
             boards=runtime.leaderboards,
             now=info.context.now,
             tz=runtime.settings.tz,

@@ -177,8 +177,8 @@ class Member:
         description="How the member appears on leaderboards to others (their own choice, "
         "`setLeaderboardVisibility`)."
     )
-    def leaderboard_visibility(self) -> LeaderboardVisibility:  # type: ignore[valid-type]
-        return Visibility(self._model.leaderboard_visibility)
+    def leaderboard_visibility(self) -> LeaderboardVisibility:
+        return LeaderboardVisibility.of(Visibility(self._model.leaderboard_visibility))
 
     @strawberry.field(description="The member's own content, every status, newest first.")
     async def contents(
