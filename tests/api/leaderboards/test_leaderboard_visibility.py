@@ -67,6 +67,7 @@ subscription Live {
   }
 }
 """
+EXPORT = "query Export($id: ID!) { memberExport(memberId: $id) { data } }"
 SAM, SAM_NAME, SAM_AVATAR = "sam-secret", "Samantha Private", "https://cdn.example/sam.png"
 ANONYMOUS_SAM = {"id": "anonymous:2", "displayName": "Member #2", "avatarUrl": None}
 
@@ -120,6 +121,9 @@ async def test_visibility_is_public_by_default_and_each_member_sets_their_own(gq
     await choose(gql, "ada", "HIDDEN")  # the same again changes nothing
     body = await gql("{ me { leaderboardVisibility } }", as_=member("ada"))
     assert body["data"]["me"]["leaderboardVisibility"] == "HIDDEN"
+
+    export = await gql(EXPORT, {"id": "ada"}, as_=member("ada"))
+    assert export["data"]["memberExport"]["data"]["profile"]["leaderboardVisibility"] == "HIDDEN"
 
     body = await gql(SET, {"visibility": "ANONYMOUS"}, as_=SERVICE)
     assert codes(body) == ["FORBIDDEN"]
