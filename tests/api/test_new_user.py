@@ -72,6 +72,7 @@ SENDERS = {
     "createWebhookEndpoint": ADMIN,
     "redeliverWebhook": ADMIN,
     "rotateWebhookSecret": ADMIN,
+    "setLeaderboardVisibility": member("demo-grace"),
 }
 
 
