@@ -1,5 +1,10 @@
 """Members' public profiles kept beside the boards, so a ranked read never asks the database.
 
+A profile carries the member's leaderboard visibility too (`Visibility`: an ANONYMOUS member's
+is a mark alone, a HIDDEN member's the mark and their profile): the board's scripts read it to
+keep a hidden member out of the ranked set, and every ranked read anonymises from it, so
+neither needs the member's row. It is written and rebuilt with the rest of the profile.
+
 Each board and period keeps a hash of member -> profile (`BoardKey.profiles`; a member with
 the default profile has no field, `gamification.leaderboards.encode_profile`). It is written:
 - with every score projected to the board: `scores.project` reads the members' profiles after
