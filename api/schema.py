@@ -40,6 +40,7 @@ from api.insight.campaigns import CampaignMutations, CampaignQueries
 from api.insight.queries import InsightQueries
 from api.interactions.mutations import InteractionMutations
 from api.interactions.queries import InteractionQueries
+from api.leaderboard_visibility.mutations import LeaderboardVisibilityMutations
 from api.leaderboards.direct import DirectReads
 from api.leaderboards.queries import LeaderboardQueries
 from api.leaderboards.subscriptions import LeaderboardSubscriptions
@@ -106,6 +107,7 @@ Mutation = merge_types(
         WebhookMutations,
         PrivacyMutations,
         StreakMutations,
+        LeaderboardVisibilityMutations,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscriptions, LeaderboardSubscriptions))

@@ -14,6 +14,7 @@ from domain.goals import badges, challenges
 from domain.insight import campaigns
 from domain.insight import refresh as insight
 from domain.interactions import record as interactions
+from domain.leaderboard_visibility.settings import set_visibility
 from domain.leaderboards import archives as leaderboard_archives
 from domain.members import members
 from domain.models import Campaign, Challenge, Referral
@@ -25,6 +26,7 @@ from gamification.badges import BadgeDefinition, BadgeLevelDefinition
 from gamification.challenges import ChallengeDefinition, Recurrence, Window
 from gamification.content import Submission
 from gamification.goals import Goal, Metric
+from gamification.leaderboards import Visibility
 from gamification.limits import Limit
 from gamification.periods import Period
 from gamification.streaks import FreezePolicy
@@ -201,6 +203,9 @@ MEMBERS = {
     "demo-linus": ("Linus", ["app.daily_open"]),
 }
 
+# The demo member who chose to be anonymous on leaderboards.
+ANONYMOUS_MEMBER = "demo-alan"
+
 
 async def load(runtime: Runtime) -> str:
     for definition in ACTIONS:
@@ -265,6 +270,14 @@ async def load(runtime: Runtime) -> str:
         await members.update_profile(
             member_id, name, None, boards=runtime.leaderboards, tz=runtime.settings.tz
         )
+    # Leaderboard privacy: Alan shows on every board as "Member #<rank>", with no id or name.
+    await set_visibility(
+        ANONYMOUS_MEMBER,
+        Visibility.ANONYMOUS,
+        boards=runtime.leaderboards,
+        now=now,
+        tz=runtime.settings.tz,
+    )
     for referee, referrer in REFERRALS.items():
         if not await Referral.exists(referee_id=referee):
             referrer_member = await members.get_member(referrer)
@@ -292,7 +305,8 @@ async def load(runtime: Runtime) -> str:
         f"{len(MEMBERS)} members ({len(REFERRALS)} referred), {len(CONTENT)} pieces of content, "
         f"{recorded} interactions (member ids: {', '.join(MEMBERS)}), "
         f"{archived} closed leaderboard periods archived, {refreshed} members scored "
-        f"(RFM, churn model) and one campaign ({CAMPAIGN_KEY})"
+        f"(RFM, churn model) and one campaign ({CAMPAIGN_KEY}); {ANONYMOUS_MEMBER} is "
+        "anonymous on leaderboards"
     )
 
 

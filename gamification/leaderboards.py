@@ -87,6 +87,13 @@ class BoardKey:
         returns its entries' names and avatars in the same script, from the board's own slot."""
         return f"{self._tag}:profiles"
 
+    @property
+    def hidden(self) -> str:
+        """The sorted set of HIDDEN members' elements (same scores and tie-breaks as `scores`):
+        kept out of `scores`, so every rank, page and size others read counts visible members
+        only, and a hidden member's own rank is found among them (`scripts.AHEAD`)."""
+        return f"{self._tag}:hidden"
+
     def staging(self) -> BoardKey:
         """Where a rebuild writes before swapping in: same hash tag, so RENAME stays in-slot."""
         return _StagingKey(self.board, self.period, self.period_key, self.namespace)
@@ -105,6 +112,10 @@ class _StagingKey(BoardKey):
     @property
     def profiles(self) -> str:
         return f"{self._tag}:rebuild:profiles"
+
+    @property
+    def hidden(self) -> str:
+        return f"{self._tag}:rebuild:hidden"
 
 
 def board_window(period: BoardPeriod, moment: datetime, tz: ZoneInfo) -> Window:
@@ -203,36 +214,121 @@ def default_display_name(member_id: str) -> str:
     return "Member " + hashlib.sha256(member_id.encode()).hexdigest()[:8]
 
 
+class Visibility(StrEnum):
+    """How a member appears on boards to others (their own choice, `member.leaderboard_visibility`).
+
+    PUBLIC: name and avatar. ANONYMOUS: listed and ranked, as "Member #<rank>" with no id, name
+    or avatar. HIDDEN: not listed to anybody else, and not counted in the ranks others see; the
+    member still sees their own rank, where they would stand among the visible members."""
+
+    PUBLIC = "PUBLIC"
+    ANONYMOUS = "ANONYMOUS"
+    HIDDEN = "HIDDEN"
+
+
+# The id an anonymous entry shows in place of the member's: made of its rank only, so it names
+# the place, not the member (the same on every board, never the same member twice, and stable
+# for a client cache that keys entries by id: "anonymous:3" is always shown as "Member #3").
+ANONYMOUS_ID_PREFIX = "anonymous:"
+
+
+def anonymous_id(rank: int) -> str:
+    return f"{ANONYMOUS_ID_PREFIX}{rank}"
+
+
+def anonymous_name(rank: int) -> str:
+    return f"Member #{rank}"
+
+
 @dataclass(frozen=True)
 class BoardProfile:
-    """A member as a board shows them: their public name and avatar."""
+    """A member as a board shows them: their public name and avatar, and how they chose to be
+    shown (`visibility`)."""
 
     display_name: str
     avatar_url: str | None
+    visibility: Visibility = Visibility.PUBLIC
 
 
 # Between the name and the avatar URL in a stored profile. Names never hold it: a display
 # name's whitespace is collapsed to single spaces on the way in, and Python counts U+001F as
 # whitespace; the URL comes last, so whatever it holds is read back whole.
 _PROFILE_SEPARATOR = "\x1f"
+# The first character of a stored profile of a member who is not PUBLIC. Names never start
+# with them (U+001E and U+001D are whitespace too, and names are stripped). An ANONYMOUS
+# profile is the mark alone: the board never needs the name of a member it shows as a number.
+# A HIDDEN one is the mark followed by the PUBLIC encoding: only the member themselves are
+# shown it, with their own name. The board's scripts read the HIDDEN mark to keep the member
+# out of the ranked sorted set (`BoardKey.hidden`); `scripts.py` spells them as byte values.
+ANONYMOUS_MARK = "\x1e"
+HIDDEN_MARK = "\x1d"
 
 
-def encode_profile(member_id: str, display_name: str, avatar_url: str | None) -> str:
+def encode_profile(
+    member_id: str,
+    display_name: str,
+    avatar_url: str | None,
+    visibility: Visibility = Visibility.PUBLIC,
+) -> str:
     """What a board's profiles hash holds for the member: `<name>U+001F<avatar url>`, or ''
     for the profile every member starts with (their default name, no avatar), which is
     stored as nothing at all: most members never set one, and a million of them would
-    otherwise cost tens of MiB per board and period."""
+    otherwise cost tens of MiB per board and period. A member who is not PUBLIC has their
+    visibility's mark first (see `ANONYMOUS_MARK`)."""
+    if visibility is Visibility.ANONYMOUS:
+        return ANONYMOUS_MARK
     if avatar_url is None and display_name == default_display_name(member_id):
-        return ""
-    return f"{display_name}{_PROFILE_SEPARATOR}{avatar_url or ''}"
+        public = ""
+    else:
+        public = f"{display_name}{_PROFILE_SEPARATOR}{avatar_url or ''}"
+    return HIDDEN_MARK + public if visibility is Visibility.HIDDEN else public
 
 
 def decode_profile(member_id: str, stored: str | None) -> BoardProfile:
-    """The profile a board holds for the member (None or '': the default one)."""
+    """The profile a board holds for the member (None or '': the default one). An ANONYMOUS
+    member's comes back with their default name: whoever shows it replaces it by their rank
+    (`anonymous_name`), as the store does for every ranked read."""
+    if stored and stored.startswith(ANONYMOUS_MARK):
+        return BoardProfile(default_display_name(member_id), None, Visibility.ANONYMOUS)
+    visibility = Visibility.PUBLIC
+    if stored and stored.startswith(HIDDEN_MARK):
+        stored, visibility = stored[len(HIDDEN_MARK) :], Visibility.HIDDEN
     if not stored:
-        return BoardProfile(default_display_name(member_id), None)
+        return BoardProfile(default_display_name(member_id), None, visibility)
     name, _, avatar = stored.partition(_PROFILE_SEPARATOR)
-    return BoardProfile(name, avatar or None)
+    return BoardProfile(name, avatar or None, visibility)
+
+
+def is_hidden_profile(stored: str | None) -> bool:
+    """Whether a stored profile is a HIDDEN member's (kept in the board's hidden set)."""
+    return bool(stored) and stored is not None and stored.startswith(HIDDEN_MARK)
+
+
+def anonymised(standing: Standing) -> Standing:
+    """The standing as anybody is shown it when its member is ANONYMOUS: no member id (an id
+    made of the rank, `anonymous_id`), a name made of the rank, no avatar, and a tie-break
+    element without the member id (its cursor carries the score and the reach time only; see
+    `is_anonymous_element`). Others are left as they are."""
+    profile = standing.profile
+    if profile is None or profile.visibility is not Visibility.ANONYMOUS:
+        return standing
+    return Standing(
+        rank=standing.rank,
+        score=standing.score,
+        member_id=anonymous_id(standing.rank),
+        element=standing.element[: _ELEMENT_TIME_DIGITS + 1],
+        profile=BoardProfile(anonymous_name(standing.rank), None, Visibility.ANONYMOUS),
+    )
+
+
+# An element is `<16 digits>:<member id>`; an anonymous entry's cursor keeps `<16 digits>:`.
+_ELEMENT_TIME_DIGITS = 16
+
+
+def is_anonymous_element(element: str) -> bool:
+    """Whether a cursor's element is an anonymous entry's (the reach time without a member id:
+    the board resumes after every member that reached the same score at that microsecond)."""
+    return len(element) == _ELEMENT_TIME_DIGITS + 1 and element.endswith(":")
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ DOMAIN_RANK = {
     "webhooks": 7,
     "privacy": 7,
     "streaks": 7,
+    "leaderboard_visibility": 7,
     "demo": 8,
 }
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from api.cli.common import Commands, LazyBar, domain_errors, run_with_runtime
 from domain.errors import DomainError
 from domain.infra.settings import Settings
-from gamification.leaderboards import decode_profile
+from gamification.leaderboards import Visibility, decode_profile
 
 if TYPE_CHECKING:
     from domain.leaderboards.scores import Difference
@@ -107,4 +107,7 @@ def _profile(member_id: str, stored: object) -> str:
     if not isinstance(stored, str) or not stored:
         return "-"
     profile = decode_profile(member_id, stored)
-    return repr(profile.display_name) + (f" {profile.avatar_url}" if profile.avatar_url else "")
+    if profile.visibility is Visibility.ANONYMOUS:
+        return "ANONYMOUS"
+    shown = repr(profile.display_name) + (f" {profile.avatar_url}" if profile.avatar_url else "")
+    return f"HIDDEN {shown}" if profile.visibility is Visibility.HIDDEN else shown

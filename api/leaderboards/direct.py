@@ -297,9 +297,21 @@ def _around(field: _Selection, variables: dict[str, Any], context: Context) -> A
         if viewer is None:
             return None
         member_id = viewer.subject
+        own = True
     else:
         _checked("memberId", member_id)
-    return AroundRead(member_id, clamp_radius(radius))
+        own = member_id == _viewer_id(context)
+    # Only the member themselves find a member who is not PUBLIC (`AroundRead.own`).
+    return AroundRead(member_id, clamp_radius(radius), own)
+
+
+def _viewer_id(context: Context) -> str | None:
+    """The viewer's id, when the credentials are good (bad ones fail where they always did)."""
+    try:
+        viewer = context.viewer()
+    except ClientError:
+        return None
+    return viewer.subject if viewer is not None else None
 
 
 def _entry(fields: tuple[_Selection, ...], standing: Standing) -> dict[str, Any]:

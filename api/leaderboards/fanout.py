@@ -413,7 +413,8 @@ async def _read(
 
 
 def _around(member_id: str) -> AroundRead:
-    return AroundRead(member_id, 0)
+    # The subscriber's own entry: they find themselves whatever their visibility.
+    return AroundRead(member_id, 0, own=True)
 
 
 async def _profiles(standings: list[Standing]) -> dict[str, PublicProfile]:

@@ -58,10 +58,12 @@ def planned_reads(info: Info, key: BoardKey) -> list[BoardRead]:
         elif name in ("around", "entry"):
             member_id = _argument(info, node, "memberId", None)
             radius = _argument(info, node, "radius", 5) if name == "around" else 0
+            viewer_id = viewer_id_of(info)
             if member_id is None:
-                member_id = _viewer_id(info)
+                member_id = viewer_id
             if isinstance(member_id, str) and isinstance(radius, int | None):
-                reads.append(AroundRead(member_id, clamp_radius(radius)))
+                own = member_id == viewer_id
+                reads.append(AroundRead(member_id, clamp_radius(radius), own))
     return reads
 
 
@@ -103,7 +105,7 @@ def _argument(info: Info, node: FieldNode, name: str, default: Any) -> Any:
     return default
 
 
-def _viewer_id(info: Info) -> str | None:
+def viewer_id_of(info: Info) -> str | None:
     """The viewer's id, when the credentials are good (bad ones fail in the field itself)."""
     try:
         viewer = info.context.viewer()

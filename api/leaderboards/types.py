@@ -7,6 +7,7 @@ import strawberry
 from api.context import Info
 from api.errors import ClientError
 from api.int_bounds import as_graphql_int
+from api.leaderboards.lookahead import viewer_id_of
 from api.members.public import PublicMember
 from api.pagination import PageInfo, clamp_first, clamp_radius
 from api.plain_values import plain
@@ -20,6 +21,8 @@ from gamification.leaderboards import (
     BoardProfile,
     Page,
     Standing,
+    Visibility,
+    anonymised,
     decode_cursor,
     decode_profile,
     encode_cursor,
@@ -27,6 +30,8 @@ from gamification.leaderboards import (
 from gamification.periods import Window
 
 LeaderboardPeriod = strawberry.enum(BoardPeriod, name="LeaderboardPeriod")
+# What `anonymised` recognises an archived ANONYMOUS entry by (the name is replaced by its rank).
+ANONYMOUS_PROFILE = BoardProfile("", None, Visibility.ANONYMOUS)
 
 
 @plain
@@ -135,7 +140,9 @@ class Leaderboard:
             if viewer is None:
                 return []
             member_id = strawberry.ID(viewer.subject)
-        read = AroundRead(str(member_id), clamp_radius(radius))
+        # Only the member themselves find a member who is not PUBLIC (`AroundRead.own`).
+        own = viewer_id_of(info) == str(member_id)
+        read = AroundRead(str(member_id), clamp_radius(radius), own)
         standings: list[Standing] = await info.context.boards.reads.load((self._key, read))
         return await entries_of(info, standings)
 
@@ -197,9 +204,17 @@ class LeaderboardArchive:
 
     @classmethod
     def from_model(cls, row: LeaderboardArchiveModel) -> LeaderboardArchive:
+        # An entry archived as ANONYMOUS stays anonymous (the display of the period when it
+        # closed), whatever the member chooses later; the others show the member's profile now.
         standings = [
-            Standing(
-                rank=int(e["rank"]), score=int(e["score"]), member_id=str(e["memberId"]), element=""
+            anonymised(
+                Standing(
+                    rank=int(e["rank"]),
+                    score=int(e["score"]),
+                    member_id=str(e["memberId"]),
+                    element="",
+                    profile=ANONYMOUS_PROFILE if e.get("anonymous") else None,
+                )
             )
             for e in row.entries or []
         ]

@@ -15,6 +15,7 @@ from api.events.types import MemberEvent
 from api.insight.fields import member_insight
 from api.insight.types import MemberInsight
 from api.int_bounds import as_graphql_int
+from api.leaderboard_visibility.types import LeaderboardVisibility
 from api.leaderboards import fields as leaderboard_fields
 from api.leaderboards.types import LeaderboardStanding
 from api.pagination import Connection, id_keyset_connection
@@ -29,6 +30,7 @@ from domain.models import LedgerReason as LedgerReasonEnum
 from domain.models import Member as MemberModel
 from domain.models import Redemption as RedemptionModel
 from domain.points import ledger
+from gamification.leaderboards import Visibility
 
 LedgerReason = strawberry.enum(LedgerReasonEnum, name="LedgerReason")
 
@@ -171,6 +173,13 @@ class Member:
     )
     async def standings(self, info: Info) -> list[LeaderboardStanding]:
         return await leaderboard_fields.member_standings(self._model.id, info)
+
+    @strawberry.field(
+        description="How the member appears on leaderboards to others (their own choice, "
+        "`setLeaderboardVisibility`)."
+    )
+    def leaderboard_visibility(self) -> LeaderboardVisibility:
+        return LeaderboardVisibility.of(Visibility(self._model.leaderboard_visibility))
 
     @strawberry.field(description="The member's own content, every status, newest first.")
     async def contents(

@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 
 from domain.infra.db import insert_rows, matching, raw_timestamp, transaction
 from domain.leaderboards.scores import stored_boards, window_of
-from domain.models import LeaderboardArchive, LeaderboardScore
+from domain.models import LeaderboardArchive, LeaderboardScore, Member
 from domain.outbox import EventType, emit
-from gamification.leaderboards import BoardKey, BoardPeriod
+from gamification.leaderboards import BoardKey, BoardPeriod, Visibility
 
 log = logging.getLogger("plaudit.leaderboards")
 
@@ -74,18 +74,7 @@ async def archive_closed(
 
 
 async def _archive(key: BoardKey, tz: ZoneInfo, depth: int, now: datetime) -> int:
-    rows = (
-        await LeaderboardScore.filter(
-            board=key.board, period=key.period.value, period_key=key.period_key
-        )
-        .order_by("-score", "reached_at", "member_id")
-        .limit(depth)
-        .values_list("member_id", "score")
-    )
-    entries = [
-        {"rank": rank, "memberId": str(member_id), "score": int(score)}
-        for rank, (member_id, score) in enumerate(rows, start=1)
-    ]
+    entries = await _top(key, depth)
     window = window_of(key, tz)
     async with transaction() as connection:
         inserted = await insert_rows(
@@ -117,6 +106,53 @@ async def _archive(key: BoardKey, tz: ZoneInfo, depth: int, now: datetime) -> in
             }
             await emit(connection, EventType.LEADERBOARD_PERIOD_CLOSED, closed, at=now)
     return len(inserted)
+
+
+# Rows read at a time while looking for the top `depth` visible members.
+TOP_CHUNK = 500
+
+
+async def _top(key: BoardKey, depth: int) -> list[dict[str, object]]:
+    """The period's top `depth` as others saw it when it is archived: HIDDEN members left out
+    and not counted in the ranks, ANONYMOUS ones marked (`"anonymous": true`; the archive then
+    shows them as "Member #<rank>" for ever, whatever they choose later). The member id is
+    kept, as for everyone: the webhook goes to the brand's own systems, and erasure finds the
+    member by it. One query for the rows and one for their members' visibility per chunk."""
+    entries: list[dict[str, object]] = []
+    offset = 0
+    while len(entries) < depth:
+        rows = (
+            await LeaderboardScore.filter(
+                board=key.board, period=key.period.value, period_key=key.period_key
+            )
+            .order_by("-score", "reached_at", "member_id")
+            .offset(offset)
+            .limit(TOP_CHUNK)
+            .values_list("member_id", "score")
+        )
+        if not rows:
+            break
+        offset += len(rows)
+        chosen = dict(
+            await Member.filter(id__in=[str(member_id) for member_id, _ in rows])
+            .exclude(leaderboard_visibility=Visibility.PUBLIC.value)
+            .values_list("id", "leaderboard_visibility")
+        )
+        for member_id, score in rows:
+            visibility = chosen.get(str(member_id), Visibility.PUBLIC.value)
+            if visibility == Visibility.HIDDEN.value:
+                continue
+            entry: dict[str, object] = {
+                "rank": len(entries) + 1,
+                "memberId": str(member_id),
+                "score": int(score),
+            }
+            if visibility == Visibility.ANONYMOUS.value:
+                entry["anonymous"] = True
+            entries.append(entry)
+            if len(entries) == depth:
+                break
+    return entries
 
 
 async def recent(board: str, period: BoardPeriod, last: int) -> list[LeaderboardArchive]:

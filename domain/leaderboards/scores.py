@@ -20,6 +20,7 @@ from gamification.leaderboards import (
     board_window,
     boards_moved_by,
     expires_at,
+    is_hidden_profile,
 )
 from gamification.periods import Window
 
@@ -139,7 +140,8 @@ class Difference:
     expected: int | str | None  # the database's
     found: int | str | None  # Redis's
     # "score", or "profile": the profile kept beside the board (`encode_profile`; nothing is
-    # stored for the default one).
+    # stored for the default one), or "placement": which sorted set holds the member ("ranked",
+    # or "hidden" for a HIDDEN member's score).
     kind: str = "score"
 
 
@@ -169,6 +171,13 @@ async def verify(
                         key, member_id, profiles.get(member_id), stored.get(member_id), "profile"
                     )
                 )
+        # A HIDDEN member's score lives in the board's hidden set, everyone else's in the
+        # ranked one: a member in the wrong one is shown (or kept from) others wrongly.
+        hidden = {m for m, profile in profiles.items() if is_hidden_profile(profile)}
+        kept_apart = set(await store.scores_of(key, hidden=True))
+        for member_id in sorted((hidden ^ kept_apart) & expected.keys() & found.keys()):
+            want, have = ("hidden", "ranked") if member_id in hidden else ("ranked", "hidden")
+            differences.append(Difference(key, member_id, want, have, "placement"))
     return differences
 
 

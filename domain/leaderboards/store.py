@@ -27,10 +27,12 @@ from gamification.leaderboards import (
     BoardPeriod,
     Page,
     Standing,
+    anonymised,
     change_channel,
     decode_cursor,
     decode_profile,
     element_for,
+    is_hidden_profile,
     member_of,
 )
 
@@ -56,10 +58,13 @@ class PageRead:
 
 @dataclass(frozen=True)
 class AroundRead:
-    """`member_id`'s standing and up to `radius` standings either side."""
+    """`member_id`'s standing and up to `radius` standings either side. Only the member
+    themselves (`own`) find a member who is not PUBLIC: anybody else finds nothing, as for a
+    member with no score (an ANONYMOUS member looked up by id would be named by the lookup)."""
 
     member_id: str
     radius: int
+    own: bool = False
 
 
 BoardRead = SizeRead | PageRead | AroundRead
@@ -102,13 +107,13 @@ class LeaderboardStore:
                 # Boards list members with a score; a board past its retention lives on in
                 # the database only.
                 continue
-            if not batches or len(batches[-1][0]) >= 3 * SCORES_PER_SCRIPT:
+            if not batches or len(batches[-1][0]) >= 4 * SCORES_PER_SCRIPT:
                 batches.append(([], []))
             keys, args = batches[-1]
             touched.add(key)
             key = key.in_namespace(self.namespace)
             expire = "" if expiry is None else str(int(expiry.timestamp()))
-            keys += (key.scores, key.elements, key.profiles)
+            keys += (key.scores, key.elements, key.profiles, key.hidden)
             element = element_for(member_id, reached_at)
             args += (member_id, score, element, expire, profiles.get(member_id, KEEP_PROFILE))
         if batches:
@@ -142,7 +147,7 @@ class LeaderboardStore:
                 element = element_for(member_id, reached_at)
                 profile = profiles.get(member_id, KEEP_PROFILE)
                 await self._replace_score(
-                    keys=[key.scores, key.elements, key.profiles],
+                    keys=[key.scores, key.elements, key.profiles, key.hidden],
                     args=[member_id, score, element, expire, profile],
                     client=pipe,
                 )
@@ -164,7 +169,7 @@ class LeaderboardStore:
         async for raw in self.redis.scan_iter(match=pattern, count=1000):
             elements = _text(raw)
             base = elements.removesuffix(":elements")
-            keys = [f"{base}:scores", elements, f"{base}:profiles"]
+            keys = [f"{base}:scores", elements, f"{base}:profiles", f"{base}:hidden"]
             if await self._remove_member(keys=keys, args=[member_id]):
                 key = _board_key_of(elements, prefix)
                 if key is not None:
@@ -176,17 +181,33 @@ class LeaderboardStore:
         self.pages.invalidate()
         return len(touched)
 
-    async def set_profile(self, keys: Iterable[BoardKey], member_id: str, profile: str) -> int:
+    async def set_profile(
+        self, keys: Iterable[BoardKey], member_id: str, profile: str, *, announce: bool = False
+    ) -> int:
         """Store the member's new profile (`encode_profile`) on each of `keys` that lists them,
-        in one round trip (one script per board, so each stays in its own slot); returns on
-        how many. Pages cached in this process are dropped."""
+        in one round trip (one script per board, so each stays in its own slot; a change of
+        visibility moves the member between the ranked and the hidden set there); returns on
+        how many. Pages cached in this process are dropped. With `announce`, the boards that
+        list the member are announced to live subscribers (a visibility change shows at once
+        in every push), in a second round trip."""
+        keys = list(keys)
         calls = []
         for key in keys:
-            key = key.in_namespace(self.namespace)
-            calls.append(([key.elements, key.profiles], [member_id, profile]))
-        written = sum(int(found or 0) for found in await self._pipelined(self._set_profile, calls))
+            spaced = key.in_namespace(self.namespace)
+            calls.append(
+                (
+                    [spaced.elements, spaced.profiles, spaced.scores, spaced.hidden],
+                    [member_id, profile],
+                )
+            )
+        results = [int(found or 0) for found in await self._pipelined(self._set_profile, calls)]
         self.pages.invalidate()
-        return written
+        touched = [key for key, found in zip(keys, results, strict=True) if found]
+        if announce and touched:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                self._announce(pipe, touched)
+                await pipe.execute()
+        return len(touched)
 
     async def standings(
         self, keys: Sequence[BoardKey], member_id: str
@@ -196,7 +217,7 @@ class LeaderboardStore:
         calls = []
         for key in keys:
             key = key.in_namespace(self.namespace)
-            calls.append(([key.scores, key.elements], [member_id]))
+            calls.append(([key.scores, key.elements, key.hidden], [member_id]))
         found: list[tuple[int, int] | None] = []
         for result in await self._pipelined(self._standing, calls):
             if result:
@@ -249,13 +270,16 @@ class LeaderboardStore:
         [standings] = await self.read(key, [AroundRead(member_id, radius)])
         return cast(list[Standing], standings)
 
-    async def scores_of(self, key: BoardKey) -> dict[str, int]:
+    async def scores_of(self, key: BoardKey, *, hidden: bool | None = None) -> dict[str, int]:
         """Every member's score on the board as Redis holds it (scanned, not read at once:
-        `verify` reads boards of any size)."""
+        `verify` reads boards of any size): the visible members' and the hidden ones', or
+        only the hidden ones' (`hidden=True`) or the visible ones' (`hidden=False`)."""
         key = key.in_namespace(self.namespace)
         found: dict[str, int] = {}
-        async for element, score in self.redis.zscan_iter(key.scores, count=10_000):
-            found[member_of(_text(element))] = int(float(score))
+        names = {None: (key.scores, key.hidden), True: (key.hidden,), False: (key.scores,)}
+        for name in names[hidden]:
+            async for element, score in self.redis.zscan_iter(name, count=10_000):
+                found[member_of(_text(element))] = int(float(score))
         return found
 
     async def profiles_of(self, key: BoardKey) -> dict[str, str]:
@@ -280,10 +304,10 @@ class LeaderboardStore:
                 score, element = position if position else (0, "")
                 args += ["page", score, element, read.first]
             else:
-                args += ["around", read.member_id, read.radius]
+                args += ["around", read.member_id, read.radius, "1" if read.own else "0"]
         results = cast(
             list[Any],
-            await self._read(keys=[key.scores, key.elements, key.profiles], args=args),
+            await self._read(keys=[key.scores, key.elements, key.profiles, key.hidden], args=args),
         )
         answers: list[Any] = []
         for read, result in zip(reads, results, strict=True):
@@ -295,8 +319,11 @@ class LeaderboardStore:
                 answers.append(
                     Page(standings[: read.first], len(standings) > read.first, start > 0)
                 )
+            elif not result:
+                answers.append([])
             else:
-                answers.append(_standings(int(result[0]), result[1], result[2]) if result else [])
+                own_at = int(result[3]) if len(result) > 3 else None
+                answers.append(_standings(int(result[0]), result[1], result[2], own_at))
         return answers
 
     async def replace(
@@ -313,47 +340,71 @@ class LeaderboardStore:
         them in atomically, so readers never see a half-built board."""
         key = key.in_namespace(self.namespace)
         tmp = key.staging()
-        await self.redis.delete(tmp.scores, tmp.elements, tmp.profiles)
+        await self.redis.delete(tmp.scores, tmp.elements, tmp.profiles, tmp.hidden)
+        hidden = {m for m, profile in (profiles or {}).items() if is_hidden_profile(profile)}
         count = 0
         batch: list[tuple[str, int, datetime]] = []
         for row in rows:
             batch.append(row)
             if len(batch) >= chunk:
-                count += await self._write_batch(tmp, batch)
+                count += await self._write_batch(tmp, batch, hidden)
                 batch = []
         if batch:
-            count += await self._write_batch(tmp, batch)
+            count += await self._write_batch(tmp, batch, hidden)
         stored = 0
         if count:
             stored = await self._write_profiles(tmp, profiles or {}, chunk)
+        # Which of the two sets the staging board filled (a RENAME of a key not there fails).
+        filled = {
+            name: bool(await self.redis.exists(staged))
+            for name, staged in (("scores", tmp.scores), ("hidden", tmp.hidden))
+        }
         async with self.redis.pipeline(transaction=True) as pipe:
             if count:
-                pipe.rename(tmp.scores, key.scores)
+                for name, staged, live in (
+                    ("scores", tmp.scores, key.scores),
+                    ("hidden", tmp.hidden, key.hidden),
+                ):
+                    if filled[name]:
+                        pipe.rename(staged, live)
+                    else:
+                        pipe.delete(live)
                 pipe.rename(tmp.elements, key.elements)
                 if stored:
                     pipe.rename(tmp.profiles, key.profiles)
                 else:
                     pipe.delete(key.profiles)
                 if expiry is not None:
-                    for name in (key.scores, key.elements, key.profiles):
+                    for name in (key.scores, key.elements, key.profiles, key.hidden):
                         pipe.expireat(name, int(expiry.timestamp()))
             else:
-                pipe.delete(key.scores, key.elements, key.profiles)
+                pipe.delete(key.scores, key.elements, key.profiles, key.hidden)
             self._announce(pipe, [key])
             await pipe.execute()
         self.pages.invalidate()
         return count
 
-    async def _write_batch(self, key: BoardKey, batch: Sequence[tuple[str, int, datetime]]) -> int:
-        scored = {element_for(m, reached): score for m, score, reached in batch if score > 0}
-        if not scored:
+    async def _write_batch(
+        self, key: BoardKey, batch: Sequence[tuple[str, int, datetime]], hidden: set[str]
+    ) -> int:
+        """Stage a chunk of rows: HIDDEN members (`hidden`) in the hidden set, others ranked."""
+        ranked: dict[str, int] = {}
+        kept_apart: dict[str, int] = {}
+        elements: dict[str, str] = {}
+        for m, score, reached in batch:
+            if score > 0:
+                elements[m] = element_for(m, reached)
+                (kept_apart if m in hidden else ranked)[elements[m]] = score
+        if not elements:
             return 0
-        elements = {m: element_for(m, reached) for m, score, reached in batch if score > 0}
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.zadd(key.scores, scored)
+            if ranked:
+                pipe.zadd(key.scores, ranked)
+            if kept_apart:
+                pipe.zadd(key.hidden, kept_apart)
             pipe.hset(key.elements, mapping=elements)
             await pipe.execute()
-        return len(scored)
+        return len(elements)
 
     async def _write_profiles(self, key: BoardKey, profiles: Mapping[str, str], chunk: int) -> int:
         """Stored profiles of the members the staging board lists (`HSET` in chunks)."""
@@ -365,23 +416,32 @@ class LeaderboardStore:
         return len(kept)
 
 
-def _standings(start: int, flat: list[Any], profiles: list[Any]) -> list[Standing]:
+def _standings(
+    start: int, flat: list[Any], profiles: list[Any], own_at: int | None = None
+) -> list[Standing]:
     """ZREVRANGE … WITHSCORES through a script comes back flat: [element, score, element, …],
-    with the stored profiles of those members beside it (nil: the default profile)."""
+    with the stored profiles of those members beside it (nil: the default profile).
+
+    ANONYMOUS members come back anonymised (`anonymised`: no id, name or avatar, whoever
+    reads), so nothing downstream can show them otherwise. `own_at` is the index of a HIDDEN
+    member in their own neighbourhood: they have the rank of where they would stand, and the
+    visible members after them keep their own ranks (one less than their place in the list)."""
     standings = []
-    for index in range(0, len(flat), 2):
-        element = _text(flat[index])
+    for position in range(len(flat) // 2):
+        element = _text(flat[2 * position])
         member_id = member_of(element)
-        stored = profiles[index // 2]
-        standings.append(
-            Standing(
-                rank=start + index // 2 + 1,
-                score=int(float(_text(flat[index + 1]))),
-                member_id=member_id,
-                element=element,
-                profile=decode_profile(member_id, None if stored is None else _text(stored)),
-            )
+        stored = profiles[position]
+        rank = start + position + 1
+        if own_at is not None and position > own_at:
+            rank -= 1
+        standing = Standing(
+            rank=rank,
+            score=int(float(_text(flat[2 * position + 1]))),
+            member_id=member_id,
+            element=element,
+            profile=decode_profile(member_id, None if stored is None else _text(stored)),
         )
+        standings.append(anonymised(standing))
     return standings
 
 

@@ -23,6 +23,7 @@ from domain.members import events, profiles
 from domain.models import Member
 
 # Re-exported: the API and the features name it from here.
+from gamification.leaderboards import Visibility
 from gamification.leaderboards import default_display_name as default_display_name
 from gamification.referrals import new_code
 
@@ -222,7 +223,13 @@ async def update_profile(
             found = member
             after_commit(
                 lambda: board_profiles.changed(
-                    boards, member_id, found.display_name, found.avatar_url, datetime.now(UTC), tz
+                    boards,
+                    member_id,
+                    found.display_name,
+                    found.avatar_url,
+                    datetime.now(UTC),
+                    tz,
+                    Visibility(found.leaderboard_visibility),
                 )
             )
     if member is None:

@@ -25,6 +25,10 @@ class Member(Model):
     # step, under the member's lock, with the referrals and content they count.
     referrals_converted = fields.IntField(default=0)
     content_approved = fields.IntField(default=0)
+    # How the member appears on leaderboards to others (`gamification.leaderboards.Visibility`:
+    # PUBLIC, ANONYMOUS or HIDDEN), their own choice. The truth the boards' profiles in Redis
+    # are rebuilt from.
+    leaderboard_visibility = fields.CharField(max_length=16, default="PUBLIC")
 
     class Meta:
         table = "member"

@@ -100,6 +100,7 @@ async def _profile(connection: BaseDBAsyncClient, member: Member) -> dict[str, A
         "referralCode": member.referral_code,
         "referralsConverted": member.referrals_converted,
         "contentApproved": member.content_approved,
+        "leaderboardVisibility": member.leaderboard_visibility,
     }
 
 

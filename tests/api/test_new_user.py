@@ -75,6 +75,7 @@ SENDERS = {
     "rotateWebhookSecret": ADMIN,
     "setStreakFreezePolicy": ADMIN,
     "grantStreakFreezes": ADMIN,
+    "setLeaderboardVisibility": member("demo-grace"),
 }
 
 

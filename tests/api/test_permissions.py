@@ -38,6 +38,7 @@ PROTECTED: dict[str, tuple[Role, ...]] = {
     "Mutation.recordInteractions": (Role.SERVICE,),
     "Mutation.upsertAction": (Role.ADMIN,),
     "Mutation.updateProfile": (Role.MEMBER,),
+    "Mutation.setLeaderboardVisibility": (Role.MEMBER,),
     "Mutation.adjustPoints": (Role.ADMIN,),
     "Mutation.upsertTier": (Role.ADMIN,),
     "Mutation.upsertReward": (Role.ADMIN,),

@@ -30,7 +30,15 @@ from domain.leaderboards.store import PageRead, SizeRead
 from domain.members.profiles import public_profiles
 from domain.runtime import Runtime
 from gamification.boards import BoardDefinition
-from gamification.leaderboards import POINTS_BOARD, BoardPeriod, Page, board_window
+from gamification.leaderboards import (
+    POINTS_BOARD,
+    BoardPeriod,
+    Page,
+    Standing,
+    Visibility,
+    anonymous_name,
+    board_window,
+)
 
 TOP = 25  # standings listed; the chart draws the first CHARTED
 CHARTED = 10
@@ -41,7 +49,8 @@ ARCHIVE_TOP = 5  # entries shown per closed period
 @dataclass(frozen=True)
 class Entry:
     rank: int
-    member_id: str
+    # None for an ANONYMOUS member's entry: the console shows the board as members see it.
+    member_id: str | None
     name: str
     score: int
 
@@ -87,7 +96,7 @@ async def board_page(runtime: Runtime, board: str, period: str, now: datetime) -
         else []
     )
     kept_entries = [(row, list(row.entries or [])[:ARCHIVE_TOP]) for row in closed]
-    ids = [s.member_id for s in standings] + [
+    ids = [s.member_id for s in standings if not _anonymous(s)] + [
         str(e["memberId"]) for _, entries in kept_entries for e in entries
     ]
     names = {
@@ -105,7 +114,9 @@ async def board_page(runtime: Runtime, board: str, period: str, now: datetime) -
         window_end=window.end if window else None,
         size=int(size),
         entries=[
-            Entry(s.rank, s.member_id, names.get(s.member_id, s.member_id), s.score)
+            Entry(s.rank, None, anonymous_name(s.rank), s.score)
+            if _anonymous(s)
+            else Entry(s.rank, s.member_id, names.get(s.member_id, s.member_id), s.score)
             for s in standings
         ],
         archives=[
@@ -114,7 +125,9 @@ async def board_page(runtime: Runtime, board: str, period: str, now: datetime) -
                 row.period_start,
                 row.period_end,
                 [
-                    Entry(
+                    Entry(int(e["rank"]), None, anonymous_name(int(e["rank"])), int(e["score"]))
+                    if e.get("anonymous")
+                    else Entry(
                         int(e["rank"]),
                         str(e["memberId"]),
                         names.get(str(e["memberId"]), str(e["memberId"])),
@@ -126,6 +139,10 @@ async def board_page(runtime: Runtime, board: str, period: str, now: datetime) -
             for row, entries in kept_entries
         ],
     )
+
+
+def _anonymous(standing: Standing) -> bool:
+    return standing.profile is not None and standing.profile.visibility is Visibility.ANONYMOUS
 
 
 def period_names(_: Callable[[str], str]) -> dict[BoardPeriod, str]:

@@ -29,7 +29,7 @@ PAGE = 20
 MEMBER = """
 query ConsoleMember($id: ID!, $first: Int!) {
   member(id: $id) {
-    id displayName avatarUrl joinedAt
+    id displayName avatarUrl joinedAt leaderboardVisibility
     points { balance lifetime nextExpiryAt nextExpiryAmount }
     tier { current { key name } next { key name } qualifyingPoints pointsToNext since
            retainUntil }
