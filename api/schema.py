@@ -45,6 +45,8 @@ from api.leaderboards.queries import LeaderboardQueries
 from api.leaderboards.subscriptions import LeaderboardSubscriptions
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
+from api.partners.mutations import PartnerMutations
+from api.partners.queries import PartnerQueries
 from api.plain_values import PlainExecutionContext
 from api.points.mutations import PointsMutations
 from api.privacy.mutations import PrivacyMutations
@@ -84,6 +86,7 @@ Query = merge_types(
         CampaignQueries,
         WebhookQueries,
         PrivacyQueries,
+        PartnerQueries,
     ),
 )
 Mutation = merge_types(
@@ -102,6 +105,7 @@ Mutation = merge_types(
         CampaignMutations,
         WebhookMutations,
         PrivacyMutations,
+        PartnerMutations,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscriptions, LeaderboardSubscriptions))
