@@ -61,6 +61,8 @@ PROTECTED: dict[str, tuple[Role, ...]] = {
     "Mutation.rotateWebhookSecret": (Role.ADMIN,),
     "Mutation.deleteWebhookEndpoint": (Role.ADMIN,),
     "Mutation.redeliverWebhook": (Role.ADMIN,),
+    "Query.partners": (Role.ADMIN,),
+    "Mutation.upsertPartner": (Role.ADMIN,),
     "Subscription.memberEvents": (Role.MEMBER,),
 }
 

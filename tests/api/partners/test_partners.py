@@ -343,3 +343,23 @@ async def test_the_budget_is_per_calendar_month_of_occurred_at(gql, drain, runti
         assert await ledger_total("acme", this_month.start) == 20
     finally:
         runtime.clock = real_clock
+
+
+def test_only_recording_and_reading_its_own_interactions_let_a_partner_token_in():
+    """Every other field that takes a SERVICE token refuses a partner's (FORBIDDEN): a new
+    field does too unless it declares `Requires(..., partners=True)`."""
+    from api.permissions import requirement_of
+    from api.schema import build_schema
+
+    schema = build_schema()
+    open_to_partners = set()
+    for type_name in ("Query", "Mutation", "Subscription"):
+        for name, field in schema._schema.type_map[type_name].fields.items():  # type: ignore[union-attr]
+            requirement = requirement_of(field.extensions["strawberry-definition"])
+            if requirement is not None and requirement.partners:
+                open_to_partners.add(f"{type_name}.{name}")
+    assert open_to_partners == {
+        "Mutation.recordInteraction",
+        "Mutation.recordInteractions",
+        "Query.interaction",
+    }
