@@ -1,12 +1,13 @@
 """The batched award pipeline decides exactly as one-by-one processing does.
 
 Random streams of interactions (several members and actions with caps, cooldowns, a stepped
-schedule and tier multipliers, under badges, challenges and streak goals) are cut into batches
+schedule and tier multipliers, under badges, challenges and streak goals, some recorded by a
+partner's token within its monthly budget) are cut into batches
 of random size and awarded twice from the same start: each batch whole, and each batch one
 interaction at a time in the pipeline's order, (occurredAt, id), each committed and read back
 before the next. Ledgers, balances, tiers, activity
 counters, badges, challenge progress and completions, member events, board scores and the
-interactions' outcomes must come out identical.
+interactions' outcomes and the partner's budget must come out identical.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from domain.models import (
     Member,
     MemberBadge,
     MemberEvent,
+    PartnerBudget,
 )
+from domain.partners import partners
 from domain.points import tiers
 from domain.program import actions
 from domain.runtime import Runtime
@@ -39,6 +42,7 @@ from gamification.badges import BadgeDefinition
 from gamification.challenges import ChallengeDefinition, Window
 from gamification.goals import Goal, Metric
 from gamification.limits import Limit
+from gamification.partners import PartnerDefinition
 from gamification.periods import Period
 from gamification.schedules import Schedule, Step
 from gamification.tiers import TierRule
@@ -48,6 +52,8 @@ ACTOR = "root"
 NOW = datetime.now(UTC).replace(microsecond=0)
 MEMBERS = ["ada", "bob", "cy"]
 ACTIONS = ["app.open", "review.posted", "quiz.done"]
+# A partner whose budget a few awards use up: which of them fit depends on the order.
+PARTNER = PartnerDefinition("shop", "Shop", ("review.posted", "quiz.done"), 50)
 
 
 def at(offset_minutes: int) -> datetime:
@@ -108,11 +114,17 @@ async def define_program() -> None:
         ),
         now=NOW - timedelta(days=4),
     )
+    await partners.upsert_partner(ACTOR, PARTNER)
 
 
-async def record(runtime: Runtime, stream: list[tuple[str, str, int]]) -> list[int]:
+async def record(
+    runtime: Runtime, stream: list[tuple[str, str, int]], via_partner: set[int]
+) -> list[int]:
+    """Store the stream; the positions in `via_partner` (of the partner's actions) as the
+    partner's token records them."""
     ids = []
     for index, (member_id, action, offset) in enumerate(stream):
+        partnered = index in via_partner and action in PARTNER.actions
         stored = await interactions.record_interaction(
             runtime,
             interactions.Recording(
@@ -122,6 +134,7 @@ async def record(runtime: Runtime, stream: list[tuple[str, str, int]]) -> list[i
                 occurred_at=at(offset),
                 properties=None,
                 trusted=True,
+                partner=PARTNER.key if partnered else None,
             ),
         )
         ids.append(stored.id)
@@ -139,11 +152,18 @@ async def observe(ids: list[int]) -> dict[str, Any]:
     entries = await LedgerEntry.all().order_by("id")
     return {
         "interactions": sorted(
-            (position[i.id], i.status.value, i.reason, i.points_awarded)
+            (position[i.id], i.status.value, i.reason, i.points_awarded, i.partner_key)
             for i in await Interaction.all()
         ),
         "ledger": sorted(
-            (e.member_id, source(e.source_key), e.amount, e.reason.value, e.balance_after)
+            (
+                e.member_id,
+                source(e.source_key),
+                e.amount,
+                e.reason.value,
+                e.balance_after,
+                e.partner_key,
+            )
             for e in entries
         ),
         # Per member, entries in the order they were posted.
@@ -179,6 +199,9 @@ async def observe(ids: list[int]) -> dict[str, Any]:
             .values_list("kind", "message", "points", "subject")
             for m in MEMBERS
         },
+        "budgets": sorted(
+            await PartnerBudget.all().values_list("partner_key", "month", "awarded")
+        ),
         "scores": sorted(
             await LeaderboardScore.all().values_list(
                 "board", "period", "period_key", "member_id", "score"
@@ -198,13 +221,18 @@ def batches_of(ids: list[int], sizes: list[int]) -> list[list[int]]:
 
 
 async def awarded(
-    runtime: Runtime, stream: list[tuple[str, str, int]], sizes: list[int], *, one_by_one: bool
+    runtime: Runtime,
+    stream: list[tuple[str, str, int]],
+    sizes: list[int],
+    via_partner: set[int],
+    *,
+    one_by_one: bool,
 ) -> Any:
     """Award the stream in its batches: whole, or each batch's interactions one at a time in
     the order the pipeline takes them, (occurredAt, id), each committed before the next."""
     await empty_database()
     await define_program()
-    ids = await record(runtime, stream)
+    ids = await record(runtime, stream, via_partner)
     for batch in batches_of(ids, sizes):
         if not one_by_one:
             await pipeline.process_ids(runtime, batch, clock=lambda: NOW)
@@ -232,7 +260,12 @@ streams = st.lists(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(stream=streams, sizes=st.lists(st.integers(1, 30), max_size=4))
+@given(
+    stream=streams,
+    sizes=st.lists(st.integers(1, 30), max_size=4),
+    # Often all of the partner's actions, so that its budget runs out.
+    via_partner=st.one_of(st.just(set(range(30))), st.sets(st.integers(0, 29))),
+)
 @example(
     stream=[
         ("ada", "app.open", 2900),
@@ -250,13 +283,20 @@ streams = st.lists(
         ("ada", "app.open", 4000),  # backdated into a gap: the streak is rebuilt
     ],
     sizes=[],
+    # The partner's: its 50 points run out among these reviews and quizzes.
+    via_partner={5, 6, 7, 8, 9, 10, 11},
 )
 async def test_batches_award_exactly_what_one_by_one_processing_does(
-    server: Server, runtime: Runtime, stream: list[tuple[str, str, int]], sizes: list[int]
+    server: Server,
+    runtime: Runtime,
+    stream: list[tuple[str, str, int]],
+    sizes: list[int],
+    via_partner: set[int],
 ) -> None:
-    reference = await awarded(runtime, stream, sizes, one_by_one=True)
-    batched = await awarded(runtime, stream, sizes, one_by_one=False)
+    reference = await awarded(runtime, stream, sizes, via_partner, one_by_one=True)
+    batched = await awarded(runtime, stream, sizes, via_partner, one_by_one=False)
     for part in reference:
         assert batched[part] == reference[part], part
     event(f"awarded: {sum(1 for i in reference['interactions'] if i[1] == 'AWARDED') // 5 * 5}+")
     event(f"badges: {len(reference['badges'])}")
+    event(f"over the partner's budget: {any(i[2] == 'PARTNER_BUDGET' for i in reference['interactions'])}")
