@@ -172,9 +172,7 @@ def same_request(earlier: Interaction | Checked, item: Checked) -> bool:
 def check_replay(earlier: Interaction | Checked, item: Checked) -> None:
     """IDEMPOTENCY_KEY_REUSED unless `item` repeats `earlier` (then it is answered with it)."""
     if not same_request(earlier, item):
-        raise idempotency_key_reused(
-            "interaction", "a different action, properties or partner"
-        )
+        raise idempotency_key_reused("interaction", "a different action, properties or partner")
 
 
 def check_reportable(action: Action | None, trusted: bool) -> None:

@@ -53,9 +53,11 @@ async def upsert_partner(
         "active": definition.active,
     }
     async with transaction() as connection:
-        defined = await matching(Action, key__in=list(definition.actions)).using_db(
-            connection
-        ).values_list("key", flat=True)
+        defined = (
+            await matching(Action, key__in=list(definition.actions))
+            .using_db(connection)
+            .values_list("key", flat=True)
+        )
         reject_invalid(unknown_actions(definition.actions, {str(key) for key in defined}))
         partner = await audit.upsert_by_key(
             connection,

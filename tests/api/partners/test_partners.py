@@ -226,7 +226,7 @@ async def test_an_inactive_partners_token_is_forbidden_until_it_is_active_again(
 async def test_a_partner_token_is_forbidden_everywhere_else_a_service_token_goes(gql):
     token = await partner(gql)
     recorded = await record_as(gql, token, "ada")
-    body = await gql("{ member(id: \"ada\") { id } }", token_value=token)
+    body = await gql('{ member(id: "ada") { id } }', token_value=token)
     assert codes(body) == ["FORBIDDEN"]
     # It reads the interactions it recorded, and no other.
     own = await gql(INTERACTION, {"id": recorded["interaction"]["id"]}, token_value=token)
@@ -257,17 +257,21 @@ async def test_a_key_used_by_another_caller_is_not_replayed_to_the_partner(gql):
 # --- the monthly budget ---------------------------------------------------------------------
 
 
-async def test_over_budget_an_interaction_is_rejected_whole_with_reason_partner_budget(
-    gql, drain
-):
+async def test_over_budget_an_interaction_is_rejected_whole_with_reason_partner_budget(gql, drain):
     token = await partner(gql, monthlyBudget=25)
     await define(gql, "acme.sample", 5, memberReportable=False)
-    await upsert(gql, input=partner_input(actions=["acme.purchase", "acme.sample"], monthlyBudget=25))
+    await upsert(
+        gql, input=partner_input(actions=["acme.purchase", "acme.sample"], monthlyBudget=25)
+    )
     ids = []
-    for index, (who, action) in enumerate(
-        [("ada", "acme.purchase"), ("bob", "acme.purchase"), ("cy", "acme.purchase")]
-        + [("ada", "acme.sample"), ("bob", "acme.sample")]
-    ):
+    stream = [
+        ("ada", "acme.purchase"),
+        ("bob", "acme.purchase"),
+        ("cy", "acme.purchase"),
+        ("ada", "acme.sample"),
+        ("bob", "acme.sample"),
+    ]
+    for index, (who, action) in enumerate(stream):
         recorded = await record_as(gql, token, who, key=f"k{index}", action=action)
         ids.append(recorded["interaction"]["id"])
         await drain()  # in this order
@@ -295,7 +299,9 @@ async def test_a_rejected_interaction_does_not_count_toward_limits_or_streaks(gq
     """REJECTED means it did not count at all: the member's next one is decided as if it never
     happened (here: a daily limit of one, used by nothing)."""
     token = await partner(gql, monthlyBudget=10)
-    await define(gql, "acme.purchase", 10, memberReportable=False, limits=[{"period": "DAY", "max": 1}])
+    await define(
+        gql, "acme.purchase", 10, memberReportable=False, limits=[{"period": "DAY", "max": 1}]
+    )
     await record_as(gql, token, "bob", key="b")
     await drain()
     rejected = await record_as(gql, token, "ada", key="a1")

@@ -199,9 +199,7 @@ async def observe(ids: list[int]) -> dict[str, Any]:
             .values_list("kind", "message", "points", "subject")
             for m in MEMBERS
         },
-        "budgets": sorted(
-            await PartnerBudget.all().values_list("partner_key", "month", "awarded")
-        ),
+        "budgets": sorted(await PartnerBudget.all().values_list("partner_key", "month", "awarded")),
         "scores": sorted(
             await LeaderboardScore.all().values_list(
                 "board", "period", "period_key", "member_id", "score"
@@ -299,4 +297,5 @@ async def test_batches_award_exactly_what_one_by_one_processing_does(
         assert batched[part] == reference[part], part
     event(f"awarded: {sum(1 for i in reference['interactions'] if i[1] == 'AWARDED') // 5 * 5}+")
     event(f"badges: {len(reference['badges'])}")
-    event(f"over the partner's budget: {any(i[2] == 'PARTNER_BUDGET' for i in reference['interactions'])}")
+    over = any(i[2] == "PARTNER_BUDGET" for i in reference["interactions"])
+    event(f"over the partner's budget: {over}")
