@@ -72,6 +72,7 @@ SENDERS = {
     "createWebhookEndpoint": ADMIN,
     "redeliverWebhook": ADMIN,
     "rotateWebhookSecret": ADMIN,
+    "upsertPartner": ADMIN,
 }
 
 

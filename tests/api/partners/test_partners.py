@@ -369,3 +369,17 @@ def test_only_recording_and_reading_its_own_interactions_let_a_partner_token_in(
         "Mutation.recordInteractions",
         "Query.interaction",
     }
+
+
+async def test_the_demo_shows_a_partner_that_awarded_points(runtime, gql):
+    from domain import demo
+
+    await demo.load(runtime)
+    await demo.load(runtime)  # safe twice: nothing is awarded again
+    listed = (await partners(gql))["bikes.north"]
+    assert listed["actions"] == ["bikes.service", "bikes.purchase"]
+    assert listed["awardedThisMonth"] == await ledger_total("bikes.north", datetime.now(UTC))
+    credited = await LedgerEntry.filter(partner_key="bikes.north").values_list(
+        "member_id", "amount"
+    )
+    assert credited == [("demo-linus", 25), ("demo-linus", 25)]
