@@ -83,14 +83,12 @@ def validate_token_days(days: int) -> list[Problem]:
 
 
 def unknown_actions(actions: Sequence[str], defined: set[str]) -> list[Problem]:
-    """A problem naming the first action of `actions` that is not in `defined`, if any."""
-    for index, action in enumerate(actions):
+    """A problem naming the first action of `actions` that is not in `defined`, if any (on
+    the field `actions`, the message naming the key: a form shows it beside the list)."""
+    for action in actions:
         if action not in defined:
             return [
-                Problem(
-                    ("input", "actions", str(index)),
-                    f"no action has the key {action[:MAX_KEY_LENGTH]!r}",
-                )
+                Problem(("input", "actions"), f"no action has the key {action[:MAX_KEY_LENGTH]!r}")
             ]
     return []
 

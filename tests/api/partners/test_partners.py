@@ -131,7 +131,7 @@ async def test_invalid_definitions_are_refused_and_change_nothing(gql):
     await upsert(gql, input=partner_input(monthlyBudget=100))
     before = await table_sums()
     cases = [
-        ({"input": partner_input(actions=["acme.purchase", "no.such"])}, ["input", "actions", "1"]),
+        ({"input": partner_input(actions=["acme.purchase", "no.such"])}, ["input", "actions"]),
         ({"input": partner_input(actions=[])}, ["input", "actions"]),
         ({"input": partner_input(monthlyBudget=-1)}, ["input", "monthlyBudget"]),
         ({"input": partner_input(key="Not A Key")}, ["input", "key"]),
