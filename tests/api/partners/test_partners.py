@@ -383,3 +383,52 @@ async def test_the_demo_shows_a_partner_that_awarded_points(runtime, gql):
         "member_id", "amount"
     )
     assert credited == [("demo-linus", 25), ("demo-linus", 25)]
+
+
+async def test_listing_partners_costs_the_same_statements_for_one_or_five(gql):
+    from tests.helpers import counting
+
+    await define(gql, "acme.purchase", 10, memberReportable=False)
+    costs = []
+    for count in (1, 5):
+        for index in range(count):
+            await upsert(gql, input=partner_input(f"acme.p{index}"))
+        with counting() as counter:
+            assert len(await partners(gql)) == count
+        costs.append(len(counter.statements))
+    assert costs[0] == costs[1] == 2, costs  # the partners, this month's totals
+
+
+async def test_a_token_scoped_to_a_partner_must_be_a_service_token(gql, settings):
+    from datetime import timedelta as delta
+
+    now = datetime.now(UTC)
+    for claims in (
+        {"sub": "x", "role": "admin", "partner": "acme"},
+        {"sub": "x", "role": "member", "partner": "acme"},
+        {"sub": "x", "role": "service", "partner": 7},
+        {"sub": "x", "role": "service", "partner": ""},
+    ):
+        forged = jwt.encode({**claims, "iat": now, "exp": now + delta(hours=1)}, SECRET, "HS256")
+        body = await gql(PARTNERS, token_value=forged)
+        assert codes(body) == ["UNAUTHENTICATED"], claims
+
+
+async def test_a_partners_token_for_an_unknown_partner_records_nothing(gql):
+    await define(gql, "acme.purchase", 10, memberReportable=False)
+    now = datetime.now(UTC)
+    claims = {"sub": "x", "role": "service", "partner": "nobody", "iat": now}
+    forged = jwt.encode({**claims, "exp": now + timedelta(hours=1)}, SECRET, "HS256")
+    refused = await record_as(gql, forged)
+    assert [e["code"] for e in refused["errors"]] == ["FORBIDDEN"]
+    assert await Interaction.all().count() == 0
+
+
+async def test_what_was_recorded_while_active_is_awarded_after_deactivation(gql, drain):
+    token = await partner(gql, monthlyBudget=100)
+    recorded = await record_as(gql, token, "ada")
+    await upsert(gql, input=partner_input(active=False, monthlyBudget=100))
+    await drain()
+    interaction = await Interaction.get(id=int(recorded["interaction"]["id"]))
+    assert (interaction.status, interaction.points_awarded) == ("AWARDED", 10)
+    assert (await partners(gql))["acme"]["awardedThisMonth"] == 10
