@@ -432,3 +432,12 @@ async def test_what_was_recorded_while_active_is_awarded_after_deactivation(gql,
     interaction = await Interaction.get(id=int(recorded["interaction"]["id"]))
     assert (interaction.status, interaction.points_awarded) == ("AWARDED", 10)
     assert (await partners(gql))["acme"]["awardedThisMonth"] == 10
+
+
+async def test_an_action_key_longer_than_any_is_an_unknown_action(gql, caplog):
+    await define(gql, "acme.purchase", 10, memberReportable=False)
+    payload = await upsert(gql, input=partner_input(actions=["acme.purchase", "a" * 4000]))
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [
+        ("INVALID_INPUT", ["input", "actions"])
+    ]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
