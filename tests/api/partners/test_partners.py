@@ -441,3 +441,18 @@ async def test_an_action_key_longer_than_any_is_an_unknown_action(gql, caplog):
         ("INVALID_INPUT", ["input", "actions"])
     ]
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def test_with_tokens_from_an_identity_provider_no_token_is_issued(gql, runtime, monkeypatch):
+    import dataclasses
+
+    await define(gql, "acme.purchase", 10, memberReportable=False)
+    provider = dataclasses.replace(runtime.settings, jwt_public_key="-----BEGIN PUBLIC KEY-----")
+    monkeypatch.setattr(runtime, "settings", provider)
+    payload = await upsert(gql, input=partner_input(), issueToken=True)
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [
+        ("INVALID_INPUT", ["issueToken"])
+    ]
+    assert "claim partner" in payload["errors"][0]["message"]
+    assert await Partner.all().count() == 0
+    assert (await upsert(gql, input=partner_input()))["errors"] == []  # without a token: fine
