@@ -18,6 +18,7 @@ from domain.infra.settings import Settings
 from domain.members.members import is_erased
 
 LEEWAY_S = 30  # clock skew accepted on exp, nbf and iat
+PARTNER_KEY_LENGTH = 100  # as `domain.models.Partner.key`
 
 
 class Role(StrEnum):
@@ -30,6 +31,10 @@ class Role(StrEnum):
 class Viewer:
     subject: str
     role: Role
+    # A SERVICE token scoped to a partner (claim `partner`): it may record only that partner's
+    # actions (`domain.partners`), and is refused by every field that does not accept partners
+    # (`api.permissions.Requires`).
+    partner: str | None = None
 
 
 class AuthenticationFailed(Exception):
@@ -102,16 +107,28 @@ class TokenVerifier:
             raise AuthenticationFailed(
                 "the token's role must be member, admin or service"
             ) from None
+        partner = claims.get("partner")
+        if partner is not None:
+            if viewer.role is not Role.SERVICE:
+                raise AuthenticationFailed("only a service token may be scoped to a partner")
+            if not isinstance(partner, str) or not 1 <= len(partner) <= PARTNER_KEY_LENGTH:
+                raise AuthenticationFailed("the token's partner is not valid")
+            viewer = Viewer(subject, viewer.role, partner)
         if viewer.role is Role.MEMBER and is_erased(subject):
             # The anonymous rows an erasure leaves belong to nobody: no token may act as them.
             raise AuthenticationFailed("the token's subject is reserved for erased members")
         return viewer, float(claims["exp"]) + LEEWAY_S
 
 
-def mint_token(settings: Settings, subject: str, role: Role, ttl: timedelta) -> str:
-    """A token signed with the configured (or generated dev) secret, for `plaudit token`."""
+def mint_token(
+    settings: Settings, subject: str, role: Role, ttl: timedelta, *, partner: str | None = None
+) -> str:
+    """A token signed with the configured (or generated dev) secret, for `plaudit token` and
+    `upsertPartner(issueToken: true)` (a SERVICE token with the claim `partner`)."""
     now = datetime.now(UTC)
     claims: dict[str, object] = {"sub": subject, "role": role.value, "iat": now, "exp": now + ttl}
+    if partner is not None:
+        claims["partner"] = partner
     if settings.jwt_issuer:
         claims["iss"] = settings.jwt_issuer
     if settings.jwt_audience:

@@ -33,6 +33,7 @@ from strawberry.types.field import StrawberryField
 
 from api.auth import Role, Viewer
 from api.context import Info
+from api.errors import forbidden
 
 TOKEN = "{token}"
 """Where a description places the role phrase, when not at its start."""
@@ -58,6 +59,7 @@ class Requires(FieldExtension):
         *roles: Role,
         qualifiers: Mapping[Role, str] | None = None,
         in_description: bool = True,
+        partners: bool = False,
     ) -> None:
         if not roles or len(set(roles)) != len(roles):
             raise ValueError(f"Requires needs distinct roles, got {roles!r}")
@@ -67,6 +69,9 @@ class Requires(FieldExtension):
         self.roles: tuple[Role, ...] = roles
         self.qualifiers: dict[Role, str] = dict(qualifiers or {})
         self.in_description = in_description
+        # Whether a partner-scoped SERVICE token may call the field at all (recording and
+        # reading its own interactions); everywhere else it is FORBIDDEN.
+        self.partners = partners
         self._declared: str | _Unset | None = _UNSET
 
     @property
@@ -105,8 +110,11 @@ class Requires(FieldExtension):
         field.description = self.describe(self._declared)
 
     def check(self, info: Info) -> None:
-        """The API's one role check: `Context.require`, its errors unchanged."""
-        info.context.require(*self.roles)
+        """The API's one role check: `Context.require`, its errors unchanged; then a partner's
+        token is refused where partners are not let in."""
+        viewer = info.context.require(*self.roles)
+        if viewer.partner is not None and not self.partners:
+            raise forbidden("a partner's token may only record the partner's interactions")
 
     def resolve(self, next_: SyncExtensionResolver, source: Any, info: Info, **kwargs: Any) -> Any:
         self.check(info)

@@ -46,6 +46,8 @@ from api.leaderboards.queries import LeaderboardQueries
 from api.leaderboards.subscriptions import LeaderboardSubscriptions
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
+from api.partners.mutations import PartnerMutations
+from api.partners.queries import PartnerQueries
 from api.plain_values import PlainExecutionContext
 from api.points.mutations import PointsMutations
 from api.privacy.mutations import PrivacyMutations
@@ -88,6 +90,7 @@ Query = merge_types(
         WebhookQueries,
         PrivacyQueries,
         StreakQueries,
+        PartnerQueries,
     ),
 )
 Mutation = merge_types(
@@ -108,6 +111,7 @@ Mutation = merge_types(
         PrivacyMutations,
         StreakMutations,
         LeaderboardVisibilityMutations,
+        PartnerMutations,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscriptions, LeaderboardSubscriptions))

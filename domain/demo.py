@@ -18,6 +18,7 @@ from domain.leaderboard_visibility.settings import set_visibility
 from domain.leaderboards import archives as leaderboard_archives
 from domain.members import members
 from domain.models import Campaign, Challenge, Referral
+from domain.partners import partners
 from domain.points import rewards, tiers
 from domain.program.actions import ActionDefinition, upsert_action
 from domain.runtime import Runtime
@@ -28,6 +29,7 @@ from gamification.content import Submission
 from gamification.goals import Goal, Metric
 from gamification.leaderboards import Visibility
 from gamification.limits import Limit
+from gamification.partners import PartnerDefinition
 from gamification.periods import Period
 from gamification.streaks import FreezePolicy
 from gamification.tiers import TierRule
@@ -56,7 +58,17 @@ ACTIONS = [
     ),
     # Credited by moderation when a review is approved, never recorded by a member.
     ActionDefinition("content.review", "Approved review", 40, member_reportable=False),
+    # Recorded by the partner North Bikes with its own token (`PARTNER`).
+    ActionDefinition("bikes.service", "Serviced a bike at North Bikes", 25),
+    ActionDefinition("bikes.purchase", "Bought at North Bikes", 10),
 ]
+
+# A partner awarding points for its own actions, within a monthly budget; Linus had his bike
+# serviced twice (partner interactions, charged to its budget).
+PARTNER = PartnerDefinition(
+    "bikes.north", "North Bikes", ("bikes.service", "bikes.purchase"), monthly_budget=5_000
+)
+PARTNER_VISITS = {"demo-linus": [("bikes.service", 2), ("bikes.service", 0)]}
 
 TIERS = [
     TierRule("base", "Base", 0, 1.0),
@@ -288,6 +300,13 @@ async def load(runtime: Runtime) -> str:
             at = now - timedelta(minutes=10 * (len(done) - index))
             recorded += await _record(runtime, member_id, action, f"demo-{index}", at)
     await _content(runtime)
+    await partners.upsert_partner("demo", PARTNER)
+    for member_id, visits in PARTNER_VISITS.items():
+        for index, (action, hours_ago) in enumerate(visits):
+            at = now - timedelta(hours=hours_ago, minutes=5)
+            recorded += await _record(
+                runtime, member_id, action, f"demo-partner-{index}", at, partner=PARTNER.key
+            )
     # The campaign is drawn in the past (as the job would have been): before archiving, so
     # the days it credited are archived with its bonus in them.
     refreshed = await _insight(runtime, now)
@@ -302,6 +321,7 @@ async def load(runtime: Runtime) -> str:
         f"streak freezes (one every {FREEZE_POLICY.earn_every_days} days, "
         f"{FREEZE_POLICY.max_held} held at most: demo-grace's streak kept over a missed day), "
         f"a weekly quest ({QUEST_KEY}), "
+        f"1 partner ({PARTNER.key}), "
         f"{len(MEMBERS)} members ({len(REFERRALS)} referred), {len(CONTENT)} pieces of content, "
         f"{recorded} interactions (member ids: {', '.join(MEMBERS)}), "
         f"{archived} closed leaderboard periods archived, {refreshed} members scored "
@@ -349,6 +369,7 @@ async def _record(
     at: datetime,
     *,
     credited_at: datetime | None = None,
+    partner: str | None = None,
 ) -> int:
     interaction = await interactions.record_interaction(
         runtime,
@@ -359,6 +380,7 @@ async def _record(
             occurred_at=at,
             properties={"demo": True},
             trusted=True,
+            partner=partner,
         ),
     )
     # Processed here rather than left to a worker, so the demo works without one.

@@ -38,6 +38,8 @@ from domain.runtime import Runtime
 from workers.settings import build_worker
 
 TABLES = [
+    "partner_budget",
+    "partner",
     "persisted_query",
     "webhook_delivery",
     "webhook_endpoint",

@@ -67,6 +67,9 @@ NOT_READ = frozenset(
         "leaderboard_archive",
         "leaderboard_score",
         "member_attempt",
+        # Partners and their monthly totals: admin-only reads (`partners`), never cached.
+        "partner",
+        "partner_budget",
         "persisted_query",
         "webhook_delivery",
         "webhook_endpoint",

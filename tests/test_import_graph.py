@@ -28,6 +28,9 @@ DOMAIN_RANK = {
     # The safelist and the automatic registrations of persisted queries: models and infra only,
     # read by the API's HTTP view, by nothing else in domain/.
     "persisted_queries": 2,
+    # Partner definitions and the checks of partner-scoped tokens: read by recording
+    # (interactions) and by the pipeline, which enforces the partners' budgets.
+    "partners": 2.5,
     "leaderboards": 3,
     "members": 4,
     "runtime": 5,

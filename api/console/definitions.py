@@ -1,4 +1,5 @@
-"""The program's definitions as console forms: actions, tiers, rewards, badges, challenges.
+"""The program's definitions as console forms: actions, tiers, rewards, badges, challenges,
+partners.
 
 Each `Definition` says how its list is read (a GraphQL query), which upsert mutation saves it,
 its form (fields named after the mutation's input fields), its table's columns, and how a
@@ -44,7 +45,7 @@ MIN_GOAL_ROWS, MIN_LIMIT_ROWS, MIN_STEP_ROWS = 2, 2, 3
 class Column:
     label: str
     value: Callable[[dict[str, Any]], Any]
-    kind: str = "text"  # text, number, bool (yes/no), datetime
+    kind: str = "text"  # text, number, bool (yes/no), datetime, link (a path: "Issue a token")
 
 
 @dataclass(frozen=True)
@@ -502,7 +503,59 @@ CHALLENGES = Definition(
     inline_form=False,
 )
 
-DEFINITIONS: Sequence[Definition] = (ACTIONS, TIERS, REWARDS, BADGES, CHALLENGES)
+
+def _partner_form(item: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "key": item["key"],
+        "name": item["name"],
+        "actions": "\n".join(item["actions"]),
+        "monthlyBudget": _text(item.get("monthlyBudget")),
+        "active": item["active"],
+    }
+
+
+PARTNERS = Definition(
+    path="partners",
+    title="Partners",
+    noun="partner",
+    list_document="query ConsolePartners { partners { key name actions monthlyBudget "
+    "awardedThisMonth active } }",
+    list_field="partners",
+    mutation="upsertPartner",
+    input_type="UpsertPartnerInput",
+    fields=(
+        Field("key", "Key", required=True, help="Lowercase dot-separated words, e.g. bikes.north."),
+        Field("name", "Name", required=True),
+        Field(
+            "actions",
+            "Actions it may record",
+            "lines",
+            required=True,
+            help="Action keys, one per line; its token is refused for any other.",
+        ),
+        Field(
+            "monthlyBudget",
+            "Monthly budget (points)",
+            "int",
+            help="Points it may award per calendar month; empty: unlimited.",
+        ),
+        Field("active", "Active", "bool"),
+    ),
+    groups=(),
+    columns=(
+        Column("Key", lambda p: p["key"]),
+        Column("Name", lambda p: p["name"]),
+        Column("Actions", lambda p: ", ".join(p["actions"])),
+        Column("Monthly budget", lambda p: p.get("monthlyBudget"), "number"),
+        Column("Awarded this month", lambda p: p["awardedThisMonth"], "number"),
+        Column("Active", lambda p: p["active"], "bool"),
+        # Its own page (`api.console.pages.partners`): the token is shown once, there.
+        Column("Token", lambda p: f"/admin/partners/{p['key']}/token", "link"),
+    ),
+    to_form=_partner_form,
+)
+
+DEFINITIONS: Sequence[Definition] = (ACTIONS, TIERS, REWARDS, BADGES, CHALLENGES, PARTNERS)
 
 
 def new_values(definition: Definition) -> dict[str, Any]:

@@ -72,6 +72,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/admin/badges", "Badges"),
     ("/admin/challenges", "Challenges"),
     ("/admin/streaks", "Streak freezes"),
+    ("/admin/partners", "Partners"),
     ("/admin/members", "Members"),
     ("/admin/moderation", "Moderation"),
     ("/admin/leaderboards", "Leaderboards"),

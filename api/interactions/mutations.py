@@ -69,6 +69,7 @@ class InteractionMutations:
                 Role.MEMBER,
                 Role.SERVICE,
                 qualifiers={Role.MEMBER: "memberReportable actions only"},
+                partners=True,
             ),
         ],
         description="Returns at once with status PENDING or the final status; a worker awards the "
@@ -88,12 +89,13 @@ class InteractionMutations:
                 occurred_at=input.occurred_at,
                 properties=input.properties,
                 trusted=viewer.role is Role.SERVICE,
+                partner=viewer.partner,
             ),
         )
         return RecordInteractionPayload(interaction=Interaction.from_model(interaction))
 
     @strawberry.mutation(
-        extensions=[UserErrors(), Requires(Role.SERVICE)],
+        extensions=[UserErrors(), Requires(Role.SERVICE, partners=True)],
         description="Up to 1,000 interactions in one call (imports, offline batches, partner "
         "feeds), each naming its memberId. Each item has exactly the semantics of "
         "recordInteraction (idempotency per member, timestamps, limits decided by the worker) and "
@@ -102,6 +104,7 @@ class InteractionMutations:
     async def record_interactions(
         self, info: Info, inputs: list[RecordInteractionInput]
     ) -> RecordInteractionsPayload:
+        partner = checked_viewer(info).partner
         ingest.check_count(len(inputs))
         refused: dict[int, DomainError] = {}
         recorded: list[int] = []  # the indexes sent to the domain, in order
@@ -121,6 +124,7 @@ class InteractionMutations:
                     occurred_at=item.occurred_at,
                     properties=item.properties,
                     trusted=True,
+                    partner=partner,
                 )
             )
         outcomes = await ingest.record_interactions(info.context.runtime, recordings)

@@ -43,6 +43,7 @@ from domain.interactions.record import (
 )
 from domain.members.members import enrol_all, recently_enrolled
 from domain.models import Action, Interaction, InteractionStatus
+from domain.partners.partners import check_partner_action, scoped_partners
 from domain.runtime import Runtime
 
 MAX_ITEMS = 1_000
@@ -74,9 +75,15 @@ async def record_interactions(
     now = datetime.now(UTC)
     results: list[ItemResult | None] = [None] * len(recordings)
     items: list[tuple[int, Checked]] = []
+    # A partner's token: FORBIDDEN for the whole call unless its partner is active (nothing
+    # stored), and per item for an action that is not the partner's.
+    scoped = await scoped_partners({r.partner for r in recordings if r.partner is not None})
     for index, recording in enumerate(recordings):
         try:
-            items.append((index, check_recording(recording, now)))
+            item = check_recording(recording, now)
+            if item.partner is not None:
+                check_partner_action(scoped[item.partner], item.action_key)
+            items.append((index, item))
         except DomainError as error:
             results[index] = ItemResult(error=error)
     if not items:
@@ -162,7 +169,7 @@ def _replay(earlier: Interaction, item: Checked) -> ItemResult:
 
 def _reused() -> ItemResult:
     return ItemResult(
-        error=idempotency_key_reused("interaction", "a different action or properties")
+        error=idempotency_key_reused("interaction", "a different action, properties or partner")
     )
 
 
@@ -183,6 +190,7 @@ INTERACTION_COLUMNS = {
     "processed_at": "",
     "points_awarded": "",
     "properties": "jsonb",
+    "partner_key": "",
 }
 PAIR_CASTS = ("text", "text")  # (member_id, idempotency_key) rows to compare with
 INTERACTION_CONFLICT = "ON CONFLICT (member_id, idempotency_key) DO NOTHING"
@@ -205,6 +213,7 @@ def _row(
         raw_timestamp(now) if decided else None,
         0,
         properties,
+        item.partner,
     ]
 
 

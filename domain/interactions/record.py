@@ -32,6 +32,7 @@ from domain.infra.queue import wake_workers
 from domain.leaderboards import scores as leaderboards
 from domain.members.members import check_member_id, enrol
 from domain.models import Action, Interaction, InteractionStatus
+from domain.partners.partners import check_partner_action, scoped_partners
 from domain.program.actions import limits_of, schedule_of
 from domain.runtime import Runtime
 from gamification import retention
@@ -58,6 +59,8 @@ class Recording:
     occurred_at: datetime | None
     properties: Any
     trusted: bool  # a SERVICE token: may backdate and record any action
+    # The partner a SERVICE token is scoped to: only its actions, while it is active.
+    partner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class Checked:
     occurred_at: datetime
     properties: Any
     trusted: bool
+    partner: str | None = None
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -87,6 +91,10 @@ async def record_interaction(runtime: Runtime, recording: Recording) -> Interact
     """
     now = datetime.now(UTC)
     item = check_recording(recording, now)
+    if item.partner is not None:
+        # Before anything is stored, the member's enrolment included.
+        scoped = await scoped_partners([item.partner])
+        check_partner_action(scoped[item.partner], item.action_key)
 
     await enrol(item.member_id)
     existing = await Interaction.get_or_none(
@@ -110,6 +118,7 @@ async def record_interaction(runtime: Runtime, recording: Recording) -> Interact
             occurred_at=item.occurred_at,
             processed_at=now if verdict else None,
             properties=item.properties,
+            partner_key=item.partner,
         )
     except IntegrityError:
         # A concurrent request with the same key won the insert: answer with its interaction.
@@ -140,25 +149,30 @@ def check_recording(recording: Recording, now: datetime) -> Checked:
         occurred_at=occurred_at,
         properties=properties,
         trusted=recording.trusted,
+        partner=recording.partner,
     )
 
 
 def same_request(earlier: Interaction | Checked, item: Checked) -> bool:
     """Whether `item` repeats the interaction recorded (or about to be) with its key: the same
-    action and properties. The timestamp is not compared: a retry without occurredAt means
-    "now", which has moved on."""
-    action = (
-        earlier.action_key
-        if isinstance(earlier, Interaction)
-        else stored_action_key(earlier.action_key)
+    action, properties and partner (a partner's token never answers with what another caller
+    recorded). The timestamp is not compared: a retry without occurredAt means "now", which
+    has moved on."""
+    if isinstance(earlier, Interaction):
+        action, partner = earlier.action_key, earlier.partner_key
+    else:
+        action, partner = stored_action_key(earlier.action_key), earlier.partner
+    return (
+        action == stored_action_key(item.action_key)
+        and earlier.properties == item.properties
+        and partner == item.partner
     )
-    return action == stored_action_key(item.action_key) and earlier.properties == item.properties
 
 
 def check_replay(earlier: Interaction | Checked, item: Checked) -> None:
     """IDEMPOTENCY_KEY_REUSED unless `item` repeats `earlier` (then it is answered with it)."""
     if not same_request(earlier, item):
-        raise idempotency_key_reused("interaction", "a different action or properties")
+        raise idempotency_key_reused("interaction", "a different action, properties or partner")
 
 
 def check_reportable(action: Action | None, trusted: bool) -> None:

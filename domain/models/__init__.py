@@ -18,6 +18,7 @@ from domain.models.interactions import Interaction, InteractionStatus
 from domain.models.leaderboards import LeaderboardArchive, LeaderboardScore
 from domain.models.ledger import LedgerEntry, LedgerReason
 from domain.models.members import Member
+from domain.models.partners import Partner, PartnerBudget
 from domain.models.persisted_queries import PersistedQuery
 from domain.models.program import ProgramVersion
 from domain.models.referrals import MemberAttempt, Referral, ReferralProgramRules
@@ -58,6 +59,8 @@ __all__ = [
     "MemberBadge",
     "MemberEvent",
     "MemberInsight",
+    "Partner",
+    "PartnerBudget",
     "PersistedQuery",
     "ProgramVersion",
     "Redemption",

@@ -35,6 +35,8 @@ class Interaction(Model):
     processed_at = fields.DatetimeField(null=True)
     points_awarded = fields.BigIntField(default=0)
     properties: fields.Field[Any] = fields.JSONField(null=True)
+    # The partner whose scoped token recorded it (`domain.partners`); null for everyone else.
+    partner_key = fields.CharField(max_length=100, null=True)
 
     class Meta:
         table = "interaction"

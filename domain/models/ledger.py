@@ -41,6 +41,9 @@ class LedgerEntry(Model):
     source_key = fields.CharField(max_length=200, unique=True)
     effective_at = fields.DatetimeField()
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The partner an interaction's credit was awarded through (it counts against the partner's
+    # budget for the month of `effective_at`); null for every other entry.
+    partner_key = fields.CharField(max_length=100, null=True)
 
     class Meta:
         table = "ledger_entry"

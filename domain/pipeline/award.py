@@ -9,25 +9,39 @@ decision equals the one a lone interaction would get after its predecessors were
 from __future__ import annotations
 
 from domain.models import Action, Interaction, InteractionStatus, LedgerReason
+from domain.pipeline.budgets import Budgets
 from domain.pipeline.chain import Chain
 from domain.pipeline.state import AwardedTimes
 from domain.program.actions import limits_of, schedule_of
 from gamification.content import is_content_action
 from gamification.goals import FactKind
 from gamification.limits import INACTIVE_ACTION, UNKNOWN_ACTION, Decision, decide
+from gamification.partners import PARTNER_BUDGET
 from gamification.periods import local_date, period_window
 from gamification.schedules import points_for
 from gamification.tiers import multiply
 
 
-def award_interaction(chain: Chain, interaction: Interaction) -> None:
-    """Decide `interaction` and, when awarded, credit it and settle what it moves."""
+def award_interaction(
+    chain: Chain, interaction: Interaction, budgets: Budgets | None = None
+) -> None:
+    """Decide `interaction` and, when awarded, credit it and settle what it moves. One recorded
+    by a partner's token is awarded only when its points fit the partner's budget for the
+    month (`budgets`, locked by the batch): otherwise it is REJECTED, PARTNER_BUDGET, whole."""
     program, state = chain.program, chain.state
     action = program.actions.get(interaction.action_key)
     if action is None or not action.active:
         decision = UNKNOWN_ACTION if action is None else INACTIVE_ACTION
     else:
         decision = _decide(chain, interaction, action)
+    points = 0
+    budget = budgets.month_of(interaction) if budgets is not None else None
+    if decision.awarded and action is not None:
+        points = multiply(
+            _points(chain, interaction, action), program.ladder.multiplier(state.member)
+        )
+        if budgets is not None and budget is not None and not budgets.fits(budget, points):
+            decision = PARTNER_BUDGET
     interaction.status = InteractionStatus(decision.outcome)
     interaction.reason = decision.reason
     interaction.processed_at = chain.now
@@ -35,7 +49,6 @@ def award_interaction(chain: Chain, interaction: Interaction) -> None:
     if not decision.awarded or action is None:
         return
     at = interaction.occurred_at
-    points = multiply(_points(chain, interaction, action), program.ladder.multiplier(state.member))
     if action.key in state.awarded:
         state.awarded[action.key].add(at)
     streaks = chain.count_activity(action.key, local_date(at, program.tz))
@@ -45,6 +58,9 @@ def award_interaction(chain: Chain, interaction: Interaction) -> None:
     reason = LedgerReason.CONTENT if is_content_action(action.key) else LedgerReason.ACTION
     entry = chain.credit(points, reason, action.name, f"interaction:{interaction.id}", at)
     interaction.points_awarded = 0 if entry is None else entry.amount  # capped at the maximum
+    if entry is not None and budgets is not None and budget is not None:
+        entry.partner_key = interaction.partner_key
+        budgets.spend(budget, entry.amount)
     chain.announce_streaks(action, streaks)
     chain.settle()
 

@@ -26,6 +26,7 @@ from domain.infra.outages import is_outage
 from domain.infra.queue import wake_workers
 from domain.models import Interaction, InteractionStatus, Member
 from domain.pipeline.award import award_interaction
+from domain.pipeline.budgets import Budgets
 from domain.pipeline.referrals import Conversions, referrers_to_lock
 from domain.pipeline.session import Clock, Session, load_program, utc_now
 from domain.pipeline.state import Demand, ReadAgain
@@ -219,7 +220,12 @@ async def award_claimed(
     session = await Session.open(
         connection, program, runtime.leaderboards, members, demand, clock=clock
     )
+    # Partners' budget rows, locked after the members (every batch in this order): only when
+    # some interaction was recorded by a partner's token.
+    budgets = await Budgets.lock(connection, interactions, settings.tz)
     for interaction in sorted(interactions, key=lambda i: (i.occurred_at, i.id)):
-        award_interaction(session.chain(interaction.member_id), interaction)
+        award_interaction(session.chain(interaction.member_id), interaction, budgets)
         conversions.after_award(session, interaction)
     await session.write()
+    if budgets is not None:
+        await budgets.write(connection)

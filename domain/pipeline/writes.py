@@ -70,6 +70,7 @@ async def _ledger(connection: BaseDBAsyncClient, changes: Changes) -> None:
         "source_key": "varchar",
         "effective_at": "timestamptz",
         "created_at": "timestamptz",
+        "partner_key": "varchar",
     }
     rows: list[list[object]] = [
         [
@@ -81,6 +82,7 @@ async def _ledger(connection: BaseDBAsyncClient, changes: Changes) -> None:
             e.source_key,
             raw_timestamp(e.effective_at),
             raw_timestamp(e.created_at),
+            e.partner_key,
         ]
         for e in entries
     ]

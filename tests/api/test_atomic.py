@@ -239,6 +239,12 @@ async def redeliver_webhook(gql: Any) -> dict[str, Any]:
     return {"deliveryId": str(delivery.id)}
 
 
+async def upsert_partner(gql: Any) -> dict[str, Any]:
+    await action_defined(gql)
+    partner = {"key": "acme", "name": "Acme", "actions": ["app.daily_open"], "monthlyBudget": 100}
+    return {"input": partner, "issueToken": True}
+
+
 async def erase_member(gql: Any) -> dict[str, Any]:
     """A member with a balance, a redemption and content: erasure writes across tables."""
     await cancel_redemption(gql)
@@ -324,6 +330,14 @@ ADMIN_MUTATIONS: dict[str, AdminMutation] = {
     "eraseMember": AdminMutation(mutation("eraseMember", "$memberId: ID!", "erased"), erase_member),
     "setStreakFreezePolicy": AdminMutation(SET_STREAK_FREEZE_POLICY, set_streak_freeze_policy),
     "grantStreakFreezes": AdminMutation(GRANT_STREAK_FREEZES, grant_streak_freezes),
+    "upsertPartner": AdminMutation(
+        mutation(
+            "upsertPartner",
+            "$input: UpsertPartnerInput!, $issueToken: Boolean",
+            "partner { key awardedThisMonth } token",
+        ),
+        upsert_partner,
+    ),
 }
 
 

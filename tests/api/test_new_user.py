@@ -76,6 +76,7 @@ SENDERS = {
     "setStreakFreezePolicy": ADMIN,
     "grantStreakFreezes": ADMIN,
     "setLeaderboardVisibility": member("demo-grace"),
+    "upsertPartner": ADMIN,
 }
 
 

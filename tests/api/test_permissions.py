@@ -65,6 +65,8 @@ PROTECTED: dict[str, tuple[Role, ...]] = {
     "Query.streakFreezePolicy": (Role.ADMIN,),
     "Mutation.setStreakFreezePolicy": (Role.ADMIN,),
     "Mutation.grantStreakFreezes": (Role.ADMIN,),
+    "Query.partners": (Role.ADMIN,),
+    "Mutation.upsertPartner": (Role.ADMIN,),
     "Subscription.memberEvents": (Role.MEMBER,),
 }
 

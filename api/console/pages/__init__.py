@@ -17,4 +17,5 @@ PAGE_MODULES: list[str] = [
     "webhooks",
     "audit",
     "streaks",
+    "partners",
 ]

@@ -32,6 +32,8 @@ VERIFIER_MESSAGES = [
     "the token's subject is not valid",
     "the token's role must be member, admin or service",
     "the token's subject is reserved for erased members",
+    "only a service token may be scoped to a partner",
+    "the token's partner is not valid",
     csrf.REFUSED,
 ]
 

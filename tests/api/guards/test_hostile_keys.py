@@ -178,6 +178,11 @@ KEY_ARGUMENTS: dict[str, Case] = {
         ADMIN,
         MALFORMED,
     ),
+    "Mutation.upsertPartner(input).key": Case(
+        mutation("upsertPartner", 'input: {key: $k, name: "P", actions: ["a.b"]}'),
+        ADMIN,
+        MALFORMED,
+    ),
 }
 
 

@@ -3,12 +3,13 @@
 Random streams of interactions (several members and actions with caps, cooldowns, a stepped
 schedule and tier multipliers, under badges with random levels, challenges, a repeating challenge
 (daily, weekly or monthly, capped, hidden, rewarding points each round and a badge once), streak
-goals and a streak freeze policy, with freezes granted by hand) are cut into batches
+goals and a streak freeze policy, with freezes granted by hand, some recorded by a partner's token
+within its monthly budget) are cut into batches
 of random size and awarded twice from the same start: each batch whole, and each batch one
 interaction at a time in the pipeline's order, (occurredAt, id), each committed and read back
 before the next. Ledgers, balances, tiers, activity counters, streak freezes held and the days
 they covered, badges and their levels, challenge progress and completions, member events, board
-scores and the interactions' outcomes must come out identical.
+scores, the interactions' outcomes and the partner's budget must come out identical.
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ from domain.models import (
     Member,
     MemberBadge,
     MemberEvent,
+    PartnerBudget,
     StreakFrozenDay,
 )
+from domain.partners import partners
 from domain.points import tiers
 from domain.program import actions
 from domain.runtime import Runtime
@@ -43,6 +46,7 @@ from gamification.badges import BadgeDefinition, BadgeLevelDefinition
 from gamification.challenges import ChallengeDefinition, Recurrence, Window
 from gamification.goals import Goal, Metric
 from gamification.limits import Limit
+from gamification.partners import PartnerDefinition
 from gamification.periods import Period
 from gamification.schedules import Schedule, Step
 from gamification.streaks import FreezePolicy
@@ -53,6 +57,8 @@ ACTOR = "root"
 NOW = datetime.now(UTC).replace(microsecond=0)
 MEMBERS = ["ada", "bob", "cy"]
 ACTIONS = ["app.open", "review.posted", "quiz.done"]
+# A partner whose budget a few awards use up: which of them fit depends on the order.
+PARTNER = PartnerDefinition("shop", "Shop", ("review.posted", "quiz.done"), 50)
 
 
 def at(offset_minutes: int) -> datetime:
@@ -160,11 +166,17 @@ async def define_program(
         reward_badge_key="quester",
         now=NOW - timedelta(days=4),
     )
+    await partners.upsert_partner(ACTOR, PARTNER)
 
 
-async def record(runtime: Runtime, stream: list[tuple[str, str, int]]) -> list[int]:
+async def record(
+    runtime: Runtime, stream: list[tuple[str, str, int]], via_partner: set[int]
+) -> list[int]:
+    """Store the stream; the positions in `via_partner` (of the partner's actions) as the
+    partner's token records them."""
     ids = []
     for index, (member_id, action, offset) in enumerate(stream):
+        partnered = index in via_partner and action in PARTNER.actions
         stored = await interactions.record_interaction(
             runtime,
             interactions.Recording(
@@ -174,6 +186,7 @@ async def record(runtime: Runtime, stream: list[tuple[str, str, int]]) -> list[i
                 occurred_at=at(offset),
                 properties=None,
                 trusted=True,
+                partner=PARTNER.key if partnered else None,
             ),
         )
         ids.append(stored.id)
@@ -191,11 +204,18 @@ async def observe(ids: list[int]) -> dict[str, Any]:
     entries = await LedgerEntry.all().order_by("id")
     return {
         "interactions": sorted(
-            (position[i.id], i.status.value, i.reason, i.points_awarded)
+            (position[i.id], i.status.value, i.reason, i.points_awarded, i.partner_key)
             for i in await Interaction.all()
         ),
         "ledger": sorted(
-            (e.member_id, source(e.source_key), e.amount, e.reason.value, e.balance_after)
+            (
+                e.member_id,
+                source(e.source_key),
+                e.amount,
+                e.reason.value,
+                e.balance_after,
+                e.partner_key,
+            )
             for e in entries
         ),
         # Per member, entries in the order they were posted.
@@ -242,6 +262,7 @@ async def observe(ids: list[int]) -> dict[str, Any]:
             .values_list("kind", "message", "points", "subject")
             for m in MEMBERS
         },
+        "budgets": sorted(await PartnerBudget.all().values_list("partner_key", "month", "awarded")),
         "scores": sorted(
             await LeaderboardScore.all().values_list(
                 "board", "period", "period_key", "member_id", "score"
@@ -266,6 +287,7 @@ async def awarded(
     sizes: list[int],
     ladders: Ladders,
     program: Program,
+    via_partner: set[int],
     *,
     one_by_one: bool,
     recurrence: Recurrence = Recurrence.DAILY,
@@ -276,7 +298,7 @@ async def awarded(
     policy, grants = program
     await empty_database()
     await define_program(ladders, policy, recurrence)
-    ids = await record(runtime, stream)
+    ids = await record(runtime, stream, via_partner)
     present = {member_id for member_id, _, _ in stream}
     for member_id, count in [(m, c) for m, c in grants if m in present]:
         await freezes.grant_freezes(ACTOR, member_id, count, NOW, runtime.settings.tz)
@@ -327,6 +349,8 @@ programs = st.tuples(
     ladders=ladders,
     program=programs,
     recurrence=st.sampled_from([Recurrence.DAILY, Recurrence.WEEKLY, Recurrence.MONTHLY]),
+    # Often all of the partner's actions, so that its budget runs out.
+    via_partner=st.one_of(st.just(set(range(30))), st.sets(st.integers(0, 29))),
 )
 @example(
     stream=[
@@ -355,6 +379,8 @@ programs = st.tuples(
     },
     program=(FreezePolicy(0, 0), []),
     recurrence=Recurrence.DAILY,
+    # The partner's: its 50 points run out among these reviews and quizzes.
+    via_partner={5, 6, 7, 8, 9, 10, 11},
 )
 @example(
     stream=[
@@ -370,6 +396,7 @@ programs = st.tuples(
     ladders={},
     program=(FreezePolicy(2, 2), [("cy", 1), ("bob", 1)]),
     recurrence=Recurrence.DAILY,
+    via_partner=set(),
 )
 async def test_batches_award_exactly_what_one_by_one_processing_does(
     server: Server,
@@ -379,12 +406,27 @@ async def test_batches_award_exactly_what_one_by_one_processing_does(
     ladders: Ladders,
     program: Program,
     recurrence: Recurrence,
+    via_partner: set[int],
 ) -> None:
     reference = await awarded(
-        runtime, stream, sizes, ladders, program, one_by_one=True, recurrence=recurrence
+        runtime,
+        stream,
+        sizes,
+        ladders,
+        program,
+        via_partner,
+        one_by_one=True,
+        recurrence=recurrence,
     )
     batched = await awarded(
-        runtime, stream, sizes, ladders, program, one_by_one=False, recurrence=recurrence
+        runtime,
+        stream,
+        sizes,
+        ladders,
+        program,
+        via_partner,
+        one_by_one=False,
+        recurrence=recurrence,
     )
     for part in reference:
         assert batched[part] == reference[part], part
@@ -394,3 +436,5 @@ async def test_batches_award_exactly_what_one_by_one_processing_does(
     event(f"frozen days: {min(len(reference['frozen days']), 3)}+")
     rounds = sum(1 for p in reference["participants"] if p[0] == "quest" and p[2] and p[5])
     event(f"quest rounds completed: {min(rounds, 3)}{'+' if rounds >= 3 else ''}")
+    over = any(i[2] == "PARTNER_BUDGET" for i in reference["interactions"])
+    event(f"over the partner's budget: {over}")
