@@ -330,6 +330,28 @@ async def test_a_hand_awarded_badge_brings_the_levels_already_met_and_no_other(g
     assert [amount for _, amount in await badge_credits()] == [5, 20, 50]
 
 
+async def test_a_challenges_reward_badge_brings_the_levels_met_by_its_points(gql, drain):
+    from tests.api.challenges.test_challenges import challenge
+
+    await define(gql, "review.posted", 0, memberReportable=False)
+    payload = await upsert(
+        gql,
+        {
+            "key": "champion",
+            "name": "Champion",
+            "levels": [level("Champion Silver", [goal("POINTS_EARNED", 100)], 10)],
+        },
+    )
+    assert payload["errors"] == []
+    await challenge(gql, "sprint", goals=reviews(2), rewardPoints=100, rewardBadgeKey="champion")
+    await post_reviews(gql, "ada", range(2))
+    await drain()
+
+    # The challenge's 100 points, then the badge, whose level the points already meet.
+    assert shown(await standing(gql, key="champion"))[:2] == (2, None)
+    assert await badge_credits() == [("badge:champion:level2:ada", 10)]
+
+
 async def test_levels_added_later_reach_holders_at_their_next_interaction_or_by_backfill(
     gql, drain, runtime
 ):
