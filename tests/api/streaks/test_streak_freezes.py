@@ -262,3 +262,23 @@ async def test_the_demo_shows_a_member_whose_freeze_kept_her_streak(gql, runtime
         "earnEveryDays": 2,
         "maxHeld": 2,
     }
+
+
+async def test_replays_and_rerun_jobs_earn_and_use_nothing_twice(gql, drain, runtime, clock):
+    from domain import pipeline
+    from domain.models import Interaction, StreakFrozenDay
+
+    await policy(gql, 1, 1)
+    await define(gql, "app.open", 1, memberReportable=False)
+    await act(gql, "app.open", 4, 2)  # day 3 frozen
+    await drain()
+    expected = shown(2, 2, iso(2), 1)
+    clock.now -= timedelta(days=1)
+    assert await mine(gql) == expected
+
+    await act(gql, "app.open", 4, 2)  # the same idempotency keys again
+    await drain()
+    ids = [int(str(i)) for i in await Interaction.all().values_list("id", flat=True)]
+    await pipeline.process_ids(runtime, ids)  # a job that runs again after a crash
+    assert await mine(gql) == expected
+    assert await StreakFrozenDay.filter(member_id="ada").values_list("day", flat=True) == [iso(3)]
