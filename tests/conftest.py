@@ -38,6 +38,10 @@ from domain.runtime import Runtime
 from workers.settings import build_worker
 
 TABLES = [
+    "questionnaire_answer_choice",
+    "questionnaire_answer",
+    "questionnaire_submission",
+    "questionnaire",
     "persisted_query",
     "webhook_delivery",
     "webhook_endpoint",

@@ -14,6 +14,12 @@ from domain.models.ledger import LedgerEntry, LedgerReason
 from domain.models.members import Member
 from domain.models.persisted_queries import PersistedQuery
 from domain.models.program import ProgramVersion
+from domain.models.questionnaires import (
+    Questionnaire,
+    QuestionnaireAnswer,
+    QuestionnaireAnswerChoice,
+    QuestionnaireSubmission,
+)
 from domain.models.referrals import MemberAttempt, Referral, ReferralProgramRules
 from domain.models.rewards import Redemption, RedemptionStatus, Reward
 from domain.models.tiers import Tier
@@ -54,6 +60,10 @@ __all__ = [
     "MemberInsight",
     "PersistedQuery",
     "ProgramVersion",
+    "Questionnaire",
+    "QuestionnaireAnswer",
+    "QuestionnaireAnswerChoice",
+    "QuestionnaireSubmission",
     "Redemption",
     "RedemptionStatus",
     "Referral",
