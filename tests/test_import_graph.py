@@ -39,6 +39,8 @@ DOMAIN_RANK = {
     "interactions": 7,
     "webhooks": 7,
     "privacy": 7,
+    # Records a completion interaction with `interactions`' decision at recording time.
+    "questionnaires": 7.5,
     "demo": 8,
 }
 
