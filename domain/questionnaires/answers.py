@@ -214,9 +214,7 @@ async def _submit(
         # The previous answers become history.
         for model in (QuestionnaireSubmission, QuestionnaireAnswer):
             await (
-                model.filter(  # type: ignore[attr-defined]
-                    member_id=member_id, questionnaire_id=key, is_latest=True
-                )
+                model.filter(member_id=member_id, questionnaire_id=key, is_latest=True)
                 .using_db(connection)
                 .update(is_latest=False)
             )
