@@ -49,6 +49,8 @@ from api.plain_values import PlainExecutionContext
 from api.points.mutations import PointsMutations
 from api.privacy.mutations import PrivacyMutations
 from api.privacy.queries import PrivacyQueries
+from api.questionnaires.mutations import QuestionnaireMutations
+from api.questionnaires.queries import QuestionnaireQueries
 from api.referrals.mutations import ReferralMutations
 from api.referrals.queries import ReferralQueries
 from api.request_metrics import RequestMetrics
@@ -84,6 +86,7 @@ Query = merge_types(
         CampaignQueries,
         WebhookQueries,
         PrivacyQueries,
+        QuestionnaireQueries,
     ),
 )
 Mutation = merge_types(
@@ -102,6 +105,7 @@ Mutation = merge_types(
         CampaignMutations,
         WebhookMutations,
         PrivacyMutations,
+        QuestionnaireMutations,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscriptions, LeaderboardSubscriptions))
