@@ -67,13 +67,15 @@ async def results(
 ) -> Results:
     """Results among everyone who answered (or the tier's or segment's members)."""
     questions = questions_of(questionnaire)
-    restriction = await _member_filter(tier, segment, 1)
+    # The questionnaire's key is the first parameter, the restriction's follow (SQLite numbers
+    # them in the order they appear).
+    restriction = await _member_filter(tier, segment, 2)
     if restriction is None:
         empty = tuple(question_result(question, Responses()) for question in questions)
         return Results(questionnaire, 0, empty)
     where, params = restriction
-    key_at = param(len(params) + 1)
-    params = [*params, questionnaire.key]
+    key_at = param(1)
+    params = [questionnaire.key, *params]
     connection = connections.get("default")
     # TRUE reads as 1 on SQLite, where booleans are stored as integers.
     latest = f"questionnaire_id = {key_at} AND is_latest = TRUE AND {where}"
