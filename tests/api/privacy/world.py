@@ -69,7 +69,8 @@ async def rich_member(gql: Any, drain: Any, runtime: Runtime, monkeypatch: Any) 
     """ADA, with a profile, interactions (with properties), a ledger of every kind, redemptions
     (one cancelled), badges (one awarded by hand), a completed challenge, streaks, referrals both
     ways (converted, and one of hers still pending), content (approved and voted on, and
-    pending), votes, questionnaire answers (a text among them), events, insight rows, a campaign draw, counted attempts, board scores in
+    pending), votes, questionnaire answers (a text among them), events, insight rows, a
+    campaign draw, counted attempts, board scores in
     the database and Redis, archived tops, audit records and webhook messages and deliveries."""
     allow_local_webhooks(monkeypatch, runtime)
     # Nothing listens there: deliveries are stored, and their attempts fail at once.
