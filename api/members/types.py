@@ -181,7 +181,8 @@ class Member:
 
     @strawberry.field(
         description="Active questionnaires (and inactive ones the member answered), by key, with "
-        "the member's latest answers. TEXT answers read as null with a SERVICE token."
+        "the member's latest answers. TEXT answers are private to the member and admins (null "
+        "for services)."
     )
     async def questionnaires(self, info: Info) -> list[QuestionnaireStatus]:
         return await questionnaire_fields.member_questionnaires(self._model, info)
