@@ -19,6 +19,8 @@ from domain.members import members
 from domain.models import Campaign, Challenge, Referral
 from domain.points import rewards, tiers
 from domain.program.actions import ActionDefinition, upsert_action
+from domain.questionnaires import answers as questionnaire_answers
+from domain.questionnaires import definitions as questionnaires
 from domain.runtime import Runtime
 from gamification.badges import BadgeDefinition
 from gamification.challenges import ChallengeDefinition, Window
@@ -26,6 +28,7 @@ from gamification.content import Submission
 from gamification.goals import Goal, Metric
 from gamification.limits import Limit
 from gamification.periods import Period
+from gamification.questionnaires import Answer, Question, QuestionKind
 from gamification.tiers import TierRule
 
 ACTIONS = [
@@ -52,6 +55,10 @@ ACTIONS = [
     ),
     # Credited by moderation when a review is approved, never recorded by a member.
     ActionDefinition("content.review", "Approved review", 40, member_reportable=False),
+    # Recorded when a member completes the demo questionnaire.
+    ActionDefinition(
+        "questionnaire.completed", "Answered a questionnaire", 20, member_reportable=False
+    ),
 ]
 
 TIERS = [
@@ -233,6 +240,7 @@ async def load(runtime: Runtime) -> str:
             at = now - timedelta(minutes=10 * (len(done) - index))
             recorded += await _record(runtime, member_id, action, f"demo-{index}", at)
     await _content(runtime)
+    await _questionnaire(runtime)
     # The campaign is drawn in the past (as the job would have been): before archiving, so
     # the days it credited are archived with its bonus in them.
     refreshed = await _insight(runtime, now)
@@ -244,6 +252,7 @@ async def load(runtime: Runtime) -> str:
         f"demo program: {len(ACTIONS)} actions, {len(TIERS)} tiers, {len(REWARDS)} rewards, "
         f"{len(BADGES)} badges (one secret), 1 running challenge ({CHALLENGE_KEY}), "
         f"{len(MEMBERS)} members ({len(REFERRALS)} referred), {len(CONTENT)} pieces of content, "
+        f"1 questionnaire ({QUESTIONNAIRE.key}, answered by {QUESTIONNAIRE_MEMBER}), "
         f"{recorded} interactions (member ids: {', '.join(MEMBERS)}), "
         f"{archived} closed leaderboard periods archived, {refreshed} members scored "
         f"(RFM, churn model) and one campaign ({CAMPAIGN_KEY})"
@@ -319,3 +328,48 @@ async def _content(runtime: Runtime) -> None:
             await content_moderation.moderate(runtime, "demo", str(piece.id), decision, reason)
         for voter in voters:
             await content_votes.vote(runtime, voter, str(piece.id), 1)
+
+
+QUESTIONNAIRE = questionnaires.QuestionnaireDefinition(
+    key="shop.profile",
+    title="Tell us about your kitchen",
+    questions=(
+        Question(
+            "cooking",
+            "How often do you cook?",
+            QuestionKind.SINGLE_CHOICE,
+            ("daily", "weekly", "rarely"),
+        ),
+        Question(
+            "interests",
+            "What would you like offers on?",
+            QuestionKind.MULTIPLE_CHOICE,
+            ("kettles", "coffee", "knives", "baking"),
+        ),
+        Question("recommend", "How likely are you to recommend us?", QuestionKind.SCALE),
+        Question("wish", "Anything we should stock?", QuestionKind.TEXT, required=False),
+    ),
+    completion_action="questionnaire.completed",
+    repeat_every_days=180,
+)
+QUESTIONNAIRE_MEMBER = "demo-linus"
+
+
+async def _questionnaire(runtime: Runtime) -> None:
+    """The questionnaire, answered by Linus; his completion credited here (no worker needed).
+    Loading again replays the same submission (its idempotency key)."""
+    await questionnaires.upsert_questionnaire("demo", QUESTIONNAIRE)
+    submitted = await questionnaire_answers.submit(
+        runtime,
+        QUESTIONNAIRE_MEMBER,
+        QUESTIONNAIRE.key,
+        [
+            Answer("cooking", ("daily",)),
+            Answer("interests", ("coffee", "baking")),
+            Answer("recommend", value=9),
+            Answer("wish", text="Oat milk for the coffee corner"),
+        ],
+        "demo-answers",
+    )
+    if submitted.interaction is not None:
+        await interactions.process_interaction(runtime, submitted.interaction.id)

@@ -72,6 +72,8 @@ SENDERS = {
     "createWebhookEndpoint": ADMIN,
     "redeliverWebhook": ADMIN,
     "rotateWebhookSecret": ADMIN,
+    "upsertQuestionnaire": ADMIN,
+    "submitAnswers": member("demo-ada"),
 }
 
 
