@@ -32,7 +32,7 @@ async def _member_filter(
     tier: str | None, segment: str | None, start: int
 ) -> tuple[str, list[object]] | None:
     """SQL restricting `member_id` to the tier's or segment's members (both when both given),
-    with its parameters numbered from `start`; None when nobody can match."""
+    its first parameter numbered `start`; None when nobody can match."""
     clauses: list[str] = []
     params: list[object] = []
     if tier is not None:
@@ -41,7 +41,7 @@ async def _member_filter(
         base = ladder.shown(BASE_TIER.key).key == tier
         held = []
         if stored:
-            marks = ", ".join(param(start + len(params) + n + 1) for n in range(len(stored)))
+            marks = ", ".join(param(start + len(params) + n) for n in range(len(stored)))
             held.append(f"tier_key IN ({marks})")
             params += stored
         if base:
@@ -53,7 +53,7 @@ async def _member_filter(
         as_of = await insight_reads.latest_refresh()
         if as_of is None:
             return None
-        first, second = param(start + len(params) + 1), param(start + len(params) + 2)
+        first, second = param(start + len(params)), param(start + len(params) + 1)
         clauses.append(
             "member_id IN (SELECT member_id FROM member_insight "
             f"WHERE as_of = {first} AND segment = {second})"

@@ -126,6 +126,14 @@ async def test_results_by_rfm_segment_of_the_latest_refresh(gql):
     assert lost["respondents"] == 1
     assert by_question(lost)["recommend"]["nps"] == -100
 
+    # Both: the tier's members within the segment.
+    body = await gql(TIER, {"input": {"key": "gold", "name": "Gold", "threshold": 1000}}, as_=ADMIN)
+    assert body["data"]["upsertTier"]["errors"] == []
+    await Member.filter(id="ada").update(tier_key="gold")
+    gold_champions = await results(gql, tier="gold", segment="CHAMPIONS")
+    assert gold_champions["respondents"] == 1
+    assert by_question(gold_champions)["recommend"]["mean"] == 10.0
+
 
 async def test_results_are_for_admins_and_null_for_an_unknown_key(gql):
     await upsert(gql)
