@@ -21,7 +21,7 @@ from tests.api.questionnaires.common import (
 )
 from tests.api.read_cache.common import Clock
 from tests.conftest import ADMIN, SERVICE, member
-from tests.helpers import INTERACTION, define, table_sums, tables_changed
+from tests.helpers import INTERACTION, counting, define, table_sums, tables_changed
 
 ADA = member("ada")
 
@@ -284,3 +284,23 @@ async def test_next_allowed_at_clears_once_the_member_may_answer_again(gql, cloc
     clock.advance(days=7)
     body = await gql(MINE, as_=ADA)
     assert body["data"]["me"]["questionnaires"][0]["nextAllowedAt"] is None
+
+
+async def test_members_questionnaires_take_a_constant_number_of_reads(gql):
+    await upsert(gql)
+    await upsert(gql, key="shop.survey")
+    for who in ("ada", "bob", "cy"):
+        await submit(gql, member(who), answers(wish=f"{who}'s wish"))
+    fields = " ".join(
+        f'm{n}: member(id: "{who}") {{ questionnaires {{ answered answers {{ text }} }} }}'
+        for n, who in enumerate(("ada", "bob", "cy"))
+    )
+    query = "{ " + fields + " }"
+    with counting() as one:
+        body = await gql('{ member(id: "ada") { questionnaires { answered } } }', as_=ADMIN)
+        assert "errors" not in body, body
+    with counting() as three:
+        body = await gql(query, as_=ADMIN)
+        assert "errors" not in body, body
+    assert body["data"]["m2"]["questionnaires"][0]["answers"][3]["text"] == "cy's wish"
+    assert len(three.statements) == len(one.statements)
