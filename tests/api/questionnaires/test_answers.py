@@ -12,6 +12,7 @@ from domain.models import (
     QuestionnaireAnswerChoice,
     QuestionnaireSubmission,
 )
+from tests.api.badges.test_badges import badge, goal
 from tests.api.questionnaires.common import (
     MINE,
     SUBMIT,
@@ -304,3 +305,17 @@ async def test_members_questionnaires_take_a_constant_number_of_reads(gql):
         assert "errors" not in body, body
     assert body["data"]["m2"]["questionnaires"][0]["answers"][3]["text"] == "cy's wish"
     assert len(three.statements) == len(one.statements)
+
+
+async def test_a_completion_earns_badges_like_any_interaction(gql, drain):
+    await define(gql, "questionnaire.completed", 25, memberReportable=False)
+    await badge(
+        gql, "told.us", [goal("ACTION_COUNT", 1, "questionnaire.completed")], rewardPoints=5
+    )
+    await upsert(gql)
+    await submit(gql, ADA, answers())
+    await drain()
+    body = await gql("{ me { points { balance } badges { badge { key } earned } } }", as_=ADA)
+    me = body["data"]["me"]
+    assert me["points"]["balance"] == 25 + 5
+    assert [b["earned"] for b in me["badges"] if b["badge"]["key"] == "told.us"] == [True]
