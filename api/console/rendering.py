@@ -71,6 +71,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/admin/rewards", "Rewards"),
     ("/admin/badges", "Badges"),
     ("/admin/challenges", "Challenges"),
+    ("/admin/questionnaires", "Questionnaires"),
     ("/admin/members", "Members"),
     ("/admin/moderation", "Moderation"),
     ("/admin/leaderboards", "Leaderboards"),

@@ -16,4 +16,5 @@ PAGE_MODULES: list[str] = [
     "leaderboards",
     "webhooks",
     "audit",
+    "questionnaires",
 ]
