@@ -3,6 +3,8 @@ as the questionnaire allows; the completion action credited through the award pi
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from domain.models import (
@@ -319,3 +321,19 @@ async def test_a_completion_earns_badges_like_any_interaction(gql, drain):
     me = body["data"]["me"]
     assert me["points"]["balance"] == 25 + 5
     assert [b["earned"] for b in me["badges"] if b["badge"]["key"] == "told.us"] == [True]
+
+
+async def test_concurrent_submissions_store_one_set(gql, drain):
+    await define(gql, "questionnaire.completed", 25, memberReportable=False)
+    await upsert(gql)
+    replays = await asyncio.gather(*(submit(gql, ADA, answers(), key="same") for _ in range(4)))
+    assert all(payload["errors"] == [] for payload in replays)
+    assert len({payload["interaction"]["id"] for payload in replays}) == 1
+
+    bob = member("bob")
+    racing = await asyncio.gather(*(submit(gql, bob, answers(), key=f"k{n}") for n in range(4)))
+    codes = sorted(e["code"] for payload in racing for e in payload["errors"])
+    assert codes == ["TOO_SOON"] * 3
+    await drain()
+    assert await QuestionnaireSubmission.all().count() == 2
+    assert await LedgerEntry.all().count() == 2
