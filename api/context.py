@@ -18,6 +18,7 @@ from api.events.hub import EventHub
 from api.insight.loaders import InsightLoaders
 from api.leaderboards.loaders import BoardLoaders
 from api.members.loaders import MemberLoaders
+from api.questionnaires.loaders import QuestionnaireLoaders
 from api.referrals.loaders import ReferralLoaders
 from api.rewards.loaders import RewardLoaders
 from api.streaks.loaders import StreakLoaders
@@ -88,6 +89,10 @@ class Context:
     @cached_property
     def tiers(self) -> TierLoaders:
         return TierLoaders(TierPolicy.of(self.runtime.settings), self.now, self.changes_at)
+
+    @cached_property
+    def questionnaires(self) -> QuestionnaireLoaders:
+        return QuestionnaireLoaders(self.now, self.changes_at)
 
     @cached_property
     def boards(self) -> BoardLoaders:

@@ -52,6 +52,8 @@ from api.plain_values import PlainExecutionContext
 from api.points.mutations import PointsMutations
 from api.privacy.mutations import PrivacyMutations
 from api.privacy.queries import PrivacyQueries
+from api.questionnaires.mutations import QuestionnaireMutations
+from api.questionnaires.queries import QuestionnaireQueries
 from api.referrals.mutations import ReferralMutations
 from api.referrals.queries import ReferralQueries
 from api.request_metrics import RequestMetrics
@@ -91,6 +93,7 @@ Query = merge_types(
         PrivacyQueries,
         StreakQueries,
         PartnerQueries,
+        QuestionnaireQueries,
     ),
 )
 Mutation = merge_types(
@@ -112,6 +115,7 @@ Mutation = merge_types(
         StreakMutations,
         LeaderboardVisibilityMutations,
         PartnerMutations,
+        QuestionnaireMutations,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscriptions, LeaderboardSubscriptions))

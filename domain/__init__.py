@@ -14,6 +14,8 @@ Packages, from the bottom up; imports point down this list, never up:
   tiers, rewards, adjustments, expiry), `goals` (badges, challenges, progress), `community`
   (referrals, content), `insight` (RFM, churn, campaigns), `interactions` (recording, bulk
   ingestion).
+- `questionnaires` (definitions, members' answers, results), just above the features: a
+  completion is recorded as an interaction with `interactions`' rules at recording time.
 
 Beside them: `errors` (the one error vocabulary), `models` (the tables), `runtime` (what a running
 process holds open) and `demo` (a demo program over every feature).

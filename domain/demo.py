@@ -21,6 +21,8 @@ from domain.models import Campaign, Challenge, Referral
 from domain.partners import partners
 from domain.points import rewards, tiers
 from domain.program.actions import ActionDefinition, upsert_action
+from domain.questionnaires import answers as questionnaire_answers
+from domain.questionnaires import definitions as questionnaires
 from domain.runtime import Runtime
 from domain.streaks import freezes
 from gamification.badges import BadgeDefinition, BadgeLevelDefinition
@@ -32,6 +34,7 @@ from gamification.limits import Limit
 from gamification.partners import PartnerDefinition
 from gamification.periods import Period
 from gamification.streaks import FreezePolicy
+from gamification.questionnaires import Answer, Question, QuestionKind
 from gamification.tiers import TierRule
 
 ACTIONS = [
@@ -61,6 +64,10 @@ ACTIONS = [
     # Recorded by the partner North Bikes with its own token (`PARTNER`).
     ActionDefinition("bikes.service", "Serviced a bike at North Bikes", 25),
     ActionDefinition("bikes.purchase", "Bought at North Bikes", 10),
+    # Recorded when a member completes the demo questionnaire.
+    ActionDefinition(
+        "questionnaire.completed", "Answered a questionnaire", 20, member_reportable=False
+    ),
 ]
 
 # A partner awarding points for its own actions, within a monthly budget; Linus had his bike
@@ -307,6 +314,7 @@ async def load(runtime: Runtime) -> str:
             recorded += await _record(
                 runtime, member_id, action, f"demo-partner-{index}", at, partner=PARTNER.key
             )
+    await _questionnaire(runtime)
     # The campaign is drawn in the past (as the job would have been): before archiving, so
     # the days it credited are archived with its bonus in them.
     refreshed = await _insight(runtime, now)
@@ -323,6 +331,7 @@ async def load(runtime: Runtime) -> str:
         f"a weekly quest ({QUEST_KEY}), "
         f"1 partner ({PARTNER.key}), "
         f"{len(MEMBERS)} members ({len(REFERRALS)} referred), {len(CONTENT)} pieces of content, "
+        f"1 questionnaire ({QUESTIONNAIRE.key}, answered by {QUESTIONNAIRE_MEMBER}), "
         f"{recorded} interactions (member ids: {', '.join(MEMBERS)}), "
         f"{archived} closed leaderboard periods archived, {refreshed} members scored "
         f"(RFM, churn model) and one campaign ({CAMPAIGN_KEY}); {ANONYMOUS_MEMBER} is "
@@ -401,3 +410,48 @@ async def _content(runtime: Runtime) -> None:
             await content_moderation.moderate(runtime, "demo", str(piece.id), decision, reason)
         for voter in voters:
             await content_votes.vote(runtime, voter, str(piece.id), 1)
+
+
+QUESTIONNAIRE = questionnaires.QuestionnaireDefinition(
+    key="shop.profile",
+    title="Tell us about your kitchen",
+    questions=(
+        Question(
+            "cooking",
+            "How often do you cook?",
+            QuestionKind.SINGLE_CHOICE,
+            ("daily", "weekly", "rarely"),
+        ),
+        Question(
+            "interests",
+            "What would you like offers on?",
+            QuestionKind.MULTIPLE_CHOICE,
+            ("kettles", "coffee", "knives", "baking"),
+        ),
+        Question("recommend", "How likely are you to recommend us?", QuestionKind.SCALE),
+        Question("wish", "Anything we should stock?", QuestionKind.TEXT, required=False),
+    ),
+    completion_action="questionnaire.completed",
+    repeat_every_days=180,
+)
+QUESTIONNAIRE_MEMBER = "demo-linus"
+
+
+async def _questionnaire(runtime: Runtime) -> None:
+    """The questionnaire, answered by Linus; his completion credited here (no worker needed).
+    Loading again replays the same submission (its idempotency key)."""
+    await questionnaires.upsert_questionnaire("demo", QUESTIONNAIRE)
+    submitted = await questionnaire_answers.submit(
+        runtime,
+        QUESTIONNAIRE_MEMBER,
+        QUESTIONNAIRE.key,
+        [
+            Answer("cooking", ("daily",)),
+            Answer("interests", ("coffee", "baking")),
+            Answer("recommend", value=9),
+            Answer("wish", text="Oat milk for the coffee corner"),
+        ],
+        "demo-answers",
+    )
+    if submitted.interaction is not None:
+        await interactions.process_interaction(runtime, submitted.interaction.id)

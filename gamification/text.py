@@ -27,11 +27,17 @@ MAX_LENGTHS: dict[str, int] = {
     "avatarUrl": 2_048,
     "body": 10_000,  # `gamification.content.MAX_BODY`
     "displayName": 100,
+    # A questionnaire's title, question prompts and TEXT answers (`gamification.questionnaires`).
+    "title": 200,
+    "prompt": 500,
+    "text": 2_000,
 }
 DEFAULT_MAX_LENGTH = 4_096
 # Fields stored without their leading and trailing whitespace (names, reasons, a campaign's
 # message, a tier's benefits, a piece of content's body and subject) ...
-TRIMMED = frozenset({"name", "reason", "message", "benefits", "body", "subject"})
+TRIMMED = frozenset(
+    {"name", "reason", "message", "benefits", "body", "subject", "title", "prompt", "text"}
+)
 # ... and with every run of whitespace made one space.
 COLLAPSED = frozenset({"displayName"})
 

@@ -40,6 +40,10 @@ from workers.settings import build_worker
 TABLES = [
     "partner_budget",
     "partner",
+    "questionnaire_answer_choice",
+    "questionnaire_answer",
+    "questionnaire_submission",
+    "questionnaire",
     "persisted_query",
     "webhook_delivery",
     "webhook_endpoint",

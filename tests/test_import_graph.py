@@ -44,6 +44,8 @@ DOMAIN_RANK = {
     "privacy": 7,
     "streaks": 7,
     "leaderboard_visibility": 7,
+    # Records a completion interaction with `interactions`' decision at recording time.
+    "questionnaires": 7.5,
     "demo": 8,
 }
 

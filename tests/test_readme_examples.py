@@ -47,6 +47,7 @@ def blocks(section: str) -> list[str]:
         ("privacy", ("memberExport", "eraseMember")),
         ("engagement", ("upsertBadge", "nextLevel")),
         ("engagement", ("setStreakFreezePolicy", "grantStreakFreezes")),
+        ("engagement", ("upsertQuestionnaire", "submitAnswers", "questionnaireResults")),
         (
             "webhooks",
             (

@@ -1,5 +1,5 @@
 """The program's definitions as console forms: actions, tiers, rewards, badges, challenges,
-partners.
+partners, questionnaires.
 
 Each `Definition` says how its list is read (a GraphQL query), which upsert mutation saves it,
 its form (fields named after the mutation's input fields), its table's columns, and how a
@@ -106,6 +106,8 @@ class Definition:
     columns: tuple[Column, ...]
     to_form: Callable[[dict[str, Any], ZoneInfo], dict[str, Any]]
     inline_form: bool = True  # the create form under the list (challenges: on /new)
+    # More pages of each item beside its form: (label, path under /admin/<path>/<key>/).
+    links: tuple[tuple[str, str], ...] = ()
 
     def all_fields(self) -> list[Field]:
         """Every field the form may send (each group at its largest), for parsing."""
@@ -555,7 +557,92 @@ PARTNERS = Definition(
     to_form=_partner_form,
 )
 
-DEFINITIONS: Sequence[Definition] = (ACTIONS, TIERS, REWARDS, BADGES, CHALLENGES, PARTNERS)
+QUESTION_KINDS = ("SINGLE_CHOICE", "MULTIPLE_CHOICE", "SCALE", "TEXT")
+MAX_QUESTIONS = 50  # `gamification.questionnaires.MAX_QUESTIONS`
+MIN_QUESTION_ROWS = 3
+
+
+def _questionnaire_form(item: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "key": item["key"],
+        "title": item["title"],
+        "completionAction": _text(item.get("completionAction")),
+        "repeatEveryDays": _text(item.get("repeatEveryDays")),
+        "active": item["active"],
+    }
+    for index, question in enumerate(item["questions"]):
+        values[f"questions.{index}.key"] = question["key"]
+        values[f"questions.{index}.prompt"] = question["prompt"]
+        values[f"questions.{index}.kind"] = question["kind"]
+        values[f"questions.{index}.options"] = "\n".join(question["options"])
+        values[f"questions.{index}.required"] = question["required"]
+    return values
+
+
+QUESTIONNAIRES = Definition(
+    path="questionnaires",
+    title="Questionnaires",
+    noun="questionnaire",
+    list_document="""query ConsoleQuestionnaires { questionnaires { key title completionAction
+      repeatEveryDays active questions { key prompt kind options required } } }""",
+    list_field="questionnaires",
+    mutation="upsertQuestionnaire",
+    input_type="UpsertQuestionnaireInput",
+    fields=(
+        Field(
+            "key", "Key", required=True, help="Lowercase dot-separated words, e.g. bike.profile."
+        ),
+        Field("title", "Title", required=True),
+        Field(
+            "completionAction",
+            "Completion action (key)",
+            help="Recorded through the award pipeline when a member answers. Empty: none.",
+        ),
+        Field(
+            "repeatEveryDays",
+            "Answer again after (days)",
+            "int",
+            help="Empty: answered once for good.",
+        ),
+        Field("active", "Active", "bool"),
+    ),
+    groups=(
+        Group(
+            prefix="questions",
+            legend="Questions",
+            fields=(
+                Field("key", "Question key"),
+                Field("prompt", "Prompt"),
+                Field("kind", "Kind", "select", options=QUESTION_KINDS),
+                Field("options", "Options", "lines", help="Choice questions: one option per line."),
+                Field("required", "Required", "bool"),
+            ),
+            most=MAX_QUESTIONS,
+            least=MIN_QUESTION_ROWS,
+        ),
+    ),
+    columns=(
+        Column("Key", lambda q: q["key"]),
+        Column("Title", lambda q: q["title"]),
+        Column("Questions", lambda q: len(q["questions"]), "number"),
+        Column("Completion action", lambda q: q.get("completionAction") or ""),
+        Column("Answer again after (days)", lambda q: q.get("repeatEveryDays"), "number"),
+        Column("Active", lambda q: q["active"], "bool"),
+    ),
+    to_form=_questionnaire_form,
+    inline_form=False,
+    links=(("Results", "results"),),
+)
+
+DEFINITIONS: Sequence[Definition] = (
+    ACTIONS,
+    TIERS,
+    REWARDS,
+    BADGES,
+    CHALLENGES,
+    PARTNERS,
+    QUESTIONNAIRES,
+)
 
 
 def new_values(definition: Definition) -> dict[str, Any]:

@@ -73,6 +73,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/admin/challenges", "Challenges"),
     ("/admin/streaks", "Streak freezes"),
     ("/admin/partners", "Partners"),
+    ("/admin/questionnaires", "Questionnaires"),
     ("/admin/members", "Members"),
     ("/admin/moderation", "Moderation"),
     ("/admin/leaderboards", "Leaderboards"),

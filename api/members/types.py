@@ -20,6 +20,8 @@ from api.leaderboards import fields as leaderboard_fields
 from api.leaderboards.types import LeaderboardStanding
 from api.pagination import Connection, id_keyset_connection
 from api.points import fields as points_fields
+from api.questionnaires import fields as questionnaire_fields
+from api.questionnaires.types import QuestionnaireStatus
 from api.referrals.types import ReferralStatus
 from api.rewards.types import Redemption
 from api.streaks import fields as streak_fields
@@ -186,3 +188,11 @@ class Member:
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> Connection[Content]:
         return await member_contents(self._model, info, first, after)
+
+    @strawberry.field(
+        description="Active questionnaires (and inactive ones the member answered), by key, with "
+        "the member's latest answers. TEXT answers are private to the member and admins (null "
+        "for services)."
+    )
+    async def questionnaires(self, info: Info) -> list[QuestionnaireStatus]:
+        return await questionnaire_fields.member_questionnaires(self._model, info)

@@ -46,7 +46,7 @@ log = logging.getLogger("plaudit.interactions")
 
 MAX_PROPERTIES_BYTES = 8 * 1024
 MAX_IDEMPOTENCY_KEY = 128
-RESERVED_KEY_PREFIXES = ("content:",)
+RESERVED_KEY_PREFIXES = ("content:", "questionnaire:")
 
 
 @dataclass(frozen=True)
@@ -277,8 +277,9 @@ def _check_idempotency_key(key: str) -> None:
             "idempotencyKey",
         )
     if key.startswith(RESERVED_KEY_PREFIXES):
-        # Content approval records its credit under `content:<id>`: a client's key there would
-        # take the author's place and leave the approval without its points.
+        # Content approval records its credit under `content:<id>`, a questionnaire's completion
+        # under `questionnaire:<key>:<submission>`: a client's key there would take their place
+        # and leave the approval (or completion) without its points.
         raise invalid_input(
             f"idempotencyKey must not start with {' or '.join(RESERVED_KEY_PREFIXES)} "
             "(reserved for the platform's own interactions)",

@@ -21,6 +21,12 @@ from domain.models.members import Member
 from domain.models.partners import Partner, PartnerBudget
 from domain.models.persisted_queries import PersistedQuery
 from domain.models.program import ProgramVersion
+from domain.models.questionnaires import (
+    Questionnaire,
+    QuestionnaireAnswer,
+    QuestionnaireAnswerChoice,
+    QuestionnaireSubmission,
+)
 from domain.models.referrals import MemberAttempt, Referral, ReferralProgramRules
 from domain.models.rewards import Redemption, RedemptionStatus, Reward
 from domain.models.tiers import Tier
@@ -63,6 +69,10 @@ __all__ = [
     "PartnerBudget",
     "PersistedQuery",
     "ProgramVersion",
+    "Questionnaire",
+    "QuestionnaireAnswer",
+    "QuestionnaireAnswerChoice",
+    "QuestionnaireSubmission",
     "Redemption",
     "RedemptionStatus",
     "Referral",

@@ -63,6 +63,9 @@ from domain.models import (
     MemberBadge,
     MemberEvent,
     MemberInsight,
+    QuestionnaireAnswer,
+    QuestionnaireAnswerChoice,
+    QuestionnaireSubmission,
     Redemption,
     Referral,
     StreakFrozenDay,
@@ -240,6 +243,8 @@ async def _erase_rows(
     )
     await _keyed_by_id(connection, "content", "author_id", anon, "idempotency_key", "fingerprint")
 
+    rows["questionnaire_submission"] = await _questionnaires(connection, m, anon)
+
     rows["referral"] = await _referrals(connection, m, anon)
 
     deleted: tuple[type[Model], ...] = (
@@ -259,6 +264,31 @@ async def _erase_rows(
     rows["audit_record"] = await _audit_records(connection, m, anon, badges, contents, redemptions)
     await Member.filter(id=m).using_db(connection).delete()
     return {name: count for name, count in rows.items() if count}
+
+
+async def _questionnaires(connection: BaseDBAsyncClient, member_id: str, anonymous_id: str) -> int:
+    """Answers stay for the results (counts, means, NPS), as votes do, under the anonymous id;
+    TEXT answers lose their text (the member's own words), and submissions their idempotency
+    keys. Choice and scale answers are the program's options, not the member's words."""
+    await (
+        QuestionnaireAnswer.filter(member_id=member_id)
+        .using_db(connection)
+        .update(member_id=anonymous_id, text=None)
+    )
+    await (
+        QuestionnaireAnswerChoice.filter(member_id=member_id)
+        .using_db(connection)
+        .update(member_id=anonymous_id)
+    )
+    moved = (
+        await QuestionnaireSubmission.filter(member_id=member_id)
+        .using_db(connection)
+        .update(member_id=anonymous_id)
+    )
+    await _keyed_by_id(
+        connection, "questionnaire_submission", "member_id", anonymous_id, "idempotency_key"
+    )
+    return int(moved)
 
 
 async def _ids(query: Any) -> list[int]:

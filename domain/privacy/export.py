@@ -38,6 +38,8 @@ from domain.models import (
     MemberBadge,
     MemberEvent,
     MemberInsight,
+    QuestionnaireAnswer,
+    QuestionnaireSubmission,
     Redemption,
     Referral,
     StreakFrozenDay,
@@ -316,6 +318,43 @@ async def _votes(connection: BaseDBAsyncClient, member: Member) -> list[dict[str
     ]
 
 
+async def _questionnaires(connection: BaseDBAsyncClient, member: Member) -> list[dict[str, Any]]:
+    """Every submission, oldest first, with its answers (their texts included): the latest ones
+    and the history. The chosen options (`questionnaire_answer_choice`) are the answers'
+    `choices` again, one row each for targeting: shown once, here."""
+    submissions = (
+        await QuestionnaireSubmission.filter(member_id=member.id)
+        .using_db(connection)
+        .order_by("id")
+    )
+    answers: dict[int, list[QuestionnaireAnswer]] = {}
+    rows = await QuestionnaireAnswer.filter(member_id=member.id).using_db(connection).order_by("id")
+    for row in rows:
+        answers.setdefault(row.submission_id, []).append(row)
+    return [
+        {
+            "questionnaire": submission.questionnaire_id,
+            "submittedAt": instant(submission.submitted_at),
+            "latest": submission.is_latest,
+            "idempotencyKey": submission.idempotency_key,
+            "interactionId": (
+                str(submission.interaction_id) if submission.interaction_id is not None else None
+            ),
+            "answers": [
+                {
+                    "question": answer.question_key,
+                    "choices": list(answer.choices or ()),
+                    "value": answer.value,
+                    "text": answer.text,
+                    "answeredAt": instant(answer.answered_at),
+                }
+                for answer in answers.get(submission.id, [])
+            ],
+        }
+        for submission in submissions
+    ]
+
+
 async def _events(connection: BaseDBAsyncClient, member: Member) -> list[dict[str, Any]]:
     rows = await MemberEvent.filter(member_id=member.id).using_db(connection).order_by("id")
     return [
@@ -499,6 +538,7 @@ SECTIONS: dict[str, Section] = {
     "referrals": _referrals,
     "content": _content,
     "votes": _votes,
+    "questionnaires": _questionnaires,
     "events": _events,
     "insight": _insight,
     "campaigns": _campaigns,

@@ -131,6 +131,28 @@ HOLDINGS: tuple[Holding, ...] = (
         Erased.ANONYMISED,
         "kept under the anonymous id, so the pieces' vote counts stay right",
     ),
+    Holding(
+        "questionnaire_submission",
+        "member_id",
+        "questionnaires",
+        Erased.ANONYMISED,
+        "kept under the anonymous id for the questionnaires' results; idempotency keys removed",
+    ),
+    Holding(
+        "questionnaire_answer",
+        "member_id",
+        "questionnaires",
+        Erased.ANONYMISED,
+        "choice and scale answers kept under the anonymous id for the results (counts, mean, "
+        "NPS), as votes are; the text of TEXT answers removed (the member's own words)",
+    ),
+    Holding(
+        "questionnaire_answer_choice",
+        "member_id",
+        "questionnaires",
+        Erased.ANONYMISED,
+        "the chosen options kept under the anonymous id, with their answers",
+    ),
     Holding("member_event", "member_id", "events", Erased.DELETED, "deleted"),
     Holding(
         "member_event",

@@ -39,6 +39,7 @@ from api.auth import Role
 from api.mutation_errors import UserErrors
 from api.permissions import Requires, requirement_of
 from api.schema import build_schema
+from tests.api.questionnaires.common import bike_profile
 from tests.conftest import ADMIN, member
 from tests.helpers import (
     UPSERT_ACTION,
@@ -274,6 +275,10 @@ GRANT_STREAK_FREEZES = (
 )
 
 
+async def upsert_questionnaire(gql: Any) -> dict[str, Any]:
+    return {"input": bike_profile()}
+
+
 # Every admin mutation of the schema. A new one is added here, with a set-up under which it
 # writes: `test_every_admin_mutation_is_atomic_and_listed_here` fails until it is.
 ADMIN_MUTATIONS: dict[str, AdminMutation] = {
@@ -337,6 +342,12 @@ ADMIN_MUTATIONS: dict[str, AdminMutation] = {
             "partner { key awardedThisMonth } token",
         ),
         upsert_partner,
+    ),
+    "upsertQuestionnaire": AdminMutation(
+        mutation(
+            "upsertQuestionnaire", "$input: UpsertQuestionnaireInput!", "questionnaire { key }"
+        ),
+        upsert_questionnaire,
     ),
 }
 

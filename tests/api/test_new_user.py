@@ -77,6 +77,8 @@ SENDERS = {
     "grantStreakFreezes": ADMIN,
     "setLeaderboardVisibility": member("demo-grace"),
     "upsertPartner": ADMIN,
+    "upsertQuestionnaire": ADMIN,
+    "submitAnswers": member("demo-ada"),
 }
 
 

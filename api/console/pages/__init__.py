@@ -18,4 +18,5 @@ PAGE_MODULES: list[str] = [
     "audit",
     "streaks",
     "partners",
+    "questionnaires",
 ]

@@ -64,6 +64,11 @@ def challenge(action: str = '"a.b"') -> str:
     )
 
 
+def questionnaire(question: str = '"q"') -> str:
+    """An UpsertQuestionnaireInput's fields but its key, valid but for what the case puts in."""
+    return f'title: "Q", questions: [{{key: {question}, prompt: "Q?", kind: SCALE}}]'
+
+
 ERRORS = "errors { code field }"
 
 
@@ -182,6 +187,27 @@ KEY_ARGUMENTS: dict[str, Case] = {
         mutation("upsertPartner", 'input: {key: $k, name: "P", actions: ["a.b"]}'),
         ADMIN,
         MALFORMED,
+    ),
+    "Query.questionnaireResults(key)": Case(
+        "query($k: String!) { questionnaireResults(key: $k) { respondents } }", ADMIN
+    ),
+    "Mutation.upsertQuestionnaire(input).key": Case(
+        mutation("upsertQuestionnaire", f"input: {{key: $k, {questionnaire()}}}"),
+        ADMIN,
+        MALFORMED,
+    ),
+    "Mutation.upsertQuestionnaire(input).questions.key": Case(
+        mutation("upsertQuestionnaire", f'input: {{key: "q", {questionnaire("$k")}}}'),
+        ADMIN,
+        MALFORMED,
+    ),
+    # An action that may be defined later: a string no action can be is malformed, as here.
+    "Mutation.upsertQuestionnaire(input).completionAction": Case(
+        mutation(
+            "upsertQuestionnaire", f'input: {{key: "q", {questionnaire()}, completionAction: $k}}'
+        ),
+        ADMIN,
+        like="Not A Key",
     ),
 }
 

@@ -51,6 +51,9 @@ async def test_a_member_exports_everything_held_about_them(gql, drain, runtime, 
     assert [r["convertedAt"] is not None for r in data["referrals"]["invited"]] == [True, False]
     assert {c["status"] for c in data["content"]} == {"APPROVED", "PENDING"}
     assert [v["value"] for v in data["votes"]] == [1]
+    [answered] = data["questionnaires"]
+    assert answered["questionnaire"] == "bike.profile" and answered["latest"] is True
+    assert answered["answers"][3]["text"] == f"Stock {ADA_NAME}'s favourite gels"
     assert {e["kind"] for e in data["events"]} >= {"POINTS_CREDITED", "REFERRAL_CONVERTED"}
     assert [row["segment"] for row in data["insight"]] != []
     assert [c["campaign"] for c in data["campaigns"]] == ["winback"]

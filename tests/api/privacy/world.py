@@ -20,6 +20,9 @@ from domain.runtime import Runtime
 from tests.api.badges.test_badges import AWARD_BADGE, badge, goal
 from tests.api.challenges.test_challenges import challenge, enroll
 from tests.api.content.test_content import approved, submitted, vote
+from tests.api.questionnaires.common import answers as questionnaire_answers
+from tests.api.questionnaires.common import submit as submit_answers
+from tests.api.questionnaires.common import upsert as upsert_questionnaire
 from tests.api.referrals.test_referrals import code_of, convert, converting_on, refer
 from tests.api.rewards.test_rewards import CANCEL, redeem, reward
 from tests.api.webhooks.common import allow_local_webhooks, create_endpoint
@@ -66,9 +69,9 @@ async def rich_member(gql: Any, drain: Any, runtime: Runtime, monkeypatch: Any) 
     """ADA, with a profile, interactions (with properties), a ledger of every kind, redemptions
     (one cancelled), badges (one awarded by hand), a completed challenge, streaks, referrals both
     ways (converted, and one of hers still pending), content (approved and voted on, and
-    pending), votes, events, insight rows, a campaign draw, a frozen streak day, counted
-    attempts, board scores in the database and Redis, archived tops, audit records and webhook
-    messages and deliveries."""
+    pending), votes, questionnaire answers (a text among them), events, insight rows, a
+    campaign draw, a frozen streak day, counted attempts, board scores in the database and
+    Redis, archived tops, audit records and webhook messages and deliveries."""
     allow_local_webhooks(monkeypatch, runtime)
     # Nothing listens there: deliveries are stored, and their attempts fail at once.
     await create_endpoint(gql, "http://127.0.0.1:9/hooks")
@@ -121,6 +124,9 @@ async def rich_member(gql: Any, drain: Any, runtime: Runtime, monkeypatch: Any) 
     assert (await vote(gql, BOB, mine["id"], 1))["errors"] == []
     assert (await vote(gql, ADA, theirs["id"], 1))["errors"] == []
     waiting = await submitted(gql, ADA, f"A second word from {ADA_NAME}.", key="ada-piece-2")
+    await upsert_questionnaire(gql, completionAction="review.posted")
+    given = questionnaire_answers(wish=f"Stock {ADA_NAME}'s favourite gels")
+    assert (await submit_answers(gql, member(ADA), given, key="ada-answers"))["errors"] == []
     await drain()
 
     now = datetime.now(UTC)
