@@ -33,8 +33,8 @@ from gamification.leaderboards import Visibility
 from gamification.limits import Limit
 from gamification.partners import PartnerDefinition
 from gamification.periods import Period
-from gamification.streaks import FreezePolicy
 from gamification.questionnaires import Answer, Question, QuestionKind
+from gamification.streaks import FreezePolicy
 from gamification.tiers import TierRule
 
 ACTIONS = [

@@ -6,6 +6,11 @@ recounted from history. The award chain advances and completes them
 (`domain.pipeline.chain.Chain.advance_challenges`). The participant cap is a conditional update
 on the challenge's counter, so concurrent enrolments never exceed it. The challenge's
 leaderboard (`challenge:<key>`) is an ordinary board whose score is the summed capped progress.
+
+A repeating challenge (`recurrence` DAILY, WEEKLY or MONTHLY) keeps progress per round: a row per
+(challenge, member, round), beside the member's series row (round "") that holds their enrolment
+and place for every round; its board is a periodic board whose period key is the round. A hidden
+challenge is counted like any other; the API shows it to a member once they completed it.
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ from tests.api.challenges.test_challenges import (
     review,
     upsert,
 )
+from tests.api.events.test_member_events import subscribed
+from tests.api.webhooks.common import allow_local_webhooks, create_endpoint, deliver
 from tests.conftest import ADMIN, member, token
 from tests.websockets import bearer
 
@@ -174,3 +176,30 @@ async def test_a_token_for_the_wrong_member_sees_nothing_of_anothers_hidden_comp
     assert not leaks(
         await gql("{ challenges { key } }", token_value=token(settings, "svc", "service"))
     )
+
+
+async def test_live_events_and_webhooks_tell_of_it_only_at_completion(
+    gql, drain, open_socket, server, hub, settings, runtime, receiver, monkeypatch
+):
+    allow_local_webhooks(monkeypatch, runtime)
+    await create_endpoint(gql, receiver.url)  # every event
+    await define(gql)
+    async with open_socket() as phone:
+        await phone.init(bearer(settings, "ada"))
+        await phone.subscribe("live")
+        await subscribed(server, hub, "ada")
+        await review(gql, "ada", "k1")
+        await drain()
+        await deliver(runtime)
+        before = [await phone.receive(within=2.0)]  # the review's points
+        await phone.nothing_more()
+        assert not leaks(before) and not leaks([r.document for r in receiver.received])
+        await review(gql, "ada", "k2")
+        await drain()
+        await deliver(runtime)
+        kinds = set()
+        for _ in range(4):  # points, the challenge, its points, its badge
+            kinds.add((await phone.receive(within=2.0))["payload"]["data"]["memberEvents"]["kind"])
+        assert {"CHALLENGE_COMPLETED", "BADGE_EARNED"} <= kinds
+    completed = [r.document["data"] for r in receiver.of("CHALLENGE_COMPLETED")]
+    assert completed == [{"memberId": "ada", "challengeKey": SECRET}]
