@@ -18,6 +18,7 @@ SECTIONS = {
     "insight": "## Insight: segments, churn risk and campaigns",
     "privacy": "## Members' data: access, erasure, retention",
     "webhooks": "## Webhooks (for integrators)",
+    "offers": "### Personal offers from answers",
 }
 
 
@@ -44,6 +45,7 @@ def blocks(section: str) -> list[str]:
         ("leaderboards", ("leaderboardChanged", "leaderboardArchives", "entry", "boards")),
         ("insight", ("upsertCampaign", "segments", "churnModel", "segmentMembers", "results")),
         ("privacy", ("memberExport", "eraseMember")),
+        ("offers", ("upsertReward", "audience", "campaignAudience", "upsertCampaign")),
         (
             "webhooks",
             (
