@@ -16,7 +16,7 @@ from domain.insight import refresh as insight
 from domain.interactions import record as interactions
 from domain.leaderboards import archives as leaderboard_archives
 from domain.members import members
-from domain.models import Campaign, Challenge, Referral
+from domain.models import Campaign, Challenge, Questionnaire, Referral
 from domain.points import rewards, tiers
 from domain.program.actions import ActionDefinition, upsert_action
 from domain.runtime import Runtime
@@ -25,6 +25,7 @@ from gamification.challenges import ChallengeDefinition, Window
 from gamification.content import Submission
 from gamification.goals import Goal, Metric
 from gamification.limits import Limit
+from gamification.offers import AnswerCondition
 from gamification.periods import Period
 from gamification.tiers import TierRule
 
@@ -233,6 +234,7 @@ async def load(runtime: Runtime) -> str:
             at = now - timedelta(minutes=10 * (len(done) - index))
             recorded += await _record(runtime, member_id, action, f"demo-{index}", at)
     await _content(runtime)
+    offered = await _personal_offer()
     # The campaign is drawn in the past (as the job would have been): before archiving, so
     # the days it credited are archived with its bonus in them.
     refreshed = await _insight(runtime, now)
@@ -247,7 +249,29 @@ async def load(runtime: Runtime) -> str:
         f"{recorded} interactions (member ids: {', '.join(MEMBERS)}), "
         f"{archived} closed leaderboard periods archived, {refreshed} members scored "
         f"(RFM, churn model) and one campaign ({CAMPAIGN_KEY})"
+        + (f"; a personal offer ({PERSONAL_OFFER.key}) for {OFFER_TO}" if offered else "")
     )
+
+
+# A personal offer: only members who asked the demo questionnaire (`shop.profile`) for coffee
+# offers see it, and may redeem it (Linus did).
+PERSONAL_OFFER = rewards.RewardDefinition(
+    "coffee.beans",
+    "A bag of coffee beans",
+    150,
+    "For members who asked for coffee offers",
+    audience=(AnswerCondition("shop.profile", "interests", "coffee"),),
+)
+OFFER_TO = "members who asked for coffee offers"
+
+
+async def _personal_offer() -> bool:
+    """Define the personal offer once the questionnaire it names exists (conditions are checked
+    against it); False without it."""
+    if not await Questionnaire.exists(key="shop.profile"):
+        return False
+    await rewards.upsert_reward("demo", PERSONAL_OFFER)
+    return True
 
 
 CAMPAIGN_KEY = "demo-comeback"
