@@ -152,7 +152,7 @@ async def test_every_readme_mutation_succeeds_on_top_of_the_demo(runtime, gql, d
             placeholders["redeliverWebhook"] = {'"42"': f'"{delivery.id}"'}
     await drain()
 
-    assert ran == list(dict.fromkeys(ran)), "each example once"
+    # A mutation may have several examples (a reward, then a reward for some members only).
     assert set(ran) == set(SENDERS)
 
 
