@@ -11,7 +11,7 @@ from domain.models import Reward
 from tests.api.offers.common import answers, condition, profile, submit
 from tests.api.read_cache.common import lookups
 from tests.api.rewards.test_rewards import earn, redeem
-from tests.conftest import ADMIN, member
+from tests.conftest import ADMIN, member, token
 from tests.helpers import counting, table_sums, tables_changed
 
 UPSERT_REWARD = """
@@ -169,3 +169,21 @@ async def test_an_invalid_audience_is_refused_and_changes_nothing(gql):
         assert [(e["code"], e["field"]) for e in errors] == [("INVALID_INPUT", field)], audience
     assert tables_changed(before, await table_sums()) == []
     assert (await Reward.get(key="mug")).cost == 50
+
+
+async def test_a_catalogue_with_personal_offers_is_never_shared_between_viewers(
+    gql, client, settings
+):
+    await profile(gql)
+    await offer(gql, "road.service", ROAD)
+    await submit(gql, member("ada"), answers(riding="road"))
+    query = {"query": CATALOGUE}
+    bearer = {"authorization": f"Bearer {token(settings, 'ada')}"}
+    mine = await client.get("/graphql", params=query, headers=bearer)
+    assert mine.json()["data"]["rewards"] == [{"key": "road.service"}]
+    assert mine.headers["cache-control"] == "private, no-cache"
+    assert "Authorization" in mine.headers["vary"]
+    # Without a token the answer is everyone's (shared caches may keep it): no personal offer.
+    anyone = await client.get("/graphql", params=query)
+    assert anyone.json()["data"]["rewards"] == []
+    assert anyone.headers["cache-control"] == "public, no-cache"
