@@ -17,7 +17,7 @@ from domain.interactions import record as interactions
 from domain.leaderboard_visibility.settings import set_visibility
 from domain.leaderboards import archives as leaderboard_archives
 from domain.members import members
-from domain.models import Campaign, Challenge, Referral
+from domain.models import Campaign, Challenge, Questionnaire, Referral
 from domain.partners import partners
 from domain.points import rewards, tiers
 from domain.program.actions import ActionDefinition, upsert_action
@@ -31,6 +31,7 @@ from gamification.content import Submission
 from gamification.goals import Goal, Metric
 from gamification.leaderboards import Visibility
 from gamification.limits import Limit
+from gamification.offers import AnswerCondition
 from gamification.partners import PartnerDefinition
 from gamification.periods import Period
 from gamification.questionnaires import Answer, Question, QuestionKind
@@ -315,6 +316,7 @@ async def load(runtime: Runtime) -> str:
                 runtime, member_id, action, f"demo-partner-{index}", at, partner=PARTNER.key
             )
     await _questionnaire(runtime)
+    offered = await _personal_offer()
     # The campaign is drawn in the past (as the job would have been): before archiving, so
     # the days it credited are archived with its bonus in them.
     refreshed = await _insight(runtime, now)
@@ -336,7 +338,29 @@ async def load(runtime: Runtime) -> str:
         f"{archived} closed leaderboard periods archived, {refreshed} members scored "
         f"(RFM, churn model) and one campaign ({CAMPAIGN_KEY}); {ANONYMOUS_MEMBER} is "
         "anonymous on leaderboards"
+        + (f"; a personal offer ({PERSONAL_OFFER.key}) for {OFFER_TO}" if offered else "")
     )
+
+
+# A personal offer: only members who asked the demo questionnaire (`shop.profile`) for coffee
+# offers see it, and may redeem it (Linus did).
+PERSONAL_OFFER = rewards.RewardDefinition(
+    "coffee.beans",
+    "A bag of coffee beans",
+    150,
+    "For members who asked for coffee offers",
+    audience=(AnswerCondition("shop.profile", "interests", "coffee"),),
+)
+OFFER_TO = "members who asked for coffee offers"
+
+
+async def _personal_offer() -> bool:
+    """Define the personal offer once the questionnaire it names exists (conditions are checked
+    against it); False without it."""
+    if not await Questionnaire.exists(key="shop.profile"):
+        return False
+    await rewards.upsert_reward("demo", PERSONAL_OFFER)
+    return True
 
 
 CAMPAIGN_KEY = "demo-comeback"

@@ -7,8 +7,9 @@ holds out a share of its targeted members at random and compares the two groups 
   generator: the same member is always in the same group of the same campaign (a rerun, a
   second worker, a replay all agree, with nothing to store first), and different campaigns draw
   independently of each other.
-- A target is three sets (segments, churn bands, tiers); a member must match every non-empty
-  one, and an empty one asks nothing.
+- A target is three sets (segments, churn bands, tiers) and answer conditions
+  (`gamification.offers`); a member must match every non-empty set and meet every condition, and
+  an empty one asks nothing.
 - The result is the difference between the treated and held-out groups' shares of members
   active again, with a 95 % Wald interval: the textbook interval for a difference of two
   proportions, simple enough to explain to the program manager reading it.
@@ -20,6 +21,8 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from gamification.offers import AnswerCondition, LatestAnswers, meets
 
 # The standard normal's 97.5th percentile, scipy.stats.norm.ppf(0.975) (the test checks it).
 Z_95 = 1.959963984540054
@@ -52,19 +55,28 @@ def is_held_out(campaign_key: str, member_id: str | int, holdout_percent: int) -
 
 @dataclass(frozen=True)
 class Target:
-    """Who a campaign is for: segment names, churn bands and tier keys. A member matches when
-    they match every non-empty set; an empty set asks nothing, so `Target()` is everybody."""
+    """Who a campaign is for: segment names, churn bands, tier keys and answer conditions. A
+    member matches when they match every non-empty set and meet every condition; an empty set
+    asks nothing, so `Target()` is everybody."""
 
     segments: frozenset[str] = frozenset()
     churn_risks: frozenset[str] = frozenset()
     tiers: frozenset[str] = frozenset()
+    answers: tuple[AnswerCondition, ...] = ()
 
 
-def matches(target: Target, segment: str | None, churn_risk: str | None, tier: str | None) -> bool:
-    """Whether a member with this segment, churn band and tier is targeted. None (no segment
-    before the first refresh, no band before the first fit, no tier) never matches a non-empty
-    set: a campaign for AT_RISK members is not for members nobody has measured yet."""
-    return all(
+def matches(
+    target: Target,
+    segment: str | None,
+    churn_risk: str | None,
+    tier: str | None,
+    answers: LatestAnswers | None = None,
+) -> bool:
+    """Whether a member with this segment, churn band, tier and latest answers is targeted.
+    None (no segment before the first refresh, no band before the first fit, no tier) never
+    matches a non-empty set: a campaign for AT_RISK members is not for members nobody has
+    measured yet; and no answer meets no condition."""
+    return meets(target.answers, answers or {}) and all(
         not wanted or (value is not None and value in wanted)
         for wanted, value in (
             (target.segments, segment),

@@ -35,6 +35,9 @@ DOMAIN_RANK = {
     "members": 4,
     "runtime": 5,
     "pipeline": 6,
+    # Answer conditions (questionnaire answers as SQL and as a member's match): read by
+    # campaigns (insight) and rewards (points); reads the questionnaire tables by their models.
+    "offers": 6.5,
     "points": 7,
     "goals": 7,
     "community": 7,

@@ -48,6 +48,7 @@ def blocks(section: str) -> list[str]:
         ("engagement", ("upsertBadge", "nextLevel")),
         ("engagement", ("setStreakFreezePolicy", "grantStreakFreezes")),
         ("engagement", ("upsertQuestionnaire", "submitAnswers", "questionnaireResults")),
+        ("engagement", ("upsertReward", "audience", "campaignAudience", "upsertCampaign")),
         (
             "webhooks",
             (

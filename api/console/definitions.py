@@ -1,5 +1,5 @@
-"""The program's definitions as console forms: actions, tiers, rewards, badges, challenges,
-partners, questionnaires.
+"""The program's definitions as console forms: actions, tiers, rewards (with their audience of
+answer conditions), badges, challenges, partners, questionnaires.
 
 Each `Definition` says how its list is read (a GraphQL query), which upsert mutation saves it,
 its form (fields named after the mutation's input fields), its table's columns, and how a
@@ -316,7 +316,7 @@ TIERS = Definition(
 
 
 def _reward_form(item: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
-    return {
+    values: dict[str, Any] = {
         "key": item["key"],
         "name": item["name"],
         "description": item["description"],
@@ -326,6 +326,44 @@ def _reward_form(item: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
         "requiredTier": _text(item.get("requiredTier")),
         "active": item["active"],
     }
+    for index, condition in enumerate(item.get("audience") or []):
+        for name in ("questionnaire", "question", "choice", "min", "max"):
+            values[f"audience.{index}.{name}"] = _text(condition.get(name))
+    return values
+
+
+def _audience_text(item: dict[str, Any]) -> str:
+    parts = []
+    for condition in item.get("audience") or []:
+        test = (
+            f"= {condition['choice']}"
+            if condition.get("choice") is not None
+            else f"{condition['min']}-{condition['max']}"
+        )
+        parts.append(f"{condition['questionnaire']}.{condition['question']} {test}")
+    return "; ".join(parts)
+
+
+MAX_CONDITIONS = 10  # `gamification.offers.MAX_CONDITIONS`
+
+AUDIENCE_GROUP = Group(
+    prefix="audience",
+    legend="Audience (a personal offer)",
+    fields=(
+        Field(
+            "questionnaire",
+            "Questionnaire (key)",
+            help="Only members whose latest answers meet every row see and may redeem the "
+            "reward. Each row: an option, or a range of a 0-10 scale. No row: every member.",
+        ),
+        Field("question", "Question (key)"),
+        Field("choice", "Option (key)"),
+        Field("min", "Scale from", "int"),
+        Field("max", "Scale to", "int"),
+    ),
+    most=MAX_CONDITIONS,
+    least=1,
+)
 
 
 REWARDS = Definition(
@@ -333,7 +371,7 @@ REWARDS = Definition(
     title="Rewards",
     noun="reward",
     list_document="query ConsoleRewards { rewards { key name description cost stock "
-    "perMemberLimit requiredTier active } }",
+    "perMemberLimit requiredTier active audience { questionnaire question choice min max } } }",
     list_field="rewards",
     mutation="upsertReward",
     input_type="UpsertRewardInput",
@@ -347,13 +385,14 @@ REWARDS = Definition(
         Field("requiredTier", "Required tier (key)", help="Empty: every member."),
         Field("active", "Active", "bool"),
     ),
-    groups=(),
+    groups=(AUDIENCE_GROUP,),
     columns=(
         Column("Key", lambda r: r["key"]),
         Column("Name", lambda r: r["name"]),
         Column("Cost", lambda r: r["cost"], "number"),
         Column("Stock", lambda r: r.get("stock"), "number"),
         Column("Required tier", lambda r: r.get("requiredTier") or ""),
+        Column("Audience", _audience_text),
         Column("Active", lambda r: r["active"], "bool"),
     ),
     to_form=_reward_form,

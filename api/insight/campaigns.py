@@ -1,4 +1,5 @@
-"""Campaigns through the API: `campaigns`, `campaign(key)` and `upsertCampaign` (ADMIN)."""
+"""Campaigns through the API: `campaigns`, `campaign(key)`, `campaignAudience(target)` and
+`upsertCampaign` (ADMIN)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ from api.atomic import Atomic
 from api.auth import Role
 from api.badges.types import Badge
 from api.context import Info
-from api.errors import UserError
+from api.errors import UserError, from_domain
 from api.insight.types import ChurnRisk, RfmSegment
 from api.mutation_errors import UserErrors
+from api.offers.types import AnswerCondition, AnswerConditionInput, conditions_of
 from api.permissions import Requires, checked_viewer
+from domain.errors import DomainError
 from domain.infra.db import find_by_key
 from domain.insight import campaigns
+from domain.insight import reads as insight_reads
 from domain.models import Campaign as CampaignModel
+from gamification.campaigns import Target
 from gamification.churn import ChurnRisk as Risk
 from gamification.rfm import RfmSegment as Segment
 
@@ -34,6 +39,9 @@ class CampaignTarget:
     segments: list[RfmSegment]  # type: ignore[valid-type]
     churn_risks: list[ChurnRisk]  # type: ignore[valid-type]
     tiers: list[str] = strawberry.field(description="Tier keys.")
+    answers: list[AnswerCondition] = strawberry.field(
+        description="Members whose latest answers meet every condition."
+    )
 
 
 @strawberry.type
@@ -112,6 +120,7 @@ class Campaign:
                 segments=[Segment(s) for s in sorted(target.segments)],
                 churn_risks=[Risk(r) for r in sorted(target.churn_risks)],
                 tiers=sorted(target.tiers),
+                answers=AnswerCondition.listed(target.answers),
             ),
             offer=CampaignOffer(bonus_points=int(model.bonus_points), _badge_key=model.badge_key),
             starts_at=model.starts_at,
@@ -148,6 +157,7 @@ class CampaignTargetInput:
     segments: list[RfmSegment] | None = strawberry.field(default_factory=list)  # type: ignore[valid-type]
     churn_risks: list[ChurnRisk] | None = strawberry.field(default_factory=list)  # type: ignore[valid-type]
     tiers: list[str] | None = strawberry.field(default_factory=list)
+    answers: list[AnswerConditionInput] | None = strawberry.field(default_factory=list)
 
 
 @strawberry.input
@@ -172,6 +182,16 @@ class UpsertCampaignInput:
 class CampaignPayload:
     campaign: Campaign | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
+    audience: int | None = strawberry.field(
+        default=None,
+        description="How many members the campaign's target reaches now (the latest insight "
+        "refresh, as `campaignAudience`); null when the mutation failed.",
+    )
+    warnings: list[str] = strawberry.field(
+        default_factory=list,
+        description="What is saved but probably not meant, e.g. a target that reaches nobody "
+        "now. The campaign is saved all the same (`errors` is empty).",
+    )
 
 
 def _spec(input: UpsertCampaignInput) -> campaigns.CampaignSpec:
@@ -188,7 +208,29 @@ def _spec(input: UpsertCampaignInput) -> campaigns.CampaignSpec:
         starts_at=input.starts_at,
         ends_at=input.ends_at,
         holdout_percent=10 if input.holdout_percent is None else input.holdout_percent,
+        answers=conditions_of(target.answers),
     )
+
+
+def _target(target: CampaignTargetInput) -> Target:
+    return Target(
+        frozenset(Segment(s).value for s in target.segments or []),
+        frozenset(Risk(r).value for r in target.churn_risks or []),
+        frozenset(target.tiers or []),
+        conditions_of(target.answers),
+    )
+
+
+async def _warnings(reach: int) -> list[str]:
+    """What to tell the admin who saved a campaign reaching `reach` members now."""
+    if reach:
+        return []
+    if await insight_reads.latest_refresh() is None:
+        return [
+            "this campaign reaches nobody yet: no insight refresh has run (the nightly "
+            "refresh_insight job, or plaudit insight refresh)"
+        ]
+    return ["this campaign reaches nobody now: no member of the latest refresh matches its target"]
 
 
 @strawberry.type
@@ -202,6 +244,18 @@ class CampaignQueries:
         model = await find_by_key(CampaignModel, key)
         return Campaign.of(model) if model is not None else None
 
+    @strawberry.field(
+        extensions=[Requires(Role.ADMIN)],
+        description="How many members a campaign with this target would reach now (from the "
+        "latest insight refresh), before launching it.",
+    )
+    async def campaign_audience(self, info: Info, target: CampaignTargetInput) -> int:
+        try:
+            checked = await campaigns.checked_target(_target(target))
+        except DomainError as error:
+            raise from_domain(error) from error
+        return await campaigns.audience(checked)
+
 
 @strawberry.type
 class CampaignMutations:
@@ -213,4 +267,7 @@ class CampaignMutations:
     async def upsert_campaign(self, info: Info, input: UpsertCampaignInput) -> CampaignPayload:
         viewer = checked_viewer(info)
         model = await campaigns.upsert(viewer.subject, _spec(input), datetime.now(UTC))
-        return CampaignPayload(campaign=Campaign.of(model))
+        reach = await campaigns.audience(campaigns.target_of(model))
+        return CampaignPayload(
+            campaign=Campaign.of(model), audience=reach, warnings=await _warnings(reach)
+        )

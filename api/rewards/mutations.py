@@ -7,6 +7,7 @@ from api.auth import Role
 from api.context import Info
 from api.errors import UserError
 from api.mutation_errors import UserErrors
+from api.offers.types import AnswerConditionInput, conditions_of
 from api.permissions import Requires, checked_viewer
 from api.rewards.types import Redemption, Reward
 from domain.errors import DomainError, ErrorCode
@@ -24,6 +25,7 @@ class UpsertRewardInput:
     per_member_limit: int | None = None
     required_tier: str | None = None
     active: bool | None = True
+    audience: list[AnswerConditionInput] | None = strawberry.field(default_factory=list)
 
 
 @strawberry.type
@@ -47,7 +49,8 @@ class RedeemRewardPayload:
     errors: list[UserError] = strawberry.field(
         default_factory=list,
         description="Errors: INSUFFICIENT_POINTS, OUT_OF_STOCK, LIMIT_REACHED, TIER_REQUIRED, "
-        "NOT_FOUND, INACTIVE.",
+        "NOT_FOUND, INACTIVE, FORBIDDEN (a personal offer whose audience the member's answers "
+        "do not meet).",
     )
 
 
@@ -77,6 +80,7 @@ class RewardMutations:
             per_member_limit=input.per_member_limit,
             required_tier=input.required_tier,
             active=True if input.active is None else input.active,
+            audience=conditions_of(input.audience),
         )
         reward = await rewards.upsert_reward(viewer.subject, definition)
         return RewardPayload(reward=Reward.from_model(reward))

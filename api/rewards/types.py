@@ -5,9 +5,11 @@ from datetime import datetime
 import strawberry
 
 from api.context import Info
+from api.offers.types import AnswerCondition
 from domain.models import Redemption as RedemptionModel
 from domain.models import RedemptionStatus as RedemptionStatusEnum
 from domain.models import Reward as RewardModel
+from domain.points.rewards import audience_of
 
 RedemptionStatus = strawberry.enum(RedemptionStatusEnum, name="RedemptionStatus")
 
@@ -26,6 +28,10 @@ class Reward:
         description="Only members at this tier or above may redeem; null = everyone."
     )
     active: bool
+    audience: list[AnswerCondition] = strawberry.field(
+        description="Only members whose answers meet every condition see and may redeem it "
+        "(personal offers); empty = everyone."
+    )
 
     @classmethod
     def from_model(cls, reward: RewardModel) -> Reward:
@@ -38,6 +44,7 @@ class Reward:
             per_member_limit=reward.per_member_limit,
             required_tier=reward.required_tier,
             active=reward.active,
+            audience=AnswerCondition.listed(audience_of(reward)),
         )
 
 

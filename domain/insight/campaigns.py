@@ -1,13 +1,19 @@
 """Retention campaigns ("surprise rewards"): define, apply once per targeted member, measure.
 
-A campaign targets members by segment, churn band and tier as of the latest insight refresh
-(every non-empty list must match). While it runs, the `apply_campaigns` job draws each newly
-targeted member into the treated group or the holdout (deterministically per member and
-campaign, `gamification.campaigns.is_held_out`) and records the draw in `campaign_member`,
-unique per campaign and member, in the same transaction that credits the treated member's
-bonus (reason BONUS, source key `campaign:<key>:<member>`), awards the badge and emits the
-member event carrying the message. So however often the job runs, or however many workers
-race, a member is drawn once and credited once.
+A campaign targets members by segment, churn band and tier as of the latest insight refresh,
+and by their latest answers to questionnaires (every non-empty list must match, every answer
+condition hold). Who a target reaches is one set-based statement (`_reach`), whatever the
+population: the latest refresh's rows filtered by segment and band, joined to `member` for the
+tier, one correlated EXISTS per answer condition (`domain.offers`), and, when applying, NOT
+EXISTS an earlier draw. `audience` counts it before launch.
+
+While it runs, the `apply_campaigns` job draws each newly targeted member into the treated
+group or the holdout (deterministically per member and campaign,
+`gamification.campaigns.is_held_out`) and records the draw in `campaign_member`, unique per
+campaign and member, in the same transaction that credits the treated member's bonus (reason
+BONUS, source key `campaign:<key>:<member>`), awards the badge and emits the member event
+carrying the message. So however often the job runs, or however many workers race, a member
+is drawn once and credited once.
 
 Results compare the groups after their draw: the share with an active day within 7 and 30
 days after it, and the mean points credited since, the campaign's own bonus excluded, with
@@ -22,6 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.errors import DomainError, ErrorCode, invalid_input, not_found, utc_instant
@@ -37,14 +44,16 @@ from domain.models import (
     LedgerEntry,
     LedgerReason,
     Member,
-    MemberInsight,
 )
+from domain.offers import conditions
+from domain.offers.conditions import Parameters
 from domain.pipeline.session import Session, load_program
 from domain.pipeline.state import Demand
 from domain.program import audit, definitions, tier_ladder
 from domain.runtime import Runtime
 from gamification import campaigns as rules
 from gamification.actions import MAX_POINTS
+from gamification.offers import AnswerCondition
 from gamification.text import within
 from gamification.tiers import BASE_TIER
 
@@ -66,13 +75,26 @@ class CampaignSpec:
     starts_at: datetime
     ends_at: datetime
     holdout_percent: int
+    answers: tuple[AnswerCondition, ...] = ()
 
-    def target(self) -> dict[str, list[str]]:
-        return {
+    def as_target(self) -> rules.Target:
+        return rules.Target(
+            frozenset(self.segments),
+            frozenset(self.churn_risks),
+            frozenset(self.tiers),
+            self.answers,
+        )
+
+    def target(self) -> dict[str, Any]:
+        stored: dict[str, Any] = {
             "segments": list(self.segments),
             "churnRisks": list(self.churn_risks),
             "tiers": list(self.tiers),
         }
+        if self.answers:
+            # Only when there are some: targets stored before answers existed compare equal.
+            stored["answers"] = conditions.stored(self.answers)
+        return stored
 
 
 async def listing() -> list[Campaign]:
@@ -92,7 +114,23 @@ def target_of(campaign: Campaign) -> rules.Target:
         frozenset(target.get("segments", ())),
         frozenset(target.get("churnRisks", ())),
         frozenset(target.get("tiers", ())),
+        conditions.of_stored(target.get("answers")),
     )
+
+
+async def checked_target(
+    target: rules.Target, connection: BaseDBAsyncClient | None = None
+) -> rules.Target:
+    """`target` with its answer conditions normalised, once its tiers exist (NOT_FOUND) and its
+    conditions name existing questionnaires, questions and options of the right kinds
+    (INVALID_INPUT)."""
+    ladder = await tier_ladder.load_ladder(connection)
+    known = set(ladder.rows) | {ladder.shown(BASE_TIER.key).key}
+    unknown = sorted(key for key in target.tiers if key not in known)
+    if unknown:
+        raise not_found(f"no tier {unknown[0][:100]!r}", "target", "tiers")
+    answers = await conditions.checked(target.answers, ("target", "answers"), connection)
+    return replace(target, answers=answers)
 
 
 def _validate(spec: CampaignSpec) -> CampaignSpec:
@@ -130,11 +168,8 @@ async def upsert(actor: str, spec: CampaignSpec, now: datetime) -> Campaign:
             and await find_by_key(Badge, spec.badge_key, connection) is None
         ):
             raise not_found(f"no badge {spec.badge_key[:100]!r}", "offer", "badgeKey")
-        ladder = await tier_ladder.load_ladder(connection)
-        known = set(ladder.rows) | {ladder.shown(BASE_TIER.key).key}
-        unknown = [key for key in spec.tiers if key not in known]
-        if unknown:
-            raise not_found(f"no tier {unknown[0][:100]!r}", "target", "tiers")
+        target = await checked_target(spec.as_target(), connection)
+        spec = replace(spec, answers=target.answers)
         found = await Campaign.filter(key=spec.key).using_db(connection).select_for_update().first()
         before = _snapshot(found) if found else None
         if found is not None and found.starts_at <= now:
@@ -189,27 +224,68 @@ async def apply_running(runtime: Runtime, now: datetime) -> int:
 
 
 async def _targeted(campaign: Campaign) -> list[str]:
-    """Members matching the target on the latest refresh, not yet drawn, by id."""
+    """Members matching the target on the latest refresh, not yet drawn, by id: one statement."""
+    reach = await _reach(target_of(campaign), "mi.member_id", campaign.id)
+    if reach is None:
+        return []
+    sql, values = reach
+    rows = await connections.get("default").execute_query_dict(sql, values)
+    # In Python's order, not the database collation's: batches lock members in id order.
+    return sorted(str(row["member_id"]) for row in rows)
+
+
+async def audience(target: rules.Target) -> int:
+    """How many members `target` reaches now (the latest refresh, drawn or not): one statement.
+    0 before the first refresh."""
+    reach = await _reach(target, "COUNT(*) AS n", None)
+    if reach is None:
+        return 0
+    sql, values = reach
+    rows = await connections.get("default").execute_query_dict(sql, values)
+    return int(rows[0]["n"])
+
+
+async def _reach(
+    target: rules.Target, select: str, undrawn_in: int | None
+) -> tuple[str, list[object]] | None:
+    """The statement selecting `select` over the members `target` reaches on the latest
+    refresh (`mi` is their `member_insight` row), and its parameters; with `undrawn_in` (a
+    campaign id), only those that campaign has not drawn yet. None when nobody can match (no
+    refresh yet, tiers that no member can hold).
+
+    Set-based at any population: `member_insight` by (as_of, segment) or (as_of, churn_risk),
+    `member` by its key for the tier, each answer condition an index lookup (`domain.offers`),
+    the earlier draws by the unique (campaign_id, member_id). The README states its cost."""
     latest = await insight_reads.latest_refresh()
     if latest is None:
-        return []
-    target = target_of(campaign)
-    rows = MemberInsight.filter(as_of=latest)
+        return None
+    parameters = Parameters()
+    where = [f"mi.as_of = {parameters.add(latest)}"]
+    joins = ""
     if target.segments:
-        rows = rows.filter(segment__in=sorted(target.segments))
+        where.append(f"mi.segment IN ({parameters.many(sorted(target.segments))})")
     if target.churn_risks:
-        rows = rows.filter(churn_risk__in=sorted(target.churn_risks))
-    candidates = await rows.values_list("member_id", flat=True)
-    drawn = set(
-        await CampaignMember.filter(campaign_id=campaign.id).values_list("member_id", flat=True)
-    )
-    pending = sorted(str(m) for m in candidates if m not in drawn)
-    if target.tiers and pending:
+        where.append(f"mi.churn_risk IN ({parameters.many(sorted(target.churn_risks))})")
+    if target.tiers:
+        # The tier a member is shown: their stored key, or the lowest rung for the built-in base
+        # tier (stored as NULL), as `tier_ladder.Ladder.shown` says.
         ladder = await tier_ladder.load_ladder()
-        members = await Member.filter(id__in=pending)
-        shown = {m.id: ladder.shown(tier_ladder.state_of(m).key).key for m in members}
-        pending = [m for m in pending if shown.get(m) in target.tiers]
-    return pending
+        stored = sorted(key for key in ladder.rows if ladder.shown(key).key in target.tiers)
+        held = [f"m.tier_key IN ({parameters.many(stored)})"] if stored else []
+        if ladder.shown(BASE_TIER.key).key in target.tiers:
+            held.append("m.tier_key IS NULL")
+        if not held:
+            return None
+        joins = " JOIN member m ON m.id = mi.member_id"
+        where.append(f"({' OR '.join(held)})")
+    where += conditions.exists_sql(target.answers, "mi.member_id", parameters)
+    if undrawn_in is not None:
+        where.append(
+            "NOT EXISTS (SELECT 1 FROM campaign_member d "
+            f"WHERE d.campaign_id = {parameters.add(undrawn_in)} AND d.member_id = mi.member_id)"
+        )
+    sql = f"SELECT {select} FROM member_insight mi{joins} WHERE {' AND '.join(where)}"
+    return sql, parameters.values
 
 
 async def _apply_batch(

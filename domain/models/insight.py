@@ -62,7 +62,8 @@ class Campaign(Model):
     key = fields.CharField(max_length=100, unique=True)
     name = fields.CharField(max_length=200)
     message = fields.CharField(max_length=500)
-    # {"segments": [...], "churnRisks": [...], "tiers": [...]}: every non-empty list must match.
+    # {"segments": [...], "churnRisks": [...], "tiers": [...]}: every non-empty list must match;
+    # and "answers": [answer conditions] (`gamification.offers`), only when there are some.
     target: fields.Field[Any] = fields.JSONField()
     bonus_points = fields.BigIntField(default=0)
     badge_key = fields.CharField(max_length=100, null=True)

@@ -1,4 +1,5 @@
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -18,6 +19,9 @@ class Reward(Model):
     per_member_limit = fields.IntField(null=True)
     required_tier = fields.CharField(max_length=100, null=True)
     active = fields.BooleanField(default=True)
+    # Personal offers: answer conditions (`gamification.offers.AnswerCondition.as_json`) every
+    # one of which a member's latest answers must meet to see and redeem it; [] = everyone.
+    audience: fields.Field[Any] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

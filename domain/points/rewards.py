@@ -5,6 +5,11 @@ of redemptions cannot move before it commits. The stock moves by a conditional u
 (`stock > 0`), issued last so that the reward's row is locked only for the commit: members
 racing for one reward do not queue behind each other's whole transaction. The ledger entry's
 unique source key and the unique (member, idempotency key) back the locks up.
+
+A reward with an `audience` (answer conditions, `domain.offers`) is a personal offer: only
+members whose latest answers meet every condition see it in the catalogue and may redeem it;
+anyone else is refused FORBIDDEN. The catalogue decides it for every reward with one query of
+the member's answers, whatever the number of rewards.
 """
 
 from __future__ import annotations
@@ -30,11 +35,13 @@ from domain.infra.db import dialect, find_by_key, matching, transaction
 from domain.infra.ids import parse_id
 from domain.members.members import lock_member
 from domain.models import LedgerReason, Redemption, RedemptionStatus, Reward
+from domain.offers import conditions
 from domain.outbox import EventType, emit
 from domain.pipeline import posting
 from domain.program import audit, tier_ladder
 from domain.runtime import Runtime
 from gamification.actions import ACTION_KEY, MAX_KEY_LENGTH
+from gamification.offers import AnswerCondition, meets
 from gamification.rewards import RewardRule, check_redemption, validate_reward
 from gamification.text import within
 
@@ -60,6 +67,11 @@ class RewardDefinition:
     per_member_limit: int | None = None
     required_tier: str | None = None
     active: bool = True
+    audience: tuple[AnswerCondition, ...] = ()
+
+
+def audience_of(reward: Reward) -> tuple[AnswerCondition, ...]:
+    return conditions.of_stored(reward.audience)
 
 
 def rule_of(reward: Reward) -> RewardRule:
@@ -82,6 +94,7 @@ def snapshot(reward: Reward) -> dict[str, Any]:
         "perMemberLimit": reward.per_member_limit,
         "requiredTier": reward.required_tier,
         "active": reward.active,
+        "audience": reward.audience or [],
     }
 
 
@@ -104,6 +117,7 @@ async def upsert_reward(actor: str, definition: RewardDefinition) -> Reward:
         keys,
     )
     reject_invalid(problems)
+    audience = await conditions.checked(definition.audience, ("input", "audience"))
     values = {
         "name": definition.name.strip(),
         "description": definition.description[:5000],
@@ -112,6 +126,7 @@ async def upsert_reward(actor: str, definition: RewardDefinition) -> Reward:
         "per_member_limit": definition.per_member_limit,
         "required_tier": definition.required_tier,
         "active": definition.active,
+        "audience": conditions.stored(audience),
     }
     async with transaction() as connection:
         return await audit.upsert_by_key(
@@ -128,6 +143,20 @@ async def upsert_reward(actor: str, definition: RewardDefinition) -> Reward:
 async def list_rewards(include_inactive: bool) -> list[Reward]:
     query = Reward.all() if include_inactive else Reward.filter(active=True)
     return await query.order_by("cost", "key")
+
+
+async def catalogue(member_id: str | None) -> list[Reward]:
+    """The active rewards a member sees: those without an audience, and the personal offers
+    whose every condition the member's latest answers meet. Two queries, whatever the number
+    of rewards (the second only when some reward has an audience). Anonymous readers see the
+    rewards without an audience."""
+    listed = await list_rewards(include_inactive=False)
+    audiences = {reward.key: audience_of(reward) for reward in listed}
+    named = [condition for audience in audiences.values() for condition in audience]
+    if not named:
+        return listed
+    answers = await conditions.latest_answers(member_id, named) if member_id is not None else {}
+    return [reward for reward in listed if meets(audiences[reward.key], answers)]
 
 
 async def rewards_by_key(keys: Sequence[str]) -> dict[str, Reward]:
@@ -189,6 +218,15 @@ async def _redeem(
         reward = await find_by_key(Reward, reward_key, connection)
         if reward is None:
             raise not_found(f"no reward {reward_key!r}", "input", "rewardKey")
+        audience = audience_of(reward)
+        if audience and not meets(
+            audience, await conditions.latest_answers(member_id, audience, connection)
+        ):
+            raise DomainError(
+                ErrorCode.FORBIDDEN,
+                "this reward is a personal offer for other members",
+                ("input", "rewardKey"),
+            )
         held = (
             await Redemption.filter(
                 member_id=member_id, reward_id=reward.key, status=RedemptionStatus.COMPLETED

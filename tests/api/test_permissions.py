@@ -34,6 +34,7 @@ PROTECTED: dict[str, tuple[Role, ...]] = {
     "Query.segmentMembers": (Role.ADMIN,),
     "Query.campaigns": (Role.ADMIN,),
     "Query.campaign": (Role.ADMIN,),
+    "Query.campaignAudience": (Role.ADMIN,),
     "Mutation.recordInteraction": (Role.MEMBER, Role.SERVICE),
     "Mutation.recordInteractions": (Role.SERVICE,),
     "Mutation.upsertAction": (Role.ADMIN,),

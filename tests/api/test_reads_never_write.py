@@ -174,12 +174,14 @@ async def program(runtime) -> dict[str, str]:
         "leaderboardArchives.period": "WEEKLY",
         "leaderboardArchives.last": "3",
         "around.memberId": '"demo-ada"',
+        "campaignAudience.target": "{segments: [LOYAL]}",
     }
 
 
 def test_the_documents_reach_every_query_and_every_type_within_the_limits():
     schema = build_schema()._schema
-    documents = list(Documents(schema, {"leaderboardArchives.board": '"points"'}).all())
+    values = {"leaderboardArchives.board": '"points"', "campaignAudience.target": "{}"}
+    documents = list(Documents(schema, values).all())
     query = schema.query_type
     assert query is not None
     asked = " ".join(documents)

@@ -14,6 +14,7 @@ import pytest
 
 from domain.models import Action, AuditRecord, Badge, Challenge, Reward, Tier
 from tests.api.console.conftest import ADMIN_SUBJECT, ConsoleHttp
+from tests.api.offers.common import profile
 from tests.helpers import define
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -333,3 +334,45 @@ async def test_a_member_token_opens_no_definition_page_and_saves_nothing(
     posted = await console_http.http.post(f"/admin/{kind}", data=FORMS[kind], headers=member)
     assert posted.status_code == 303
     assert await AuditRecord.all().count() == 0
+
+
+async def test_a_reward_for_some_members_only_keeps_its_audience_when_edited(
+    admin_page: Any, gql: Any
+) -> None:
+    await profile(gql)
+    page = admin_page
+    await page.goto("/admin/rewards")
+    await page.get_by_label("Key", exact=True).fill("road.service")
+    await page.get_by_label("Name", exact=True).fill("Road service")
+    await page.get_by_label("Cost (points)").fill("300")
+    await page.get_by_label("Questionnaire (key)").first.fill("bike.profile")
+    await page.get_by_label("Question (key)").first.fill("riding")
+    await page.get_by_label("Option (key)").first.fill("road")
+    await save(page)
+    audience = [{"questionnaire": "bike.profile", "question": "riding", "choice": "road"}]
+    assert (await Reward.get(key="road.service")).audience == audience
+    assert "bike.profile.riding = road" in await page.locator("table").inner_text()
+
+    # Editing something else keeps the audience; a second row adds a scale range.
+    await page.get_by_role("link", name="Edit road.service").click()
+    await page.wait_for_url(re.compile(r".*/admin/rewards/road.service/edit$"))
+    assert await page.get_by_label("Option (key)").first.input_value() == "road"
+    await page.get_by_label("Name", exact=True).fill("Free road service")
+    await page.get_by_label("Questionnaire (key)").nth(1).fill("bike.profile")
+    await page.get_by_label("Question (key)").nth(1).fill("recommend")
+    await page.get_by_label("Scale from").nth(1).fill("9")
+    await save(page)
+    reward = await Reward.get(key="road.service")
+    assert reward.name == "Free road service"
+    assert reward.audience == [
+        *audience,
+        {"questionnaire": "bike.profile", "question": "recommend", "min": 9, "max": 10},
+    ]
+
+    # An option the question does not offer is refused, and nothing changes.
+    await page.get_by_role("link", name="Edit road.service").click()
+    await page.wait_for_url(re.compile(r".*/admin/rewards/road.service/edit$"))
+    await page.get_by_label("Option (key)").first.fill("gravel")
+    await save(page)
+    assert "INVALID_INPUT" in await page.locator("main").inner_text()
+    assert (await Reward.get(key="road.service")).audience[0]["choice"] == "road"
