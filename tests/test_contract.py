@@ -23,6 +23,7 @@ DONE_PARTS = [
     "leaderboards",
     "insight",
     "integrations",
+    "engagement",
 ]  # each part joins this list when its issue is resolved
 
 
