@@ -341,6 +341,11 @@ class Standing:
     # read of the board does; an archive's entries do not).
     profile: BoardProfile | None = None
 
+    @property
+    def anonymous(self) -> bool:
+        """Shown as "Member #<rank>": its `member_id` is the rank's opaque id, not the member's."""
+        return self.profile is not None and self.profile.visibility is Visibility.ANONYMOUS
+
 
 @dataclass(frozen=True)
 class Page:

@@ -162,7 +162,7 @@ def test_the_quick_start_runs_as_written(program):
     me = screen["data"]["me"]
     before = me["points"]["balance"]
     assert me["tier"]["current"]["name"] and me["badges"]
-    assert [c["challenge"]["key"] for c in me["challenges"]] == ["review.week"]
+    assert [c["challenge"]["key"] for c in me["challenges"]] == ["review.week", "weekly.reviews"]
     recorded, later = answers(review)
     assert recorded["data"]["recordInteraction"]["errors"] == []
     assert recorded["data"]["recordInteraction"]["interaction"]["status"] == "PENDING"

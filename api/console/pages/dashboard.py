@@ -30,10 +30,10 @@ from api.console.state import console_of, runtime_of
 from domain.interactions import throughput
 from domain.leaderboards.scores import current_board
 from domain.leaderboards.store import PageRead, SizeRead
-from domain.members.profiles import public_profiles
+from domain.members.profiles import PublicProfile, public_profiles
 from domain.points.tier_members import TierCount, members_by_tier
 from domain.runtime import Runtime
-from gamification.leaderboards import POINTS_BOARD, BoardPeriod, Page
+from gamification.leaderboards import POINTS_BOARD, BoardPeriod, Page, Standing, anonymous_name
 
 TOP = 10
 
@@ -41,7 +41,7 @@ TOP = 10
 @dataclass(frozen=True)
 class Leader:
     rank: int
-    member_id: str
+    member_id: str | None  # None for an anonymous entry: no link to the member behind it
     name: str
     points: int
 
@@ -65,10 +65,17 @@ async def dashboard_data(runtime: Runtime, now: datetime) -> DashboardData:
     page = cast(Page, found)
     profiles = await public_profiles([s.member_id for s in page.standings])
     leaders = [
-        Leader(s.rank, s.member_id, p.display_name if p else s.member_id, s.score)
+        Leader(s.rank, None if s.anonymous else s.member_id, _shown_name(s, p), s.score)
         for s, p in zip(page.standings, profiles, strict=True)
     ]
     return DashboardData(hours, backlog, tiers, leaders, int(size))
+
+
+def _shown_name(standing: Standing, profile: PublicProfile | None) -> str:
+    """As members see the board: an anonymous entry is "Member #<rank>"."""
+    if standing.anonymous:
+        return anonymous_name(standing.rank)
+    return profile.display_name if profile else standing.member_id
 
 
 async def dashboard(request: Request) -> Response:

@@ -34,8 +34,6 @@ from gamification.leaderboards import (
     POINTS_BOARD,
     BoardPeriod,
     Page,
-    Standing,
-    Visibility,
     anonymous_name,
     board_window,
 )
@@ -96,7 +94,7 @@ async def board_page(runtime: Runtime, board: str, period: str, now: datetime) -
         else []
     )
     kept_entries = [(row, list(row.entries or [])[:ARCHIVE_TOP]) for row in closed]
-    ids = [s.member_id for s in standings if not _anonymous(s)] + [
+    ids = [s.member_id for s in standings if not s.anonymous] + [
         str(e["memberId"]) for _, entries in kept_entries for e in entries
     ]
     names = {
@@ -115,7 +113,7 @@ async def board_page(runtime: Runtime, board: str, period: str, now: datetime) -
         size=int(size),
         entries=[
             Entry(s.rank, None, anonymous_name(s.rank), s.score)
-            if _anonymous(s)
+            if s.anonymous
             else Entry(s.rank, s.member_id, names.get(s.member_id, s.member_id), s.score)
             for s in standings
         ],
@@ -139,10 +137,6 @@ async def board_page(runtime: Runtime, board: str, period: str, now: datetime) -
             for row, entries in kept_entries
         ],
     )
-
-
-def _anonymous(standing: Standing) -> bool:
-    return standing.profile is not None and standing.profile.visibility is Visibility.ANONYMOUS
 
 
 def period_names(_: Callable[[str], str]) -> dict[BoardPeriod, str]:

@@ -53,11 +53,13 @@ async def test_the_dashboard_draws_every_chart_with_its_figures(
     members = await Member.all().count()
     # The demo's ladder, lowest first, each tier's members and share written out.
     assert tiers.index("Base") < tiers.index("Silver") < tiers.index("Gold")
-    assert f"Silver: 1 ({100 / members:.1f}%)" in tiers and "Gold: 0 (0%)" in tiers
+    assert f"Silver: 2 ({200 / members:.1f}%)" in tiers and "Gold: 0 (0%)" in tiers
 
     leaders = await chart_text(page, "chart-leaders")
     assert re.search(r"1\. Ada Lovelace: \d{3}", leaders)  # Silver multiplies her last points
-    assert "2. Ada: 450" in leaders  # the demo's Ada
+    assert "2. Ada: 510" in leaders  # the demo's Ada, her Silver reviewer level's points in it
+    # The demo's anonymous member is shown as members see the board, with no link behind it.
+    assert "4. Member #4: 190" in leaders and "anonymous:" not in leaders
     # A display name made of markup is shown as text, in the chart and in its table.
     assert seed.HOSTILE in leaders
     cell = page.locator("section[aria-labelledby='h-leaders'] table").get_by_text(seed.HOSTILE)

@@ -139,6 +139,17 @@ KEY_ARGUMENTS: dict[str, Case] = {
         ),
         ADMIN,
     ),
+    "Mutation.upsertBadge(input).levels.goals.action": Case(
+        mutation(
+            "upsertBadge",
+            'input: {key: "b", name: "B", levels: [{name: "Silver", '
+            "goals: [{metric: ACTION_COUNT, action: $k, target: 1}]}]}",
+        ),
+        ADMIN,
+    ),
+    "Query.campaignAudience(target).tiers": Case(
+        "query($k: String!) { campaignAudience(target: {tiers: [$k]}) }", ADMIN
+    ),
     "Mutation.upsertChallenge(input).goals.action": Case(
         mutation(
             "upsertChallenge",
