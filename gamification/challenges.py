@@ -156,6 +156,15 @@ def challenge_of_board(board: str) -> str | None:
     return board.removeprefix(BOARD_PREFIX) if board.startswith(BOARD_PREFIX) else None
 
 
+def participant_of_board(key: BoardKey) -> tuple[str, str] | None:
+    """The (challenge, round) whose participant rows hold a challenge board's scores (`board_key`
+    read backwards); None for a board that is not a challenge's."""
+    challenge = challenge_of_board(key.board)
+    if challenge is None:
+        return None
+    return challenge, SERIES if key.period is BoardPeriod.ALL_TIME else key.period_key
+
+
 @dataclass(frozen=True)
 class ChallengeDefinition:
     key: str

@@ -19,8 +19,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from domain.infra.db import insert_rows, matching, raw_timestamp, transaction
-from domain.leaderboards.scores import stored_boards, window_of
-from domain.models import LeaderboardArchive, LeaderboardScore, Member
+from domain.leaderboards import sources
+from domain.leaderboards.scores import window_of
+from domain.models import LeaderboardArchive, Member
 from domain.outbox import EventType, emit
 from gamification.leaderboards import BoardKey, BoardPeriod, Visibility
 
@@ -55,7 +56,7 @@ async def archive_closed(
         )
     }
     due = []
-    for key in await stored_boards():
+    for key in await sources.stored_boards():
         if key.period is BoardPeriod.ALL_TIME:
             continue
         if (key.board, key.period.value, key.period_key) in done:
@@ -121,15 +122,7 @@ async def _top(key: BoardKey, depth: int) -> list[dict[str, object]]:
     entries: list[dict[str, object]] = []
     offset = 0
     while len(entries) < depth:
-        rows = (
-            await LeaderboardScore.filter(
-                board=key.board, period=key.period.value, period_key=key.period_key
-            )
-            .order_by("-score", "reached_at", "member_id")
-            .offset(offset)
-            .limit(TOP_CHUNK)
-            .values_list("member_id", "score")
-        )
+        rows = await sources.ranked(key, offset, TOP_CHUNK)
         if not rows:
             break
         offset += len(rows)

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from domain.infra.db import insert_rows, matching, raw_timestamp
+from domain.infra.db import insert_rows, raw_timestamp
+from domain.leaderboards import sources
 from domain.leaderboards.profiles import stored_profiles
 from domain.leaderboards.store import LeaderboardStore
 from domain.models import LeaderboardScore
@@ -50,7 +51,9 @@ SCORE_COLUMNS = {
 
 async def store_scores(connection: BaseDBAsyncClient, updates: list[ScoreUpdate]) -> None:
     """Write absolute scores (and when they were reached) to the database, the boards' truth:
-    one upsert per chunk, in the caller's transaction, which holds the members' locks."""
+    one upsert per chunk, in the caller's transaction, which holds the members' locks. A
+    challenge board's scores are left out: its participant rows hold them
+    (`domain.leaderboards.sources`)."""
     rows: list[list[object]] = [
         [
             u.key.board,
@@ -61,6 +64,7 @@ async def store_scores(connection: BaseDBAsyncClient, updates: list[ScoreUpdate]
             raw_timestamp(u.reached_at),
         ]
         for u in updates
+        if sources.in_score_rows(u.key)
     ]
     if rows:
         await insert_rows(
@@ -121,15 +125,6 @@ def _kept(key: BoardKey, now: datetime, tz: ZoneInfo) -> tuple[bool, datetime | 
     return expiry is None or expiry > now, expiry
 
 
-async def stored_boards(board: str | None = None) -> list[BoardKey]:
-    """Every board and period the database holds scores of (of `board` only, when given)."""
-    rows = LeaderboardScore.all() if board is None else matching(LeaderboardScore, board=board)
-    groups = await rows.distinct().values_list("board", "period", "period_key", flat=False)
-    return [
-        BoardKey(board, BoardPeriod(period), period_key) for board, period, period_key in groups
-    ]
-
-
 @dataclass(frozen=True)
 class Difference:
     """One member whose score (or stored profile) in Redis is not the database's (None: no
@@ -151,10 +146,10 @@ async def verify(
     """Compare every board still kept in Redis (or `board`'s periods) with the database,
     member by member."""
     differences = []
-    for key in await stored_boards(board):
+    for key in await sources.stored_boards(board):
         if not _kept(key, now, tz)[0]:
             continue
-        rows = await _scores_of(key)
+        rows = await sources.scores_of(key)
         expected = {member_id: int(score) for member_id, score, _ in rows if score > 0}
         found = await store.scores_of(key)
         for member_id in sorted(expected.keys() | found.keys()):
@@ -199,12 +194,12 @@ async def rebuild(
     """Recompute every board still kept in Redis (or only `board`'s periods) exactly from the
     database. `progress(done, total)` hears of each board considered (the CLI's progress
     bar)."""
-    keys = await stored_boards(board)
+    keys = await sources.stored_boards(board)
     counts: dict[str, int] = {}
     for done, key in enumerate(keys, start=1):
         kept, expiry = _kept(key, now, tz)
         if kept:
-            rows = await _scores_of(key)
+            rows = await sources.scores_of(key)
             profiles = await _profiles_of(m for m, score, _ in rows if score > 0)
             name = f"{key.board}:{key.period.value}:{key.period_key}"
             counts[name] = await store.replace(key, rows, expiry, profiles=profiles)
@@ -212,24 +207,6 @@ async def rebuild(
             progress(done, len(keys))
     log.info("rebuilt %d leaderboards", len(counts))
     return counts
-
-
-async def _scores_of(key: BoardKey, batch: int = 20_000) -> list[tuple[str, int, datetime]]:
-    rows: list[tuple[str, int, datetime]] = []
-    last_id = 0
-    while True:
-        chunk = (
-            await LeaderboardScore.filter(
-                board=key.board, period=key.period.value, period_key=key.period_key, id__gt=last_id
-            )
-            .order_by("id")
-            .limit(batch)
-            .values_list("id", "member_id", "score", "reached_at")
-        )
-        if not chunk:
-            return rows
-        rows += [(member_id, score, reached) for _, member_id, score, reached in chunk]
-        last_id = chunk[-1][0]
 
 
 def window_of(key: BoardKey, tz: ZoneInfo) -> Window:

@@ -42,7 +42,10 @@ class ChallengeParticipant(Model):
     `round_key` is "" (`gamification.challenges.SERIES`) for a non-repeating challenge's one
     row. A repeating challenge has a series row ("": the member's enrolment and place, which
     hold for every round; no progress) and one row per round the member took part in (the
-    round's key, e.g. "2026-W50"): progress starts at 0 each round, completion is per round."""
+    round's key, e.g. "2026-W50"): progress starts at 0 each round, completion is per round.
+
+    The row is also the member's entry on the challenge's board (the round's, for a repeating
+    one): its score and `reached_at` are what the board is rebuilt, verified and archived from."""
 
     id = fields.BigIntField(primary_key=True)
     challenge: fields.ForeignKeyRelation[Challenge] = fields.ForeignKeyField(
@@ -58,6 +61,9 @@ class ChallengeParticipant(Model):
     score = fields.IntField(default=0)
     completed_at = fields.DatetimeField(null=True)
     round_key = fields.CharField(max_length=20, default="")
+    # When `score` last moved (None while it is 0): the tie-break of the challenge's board, whose
+    # truth this row is (`domain.leaderboards.sources`; no `leaderboard_score` row repeats it).
+    reached_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -450,7 +450,9 @@ class Chain:
             moved.append((challenge, row))
             self._keep(row)
             if row.score != previous_score:
-                # A challenge board's reached_at moves only with the score: it breaks ties.
+                # A challenge board's reached_at moves only with the score: it breaks ties. The
+                # row is the board's truth; the update is only projected to Redis.
+                row.reached_at = self.now
                 # A round's board is a periodic board: Redis lets it go as it lets the
                 # built-in boards' closed periods go (the database keeps it).
                 key = board_key(challenge.key, challenge.recurrence, current.key)

@@ -210,6 +210,7 @@ async def _participants(connection: BaseDBAsyncClient, changes: Changes) -> None
             json.dumps(row.progress),
             raw_timestamp(row.completed_at),
             row.round_key,
+            raw_timestamp(row.reached_at),
             raw_timestamp(row.created_at),
         ]
         for row in changes.participants.values()
@@ -224,12 +225,13 @@ async def _participants(connection: BaseDBAsyncClient, changes: Changes) -> None
         "progress": "jsonb",
         "completed_at": "timestamptz",
         "round_key": "varchar",
+        "reached_at": "timestamptz",
         "created_at": "timestamptz",
     }
     conflict = (
         "ON CONFLICT (challenge_id, member_id, round_key) DO UPDATE SET "
         "score = excluded.score, progress = excluded.progress, "
-        "completed_at = excluded.completed_at"
+        "completed_at = excluded.completed_at, reached_at = excluded.reached_at"
     )
     await insert_rows(connection, "challenge_participant", columns, rows, on_conflict=conflict)
 

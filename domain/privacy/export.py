@@ -19,6 +19,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain.infra.db import fitted
+from domain.leaderboards import sources
 from domain.members.events import EventKind
 from domain.members.members import could_exist, is_erased
 from domain.models import (
@@ -31,7 +32,6 @@ from domain.models import (
     Content,
     ContentVote,
     Interaction,
-    LeaderboardScore,
     LedgerEntry,
     Member,
     MemberAttempt,
@@ -415,16 +415,15 @@ async def _attempts(connection: BaseDBAsyncClient, member: Member) -> list[dict[
 
 async def _leaderboards(connection: BaseDBAsyncClient, member: Member) -> list[dict[str, Any]]:
     concealed = await concealed_challenges(connection, member)
-    rows = await LeaderboardScore.filter(member_id=member.id).using_db(connection).order_by("id")
     return [
         {
-            "board": None if _conceals(row.board, concealed) else row.board,
-            "period": row.period,
-            "periodKey": row.period_key,
+            "board": None if _conceals(row.key.board, concealed) else row.key.board,
+            "period": row.key.period.value,
+            "periodKey": row.key.period_key,
             "score": row.score,
             "reachedAt": instant(row.reached_at),
         }
-        for row in rows
+        for row in await sources.member_scores(connection, member.id)
     ]
 
 

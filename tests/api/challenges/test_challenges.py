@@ -6,11 +6,13 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from domain.interactions import record as interactions
+from domain.leaderboards import scores as leaderboards
 from domain.models import (
     AuditRecord,
     Challenge,
     ChallengeParticipant,
     Interaction,
+    LeaderboardScore,
     LedgerEntry,
     LedgerReason,
     MemberBadge,
@@ -403,6 +405,42 @@ async def test_the_challenge_board_ranks_capped_progress_ties_to_whoever_got_the
     ]
     assert ranking == [(1, 3, "grace"), (2, 2, "ada"), (3, 2, "alan")]
     assert [e["member"]["id"] for e in board["around"]] == ["grace", "ada", "alan"]
+
+
+async def test_a_challenge_board_is_its_participant_rows_and_rebuilds_from_them(
+    gql, drain, runtime
+):
+    """One decision, one row: the participant row holds the board's score and when it was
+    reached (the tie-break); no `leaderboard_score` row repeats it, and Redis is rebuilt from
+    the participant rows to the same ranking."""
+    await define(gql, "review.posted", 10, memberReportable=False)
+    await challenge(gql, goals=[goal("ACTION_COUNT", 3, "review.posted")])
+    for who, reviews in (("ada", 2), ("alan", 2), ("grace", 3)):
+        for index in range(reviews):
+            await review(gql, who, f"{who}{index}")
+        await drain()
+    variables = {"board": "challenge:sprint", "period": "ALL_TIME"}
+
+    async def ranking() -> list[tuple[int, int, str]]:
+        body = await gql(BOARD, variables, as_=member("ada"))
+        return [
+            (e["node"]["rank"], e["node"]["score"], e["node"]["member"]["id"])
+            for e in body["data"]["leaderboard"]["entries"]["edges"]
+        ]
+
+    before = await ranking()
+    assert before == [(1, 3, "grace"), (2, 2, "ada"), (3, 2, "alan")]
+    assert not await LeaderboardScore.filter(board="challenge:sprint").exists()
+    rows = await ChallengeParticipant.filter(challenge_id="sprint").order_by("reached_at")
+    assert [row.member_id for row in rows] == ["ada", "alan", "grace"]
+
+    await runtime.redis.flushdb()
+    await leaderboards.rebuild(runtime.leaderboards, datetime.now(UTC), runtime.settings.tz)
+    assert await ranking() == before
+    assert (
+        await leaderboards.verify(runtime.leaderboards, datetime.now(UTC), runtime.settings.tz)
+        == []
+    )
 
 
 async def test_a_challenge_board_has_one_period_and_unknown_ones_are_not_found(gql):
