@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cached_property
 
 from gamification.actions import ACTION_KEY, Problem
 from gamification.streaks import longest_run
@@ -113,23 +114,31 @@ class Fact:
     action: str | None = None
     amount: int = 1
 
+    @cached_property
+    def triggers(self) -> frozenset[tuple[Metric, str]]:
+        """The goal index keys the fact can move: worked out once per fact, as the award
+        chain asks it of every goal of every badge and challenge the fact reaches."""
+        if self.kind is FactKind.INTERACTION:
+            action = self.action or NO_ACTION
+            return frozenset(
+                {
+                    (Metric.ACTION_COUNT, action),
+                    (Metric.ACTIVE_DAYS, action),
+                    (Metric.STREAK_DAYS, action),
+                    (Metric.ACTIVE_DAYS, NO_ACTION),
+                    (Metric.STREAK_DAYS, NO_ACTION),
+                }
+            )
+        if self.kind is FactKind.POINTS:
+            return frozenset({(Metric.POINTS_EARNED, NO_ACTION)})
+        if self.kind is FactKind.REFERRAL_CONVERTED:
+            return frozenset({(Metric.REFERRALS_CONVERTED, NO_ACTION)})
+        return frozenset({(Metric.CONTENT_APPROVED, NO_ACTION)})
 
-def triggers_of(fact: Fact) -> set[tuple[Metric, str]]:
+
+def triggers_of(fact: Fact) -> frozenset[tuple[Metric, str]]:
     """The goal index keys a fact can move."""
-    if fact.kind is FactKind.INTERACTION:
-        action = fact.action or NO_ACTION
-        return {
-            (Metric.ACTION_COUNT, action),
-            (Metric.ACTIVE_DAYS, action),
-            (Metric.STREAK_DAYS, action),
-            (Metric.ACTIVE_DAYS, NO_ACTION),
-            (Metric.STREAK_DAYS, NO_ACTION),
-        }
-    if fact.kind is FactKind.POINTS:
-        return {(Metric.POINTS_EARNED, NO_ACTION)}
-    if fact.kind is FactKind.REFERRAL_CONVERTED:
-        return {(Metric.REFERRALS_CONVERTED, NO_ACTION)}
-    return {(Metric.CONTENT_APPROVED, NO_ACTION)}
+    return fact.triggers
 
 
 def moves(goal: Goal, fact: Fact) -> bool:
@@ -208,6 +217,17 @@ def goals_met(goals: Sequence[Goal], totals: Totals) -> bool:
 def score(progress: Sequence[GoalProgress]) -> int:
     """A challenge's leaderboard score: summed progress, each goal capped at its target."""
     return sum(p.capped for p in progress)
+
+
+def score_and_completion(goals: Sequence[Goal], states: Sequence[GoalState]) -> tuple[int, bool]:
+    """`score(progress)` and `all_completed(progress)` of the states, without building the
+    progress: the award chain asks it of every challenge row each fact moves."""
+    total, completed = 0, bool(goals)
+    for goal, state in zip(goals, states, strict=True):
+        current = current_from_state(goal, state)
+        total += min(current, goal.target)
+        completed = completed and current >= goal.target
+    return total, completed
 
 
 # --- windowed progress (challenges) -------------------------------------------------------------

@@ -51,10 +51,8 @@ from gamification.goals import (
     Fact,
     FactKind,
     Totals,
-    all_completed,
     goals_met,
-    progress_from_states,
-    score,
+    score_and_completion,
     states_from_json,
 )
 from gamification.goals import advance as advance_state
@@ -342,7 +340,7 @@ class Chain:
         ]
         if not moved:
             return
-        totals = self.totals({g.action or NO_ACTION for r in moved for g in r.all_goals})
+        totals = self.totals(set().union(*(rule.goal_actions for rule in moved)))
         for rule in moved:
             if rule.key in state.earned:
                 self.raise_level(rule, fact.at)
@@ -445,7 +443,7 @@ class Chain:
             if row is None:
                 row = series if current.key == SERIES else self._new_row(challenge.key, current.key)
             previous_score = row.score or 0
-            if not _advance_row(challenge, row, fact, self.now, stored):
+            if not self._advance_row(challenge, row, fact, stored):
                 continue
             moved.append((challenge, row))
             self._keep(row)
@@ -462,6 +460,27 @@ class Chain:
         for challenge, row in moved:
             if row.completed_at is not None:
                 self._complete(challenge, row.round_key, fact)
+
+    def _advance_row(
+        self, challenge: ChallengeRule, row: ChallengeParticipant, fact: Fact, stored: bool
+    ) -> bool:
+        """Advance the row's goal states by `fact`; returns whether the row must be written
+        (its progress moved, or it is new). The stored JSON is read once per session: the
+        states then live in `MemberState.goal_states` until the write turns them back."""
+        goals = challenge.goals
+        key = (row.challenge_id, row.round_key)
+        before = self.state.goal_states.get(key)
+        if before is None:
+            before = states_from_json(goals, row.progress)
+        states = [advance_state(g, s, fact) for g, s in zip(goals, before, strict=True)]
+        if states == before and stored:
+            return False
+        self.state.goal_states[key] = states
+        row.progress = states
+        row.score, completed = score_and_completion(goals, states)
+        if completed:
+            row.completed_at = self.now
+        return True
 
     def _new_row(self, challenge_key: str, round_key: str) -> ChallengeParticipant:
         return ChallengeParticipant(
@@ -510,24 +529,6 @@ class Chain:
             if badge is not None:
                 self.earn(badge, f"challenge:{challenge.key}", fact.at)
         log.info("member %s completed challenge %s %s", self.member_id, challenge.key, round_key)
-
-
-def _advance_row(
-    challenge: ChallengeRule, row: ChallengeParticipant, fact: Fact, now: datetime, stored: bool
-) -> bool:
-    """Advance the row's goal states by `fact`; returns whether the row must be written (its
-    progress moved, or it is new)."""
-    goals = challenge.goals
-    before = states_from_json(goals, row.progress)
-    states = [advance_state(g, s, fact) for g, s in zip(goals, before, strict=True)]
-    if states == before and stored:
-        return False
-    progress = progress_from_states(goals, states)
-    row.progress = states
-    row.score = score(progress)
-    if all_completed(progress):
-        row.completed_at = now
-    return True
 
 
 def _message(amount: int, description: str) -> str:

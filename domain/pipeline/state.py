@@ -37,7 +37,7 @@ from domain.program import tier_ladder
 from domain.program.actions import limits_of, schedule_of
 from domain.program.definitions import ChallengeRule, Definitions
 from gamification.challenges import SERIES, Round, round_at
-from gamification.goals import NO_ACTION
+from gamification.goals import NO_ACTION, GoalState
 from gamification.leaderboards import POINTS_BOARD, boards_moved_by
 from gamification.periods import Period, local_date, period_window
 
@@ -100,6 +100,8 @@ class MemberState:
     # (challenge, round key) -> the row (round "": a non-repeating challenge's one row, or a
     # repeating one's series row holding enrolment and place).
     participants: dict[tuple[str, str], ChallengeParticipant] = field(default_factory=dict)
+    # (challenge, round key) -> the row's goal states, parsed from its JSON once per session.
+    goal_states: dict[tuple[str, str], list[GoalState]] = field(default_factory=dict)
     scores: dict[ScoreKey, int] = field(default_factory=dict)
     awarded: dict[str, AwardedTimes] = field(default_factory=dict)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -26,7 +27,15 @@ from domain.models import (
     WebhookEndpoint,
 )
 from gamification.challenges import Recurrence, Window
-from gamification.goals import Fact, Goal, Metric, goals_from_json, index_by_trigger, moved_by
+from gamification.goals import (
+    NO_ACTION,
+    Fact,
+    Goal,
+    Metric,
+    goals_from_json,
+    index_by_trigger,
+    moved_by,
+)
 from gamification.referrals import DEFAULT_RULES, ReferralRules
 from gamification.streaks import NO_FREEZES, FreezePolicy
 
@@ -62,10 +71,15 @@ class BadgeRule:
         """The highest level (1 for a badge without levels)."""
         return 1 + len(self.levels)
 
-    @property
+    @cached_property
     def all_goals(self) -> tuple[Goal, ...]:
         """The badge's goals and every level's: what can move it (the trigger index)."""
         return self.goals + tuple(goal for level in self.levels for goal in level.goals)
+
+    @cached_property
+    def goal_actions(self) -> frozenset[str]:
+        """The actions (NO_ACTION for any) whose totals the badge's goals and levels read."""
+        return frozenset(goal.action or NO_ACTION for goal in self.all_goals)
 
     def level(self, number: int) -> LevelRule:
         """Level `number`, 1 (the badge itself) to `top`."""
