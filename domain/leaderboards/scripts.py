@@ -47,29 +47,29 @@ local function ahead(key, score, element)
 end
 """
 
-# Many absolute writes in one script: KEYS come in (scores, elements, profiles, hidden) quads
-# and ARGV in (member, score, element, expire-at or '', profile) quintuples, one per write. A
-# score lands only if it raises the member's score, so the script is idempotent and
-# order-insensitive, and it is atomic across every board and period of the writes it carries.
-# The profile, read after the write's commit, is stored whatever the score did, and the member's
-# element moves to the set their visibility says (`?`: the stored profile's).
+# Many absolute writes to one board in one script: KEYS are the board's (scores, elements,
+# profiles, hidden), ARGV[1] its expire-at (or ''), then one (member, score, element, profile)
+# quad per write. A score lands only if it raises the member's score, so the script is
+# idempotent and order-insensitive. The profile, read after the write's commit, is stored
+# whatever the score did, and the member's element moves to the set their visibility says (`?`:
+# the stored profile's). One board per call keeps each call in one hash slot, and sends each
+# key name and the expiry once, not once per write.
 SET_SCORES = (
     HELPERS
     + """
 local written = 0
-for i = 1, #KEYS, 4 do
-  local a = (i - 1) / 4 * 5
-  local member, score, element = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
-  local expire, profile = ARGV[a + 4], ARGV[a + 5]
+local expire = ARGV[1]
+for a = 2, #ARGV, 4 do
+  local member, score, element, profile = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
   local hidden
   if profile == '?' then
-    hidden = is_hidden(redis.call('HGET', KEYS[i + 2], member))
+    hidden = is_hidden(redis.call('HGET', KEYS[3], member))
   else
     hidden = is_hidden(profile)
   end
-  local target, other = KEYS[i], KEYS[i + 3]
-  if hidden then target, other = KEYS[i + 3], KEYS[i] end
-  local old = redis.call('HGET', KEYS[i + 1], member)
+  local target, other = KEYS[1], KEYS[4]
+  if hidden then target, other = KEYS[4], KEYS[1] end
+  local old = redis.call('HGET', KEYS[2], member)
   local stale = false
   if old then
     local current = redis.call('ZSCORE', target, old)
@@ -88,17 +88,17 @@ for i = 1, #KEYS, 4 do
   end
   if not stale then
     redis.call('ZADD', target, score, element)
-    redis.call('HSET', KEYS[i + 1], member, element)
+    redis.call('HSET', KEYS[2], member, element)
     written = written + 1
   end
   if profile == '' then
-    redis.call('HDEL', KEYS[i + 2], member)
+    redis.call('HDEL', KEYS[3], member)
   elseif profile ~= '?' then
-    redis.call('HSET', KEYS[i + 2], member, profile)
+    redis.call('HSET', KEYS[3], member, profile)
   end
-  if expire ~= '' then
-    for k = i, i + 3 do redis.call('EXPIREAT', KEYS[k], expire) end
-  end
+end
+if expire ~= '' then
+  for k = 1, 4 do redis.call('EXPIREAT', KEYS[k], expire) end
 end
 return written
 """

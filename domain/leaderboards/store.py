@@ -100,29 +100,34 @@ class LeaderboardStore:
         self.pages.invalidate()
         now = datetime.now(UTC)
         profiles = profiles or {}
-        batches: list[tuple[list[str], list[str | int]]] = []
-        touched: set[BoardKey] = set()
+        boards: dict[BoardKey, tuple[str, list[str | int]]] = {}
         for key, member_id, score, reached_at, expiry in updates:
             if score <= 0 or (expiry is not None and expiry <= now):
                 # Boards list members with a score; a board past its retention lives on in
                 # the database only.
                 continue
-            if not batches or len(batches[-1][0]) >= 4 * SCORES_PER_SCRIPT:
-                batches.append(([], []))
-            keys, args = batches[-1]
-            touched.add(key)
-            key = key.in_namespace(self.namespace)
-            expire = "" if expiry is None else str(int(expiry.timestamp()))
-            keys += (key.scores, key.elements, key.profiles, key.hidden)
-            element = element_for(member_id, reached_at)
-            args += (member_id, score, element, expire, profiles.get(member_id, KEEP_PROFILE))
-        if batches:
+            if key not in boards:
+                # A board's expiry is its period's: the same for every write to it.
+                boards[key] = ("" if expiry is None else str(int(expiry.timestamp())), [])
+            boards[key][1].extend(
+                (
+                    member_id,
+                    score,
+                    element_for(member_id, reached_at),
+                    profiles.get(member_id, KEEP_PROFILE),
+                )
+            )
+        if boards:
             # MULTI/EXEC: a batch's scripts apply together, so no reader sees its credits on
             # one board or period and not yet on another (redis-py loads the scripts first).
             async with self.redis.pipeline(transaction=True) as pipe:
-                for keys, args in batches:
-                    await self._set_scores(keys=keys, args=args, client=pipe)
-                self._announce(pipe, touched)
+                for key, (expire, writes) in boards.items():
+                    spaced = key.in_namespace(self.namespace)
+                    keys = [spaced.scores, spaced.elements, spaced.profiles, spaced.hidden]
+                    for start in range(0, len(writes), 4 * SCORES_PER_SCRIPT):
+                        chunk = writes[start : start + 4 * SCORES_PER_SCRIPT]
+                        await self._set_scores(keys=keys, args=[expire, *chunk], client=pipe)
+                self._announce(pipe, boards)
                 await pipe.execute()
 
     async def replace_scores(
