@@ -26,14 +26,13 @@ from domain.models import (
     ANY_ACTION,
     Action,
     ActivityStats,
-    ChallengeParticipant,
     LedgerEntry,
     LedgerReason,
     MemberBadge,
     MemberEvent,
 )
 from domain.pipeline.activity import streak_of, totals_of
-from domain.pipeline.changes import Changes, LevelEarned, TierMove
+from domain.pipeline.changes import Changes, LevelEarned, ParticipantRow, TierMove
 from domain.pipeline.state import MemberState, Program
 from domain.program import tier_ladder
 from domain.program.definitions import BadgeRule, ChallengeRule
@@ -416,7 +415,7 @@ class Chain:
         running = self.program.definitions.challenges_moved_by(fact)
         if not running:
             return
-        moved: list[tuple[ChallengeRule, ChallengeParticipant]] = []
+        moved: list[tuple[ChallengeRule, ParticipantRow]] = []
         for challenge in running:
             current = round_at(challenge.window, challenge.recurrence, fact.at, self.program.tz)
             if current is None:
@@ -462,7 +461,7 @@ class Chain:
                 self._complete(challenge, row.round_key, fact)
 
     def _advance_row(
-        self, challenge: ChallengeRule, row: ChallengeParticipant, fact: Fact, stored: bool
+        self, challenge: ChallengeRule, row: ParticipantRow, fact: Fact, stored: bool
     ) -> bool:
         """Advance the row's goal states by `fact`; returns whether the row must be written
         (its progress moved, or it is new). The stored JSON is read once per session: the
@@ -482,15 +481,15 @@ class Chain:
             row.completed_at = self.now
         return True
 
-    def _new_row(self, challenge_key: str, round_key: str) -> ChallengeParticipant:
-        return ChallengeParticipant(
+    def _new_row(self, challenge_key: str, round_key: str) -> ParticipantRow:
+        return ParticipantRow(
             challenge_id=challenge_key,
             member_id=self.member_id,
             round_key=round_key,
             created_at=self.now,
         )
 
-    def _keep(self, row: ChallengeParticipant) -> None:
+    def _keep(self, row: ParticipantRow) -> None:
         """The row is the member's truth from now on in this session, and is written."""
         key = (row.challenge_id, row.round_key)
         self.state.participants[key] = row

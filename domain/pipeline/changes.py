@@ -13,7 +13,6 @@ from datetime import datetime
 from domain.leaderboards.scores import ScoreUpdate
 from domain.models import (
     ActivityStats,
-    ChallengeParticipant,
     Interaction,
     LedgerEntry,
     Member,
@@ -22,6 +21,37 @@ from domain.models import (
     Referral,
 )
 from gamification.leaderboards import BoardKey
+
+
+@dataclass
+class ParticipantRow:
+    """A `challenge_participant` row as the award chain reads and writes it: a plain record,
+    since a batch under a program of ten challenges handles ten of them per interaction and an
+    ORM model costs more to build than the decision it carries. `progress` is the goal states
+    (`gamification.goals.GoalState`), as stored in JSON."""
+
+    challenge_id: str
+    member_id: str
+    round_key: str
+    created_at: datetime
+    enrolled_at: datetime | None = None
+    progress: object = None
+    score: int = 0
+    completed_at: datetime | None = None
+    reached_at: datetime | None = None
+
+
+PARTICIPANT_FIELDS = (
+    "challenge_id",
+    "member_id",
+    "round_key",
+    "created_at",
+    "enrolled_at",
+    "progress",
+    "score",
+    "completed_at",
+    "reached_at",
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +83,7 @@ class Changes:
     # level is written after the new badges, so a badge earned and levelled at once ends right.
     levels: list[LevelEarned] = field(default_factory=list)
     # (challenge, member, round key) -> the row to upsert.
-    participants: dict[tuple[str, str, str], ChallengeParticipant] = field(default_factory=dict)
+    participants: dict[tuple[str, str, str], ParticipantRow] = field(default_factory=dict)
     places_taken: Counter[str] = field(default_factory=Counter)  # by challenge
     completions: Counter[str] = field(default_factory=Counter)  # by challenge
     days: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (member, action, day)

@@ -33,6 +33,7 @@ from domain.models import (
     MemberBadge,
     StreakFrozenDay,
 )
+from domain.pipeline.changes import PARTICIPANT_FIELDS, ParticipantRow
 from domain.program import tier_ladder
 from domain.program.actions import limits_of, schedule_of
 from domain.program.definitions import ChallengeRule, Definitions
@@ -99,7 +100,7 @@ class MemberState:
     frozen: set[date] = field(default_factory=set)
     # (challenge, round key) -> the row (round "": a non-repeating challenge's one row, or a
     # repeating one's series row holding enrolment and place).
-    participants: dict[tuple[str, str], ChallengeParticipant] = field(default_factory=dict)
+    participants: dict[tuple[str, str], ParticipantRow] = field(default_factory=dict)
     # (challenge, round key) -> the row's goal states, parsed from its JSON once per session.
     goal_states: dict[tuple[str, str], list[GoalState]] = field(default_factory=dict)
     scores: dict[ScoreKey, int] = field(default_factory=dict)
@@ -344,9 +345,14 @@ async def _load_goal_state(
             for moment in d.moments
             if (found := round_of(definitions.challenges[key], moment, program.tz)) is not None
         }
-        for row in await ChallengeParticipant.filter(
-            member_id__in=ids, challenge_id__in=running, round_key__in=sorted(rounds)
-        ).using_db(connection):
+        for values in (
+            await ChallengeParticipant.filter(
+                member_id__in=ids, challenge_id__in=running, round_key__in=sorted(rounds)
+            )
+            .using_db(connection)
+            .values_list(*PARTICIPANT_FIELDS)
+        ):
+            row = ParticipantRow(*values)
             states[row.member_id].participants[(row.challenge_id, row.round_key)] = row
         for key, taken, cap in (
             await Challenge.filter(key__in=running, max_participants__isnull=False)
