@@ -13,7 +13,6 @@ workers are woken once, after the commit.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,18 +26,19 @@ from domain.infra.db import (
     chunks,
     insert_rows,
     matching,
-    raw_timestamp,
     transaction,
     values_list,
 )
 from domain.infra.queue import wake_workers
 from domain.interactions.record import (
+    INTERACTION_COLUMNS,
+    INTERACTION_CONFLICT,
     Checked,
     Recording,
     check_recording,
     check_reportable,
+    interaction_row,
     same_request,
-    stored_action_key,
     verdict_at_recording,
 )
 from domain.members.members import enrol_all, recently_enrolled
@@ -125,7 +125,7 @@ async def record_interactions(
             InteractionStatus.PENDING if verdict is None else InteractionStatus(verdict.outcome)
         )
         pending = pending or verdict is None
-        new[pair] = _row(item, status, verdict.reason if verdict else None, now)
+        new[pair] = interaction_row(item, status, verdict.reason if verdict else None, now)
         answered_later.append((index, pair, False))
 
     await recently_enrolled.refresh()
@@ -178,43 +178,7 @@ def _done(results: list[ItemResult | None]) -> list[ItemResult]:
     return [result for result in results if result is not None]
 
 
-# Column -> PostgreSQL cast, for `domain.infra.db.insert_rows`.
-INTERACTION_COLUMNS = {
-    "member_id": "",
-    "action_key": "",
-    "idempotency_key": "",
-    "status": "",
-    "reason": "",
-    "occurred_at": "",
-    "recorded_at": "",
-    "processed_at": "",
-    "points_awarded": "",
-    "properties": "jsonb",
-    "partner_key": "",
-}
 PAIR_CASTS = ("text", "text")  # (member_id, idempotency_key) rows to compare with
-INTERACTION_CONFLICT = "ON CONFLICT (member_id, idempotency_key) DO NOTHING"
-
-
-def _row(
-    item: Checked, status: InteractionStatus, reason: str | None, now: datetime
-) -> list[object]:
-    # Raw rows: Tortoise's auto_now_add and defaults are not database defaults.
-    properties = None if item.properties is None else json.dumps(item.properties)
-    decided = status is not InteractionStatus.PENDING
-    return [
-        item.member_id,
-        stored_action_key(item.action_key),
-        item.idempotency_key,
-        status.value,
-        reason,
-        raw_timestamp(item.occurred_at),
-        raw_timestamp(now),
-        raw_timestamp(now) if decided else None,
-        0,
-        properties,
-        item.partner,
-    ]
 
 
 async def _insert(connection: BaseDBAsyncClient, rows: list[list[object]]) -> set[int]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
+from tortoise import connections
 
 from domain import pipeline
 from domain.errors import (
@@ -26,7 +26,7 @@ from domain.errors import (
     utc_instant,
 )
 from domain.infra import metrics
-from domain.infra.db import find_by_key
+from domain.infra.db import find_by_key, insert_rows, raw_timestamp
 from domain.infra.ids import parse_id
 from domain.infra.queue import wake_workers
 from domain.leaderboards import scores as leaderboards
@@ -96,41 +96,94 @@ async def record_interaction(runtime: Runtime, recording: Recording) -> Interact
         scoped = await scoped_partners([item.partner])
         check_partner_action(scoped[item.partner], item.action_key)
 
-    await enrol(item.member_id)
-    existing = await Interaction.get_or_none(
-        member_id=item.member_id, idempotency_key=item.idempotency_key
-    )
-    if existing is not None:
-        check_replay(existing, item)
-        return existing
-
+    await enrol(item.member_id)  # a statement only on a member's first contact with this process
     action = await find_by_key(Action, item.action_key)
-    check_reportable(action, item.trusted)
+    try:
+        check_reportable(action, item.trusted)
+    except DomainError:
+        # A replay is answered with what was recorded, whatever the action has become since.
+        earlier = await _earlier(item)
+        if earlier is None:
+            raise
+        check_replay(earlier, item)
+        return earlier
     verdict = verdict_at_recording(action, item.occurred_at, now, item.trusted, runtime)
     status = InteractionStatus.PENDING if verdict is None else InteractionStatus(verdict.outcome)
-    try:
-        interaction = await Interaction.create(
-            member_id=item.member_id,
-            action_key=stored_action_key(item.action_key),
-            idempotency_key=item.idempotency_key,
-            status=status,
-            reason=verdict.reason if verdict else None,
-            occurred_at=item.occurred_at,
-            processed_at=now if verdict else None,
-            properties=item.properties,
-            partner_key=item.partner,
+    row = interaction_row(item, status, verdict.reason if verdict else None, now)
+    for _ in range(INSERT_ATTEMPTS):
+        # The idempotency check is the insert's: a pair stored before (or by a concurrent
+        # request) inserts nothing, and the stored interaction answers if the request repeats
+        # it. Steady state, a call is two statements: the action and this insert.
+        inserted = await insert_rows(
+            connections.get("default"),
+            "interaction",
+            INTERACTION_COLUMNS,
+            [row],
+            on_conflict=INTERACTION_CONFLICT,
+            returning="*",
         )
-    except IntegrityError:
-        # A concurrent request with the same key won the insert: answer with its interaction.
-        winner = await Interaction.get(
-            member_id=item.member_id, idempotency_key=item.idempotency_key
-        )
-        check_replay(winner, item)
-        return winner
-    metrics.observe_recorded([status])
-    if status is InteractionStatus.PENDING:
-        await wake_workers(runtime.queue)
-    return interaction
+        if inserted:
+            interaction = Interaction._init_from_db(**inserted[0])
+            metrics.observe_recorded([status])
+            if status is InteractionStatus.PENDING:
+                await wake_workers(runtime.queue)
+            return interaction
+        earlier = await _earlier(item)
+        if earlier is not None:
+            check_replay(earlier, item)
+            return earlier
+        # The conflicting row went between the two statements (an erasure took the member's
+        # PENDING interactions): insert again.
+    raise RuntimeError(f"interaction {item.pair} kept conflicting with a row that went away")
+
+
+INSERT_ATTEMPTS = 3
+
+
+async def _earlier(item: Checked) -> Interaction | None:
+    """The interaction stored before with the item's (member, idempotency key)."""
+    return await Interaction.get_or_none(
+        member_id=item.member_id, idempotency_key=item.idempotency_key
+    )
+
+
+# Column -> PostgreSQL cast, for `domain.infra.db.insert_rows`.
+INTERACTION_COLUMNS = {
+    "member_id": "",
+    "action_key": "",
+    "idempotency_key": "",
+    "status": "",
+    "reason": "",
+    "occurred_at": "",
+    "recorded_at": "",
+    "processed_at": "",
+    "points_awarded": "",
+    "properties": "jsonb",
+    "partner_key": "",
+}
+INTERACTION_CONFLICT = "ON CONFLICT (member_id, idempotency_key) DO NOTHING"
+
+
+def interaction_row(
+    item: Checked, status: InteractionStatus, reason: str | None, now: datetime
+) -> list[object]:
+    """The raw row of a new interaction: Tortoise's auto_now_add and defaults are not database
+    defaults."""
+    properties = None if item.properties is None else json.dumps(item.properties)
+    decided = status is not InteractionStatus.PENDING
+    return [
+        item.member_id,
+        stored_action_key(item.action_key),
+        item.idempotency_key,
+        status.value,
+        reason,
+        raw_timestamp(item.occurred_at),
+        raw_timestamp(now),
+        raw_timestamp(now) if decided else None,
+        0,
+        properties,
+        item.partner,
+    ]
 
 
 def check_recording(recording: Recording, now: datetime) -> Checked:

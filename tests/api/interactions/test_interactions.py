@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from domain.models import Interaction, LedgerEntry, Member
 from tests.conftest import ADMIN, SERVICE, member
-from tests.helpers import INTERACTION, ME, RECORD, ago, codes, define, record
+from tests.helpers import INTERACTION, ME, RECORD, ago, codes, counting, define, record
 
 
 async def test_a_recorded_interaction_is_pending_then_awarded_by_the_worker(gql, drain):
@@ -57,6 +57,34 @@ async def test_twenty_concurrent_duplicates_award_exactly_once(gql, drain):
     assert await Interaction.filter(member_id="ada").count() == 1
     assert await LedgerEntry.filter(member_id="ada").count() == 1
     assert (await Member.get(id="ada")).balance == 7
+
+
+async def test_recording_for_a_known_member_is_two_statements_the_action_and_the_insert(gql):
+    """The idempotency check is the insert's own (ON CONFLICT DO NOTHING): no read before it.
+    A replay costs one more read, to answer with what was stored."""
+    await define(gql, points=5)
+    await record(gql, member("ada"), key="first")  # enrols ada in this process
+    with counting() as fresh:
+        payload = await record(gql, member("ada"), key="second")
+    assert payload["interaction"]["status"] == "PENDING"
+    assert [s.split()[0].upper() for s in fresh.statements] == ["SELECT", "INSERT"], (
+        fresh.statements
+    )
+    with counting() as replay:
+        again = await record(gql, member("ada"), key="second")
+    assert again["interaction"]["id"] == payload["interaction"]["id"]
+    assert len(replay.statements) == 3, replay.statements
+
+
+async def test_a_replay_is_answered_even_after_its_action_stopped_being_member_reportable(gql):
+    await define(gql, "survey.completed", memberReportable=True)
+    first = await record(gql, member("ada"), action="survey.completed", key="k")
+    await define(gql, "survey.completed", memberReportable=False)
+    again = await record(gql, member("ada"), action="survey.completed", key="k")
+    assert again["interaction"]["id"] == first["interaction"]["id"], again
+    fresh = await record(gql, member("ada"), action="survey.completed", key="other")
+    assert [e["code"] for e in fresh["errors"]] == ["FORBIDDEN"]
+    assert await Interaction.all().count() == 1
 
 
 async def test_replaying_a_processed_job_credits_nothing_more(gql, drain, runtime):
