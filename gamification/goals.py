@@ -9,6 +9,7 @@ what lets the engine look up the few goals an interaction can move.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -307,6 +308,47 @@ def index_by_trigger(
         for goal in goals:
             index.setdefault(goal.trigger, set()).add(owner)
     return {trigger: frozenset(keys) for trigger, keys in index.items()}
+
+
+# Per trigger: the owners' smallest targets on it, ascending, and the owners in that order.
+TargetIndex = Mapping[tuple[Metric, str], tuple[tuple[int, ...], tuple[str, ...]]]
+
+
+def index_by_target(
+    owners: Mapping[str, Sequence[Goal]],
+) -> dict[tuple[Metric, str], tuple[tuple[int, ...], tuple[str, ...]]]:
+    """For each trigger, every owner with a goal on it, by the smallest such target: what
+    `within_reach` bisects."""
+    smallest: dict[tuple[Metric, str], dict[str, int]] = {}
+    for owner, goals in owners.items():
+        for goal in goals:
+            targets = smallest.setdefault(goal.trigger, {})
+            targets[owner] = min(targets.get(owner, goal.target), goal.target)
+    index = {}
+    for trigger, targets in smallest.items():
+        ordered = sorted((target, owner) for owner, target in targets.items())
+        index[trigger] = (
+            tuple(target for target, _ in ordered),
+            tuple(owner for _, owner in ordered),
+        )
+    return index
+
+
+def within_reach(index: TargetIndex, fact: Fact, totals: Totals) -> set[str]:
+    """The owners in `index` whose goal on one of `fact`'s triggers the totals have reached.
+    Every owner a fact moves whose goals are all met is among them (a met owner has met its
+    goal on the trigger the fact moved), so only these need `goals_met`: a busy program's
+    badges with targets far ahead cost a bisection, not an evaluation each."""
+    found: set[str] = set()
+    for trigger in fact.triggers:
+        entry = index.get(trigger)
+        if entry is None:
+            continue
+        targets, owners = entry
+        metric, action = trigger
+        current = current_from_totals(Goal(metric, action or None, 0), totals)
+        found.update(owners[: bisect_right(targets, current)])
+    return found
 
 
 def moved_by(index: Mapping[tuple[Metric, str], frozenset[str]], fact: Fact) -> set[str]:

@@ -329,21 +329,19 @@ class Chain:
 
     def check_badges(self, fact: Fact) -> None:
         """Award every badge whose goals `fact` can move and that the member now meets, and the
-        levels (in order) of held badges whose level goals it can move."""
+        levels (in order) of held badges whose level goals it can move. Unearned badges whose
+        goal on a moved trigger is still short of its target are not evaluated at all."""
         definitions, state = self.program.definitions, self.state
-        moved = [
-            rule
-            for rule in definitions.badges_moved_by(fact)
-            if (rule.key not in state.earned and rule.goals)
-            or (rule.key in state.earned and state.levels.get(rule.key, 1) < rule.top)
-        ]
+        moved = definitions.badges_moved_by(fact)
         if not moved:
             return
         totals = self.totals(set().union(*(rule.goal_actions for rule in moved)))
+        reach = definitions.badges_within_reach(fact, totals)
         for rule in moved:
             if rule.key in state.earned:
-                self.raise_level(rule, fact.at)
-            elif goals_met(rule.goals, totals):
+                if state.levels.get(rule.key, 1) < rule.top:
+                    self.raise_level(rule, fact.at)
+            elif rule.key in reach and goals_met(rule.goals, totals):
                 self.earn(rule, "goals", fact.at)
 
     def earn(self, badge: BadgeRule, source: str, at: datetime) -> bool:

@@ -32,9 +32,13 @@ from gamification.goals import (
     Fact,
     Goal,
     Metric,
+    TargetIndex,
+    Totals,
     goals_from_json,
+    index_by_target,
     index_by_trigger,
     moved_by,
+    within_reach,
 )
 from gamification.referrals import DEFAULT_RULES, ReferralRules
 from gamification.streaks import NO_FREEZES, FreezePolicy
@@ -157,12 +161,43 @@ class Definitions:
 
     def badges_moved_by(self, fact: Fact) -> list[BadgeRule]:
         """Badges with goals that `fact` can move, by key."""
-        return [self.badges[key] for key in sorted(moved_by(self.badge_index, fact))]
+        triggers = fact.triggers
+        found = self._badges_by_triggers.get(triggers)
+        if found is None:
+            keys = sorted(moved_by(self.badge_index, fact))
+            found = self._badges_by_triggers[triggers] = [self.badges[key] for key in keys]
+        return found
+
+    def badges_within_reach(self, fact: Fact, totals: Totals) -> set[str]:
+        """The badges `fact` moves that `totals` may complete: the others have a goal on a
+        trigger the fact moved still short of its target (`gamification.goals.within_reach`)."""
+        return within_reach(self._badge_targets, fact, totals)
 
     def challenges_moved_by(self, fact: Fact) -> list[ChallengeRule]:
         """Challenges running when `fact` happened, with goals it can move, by key."""
-        found = (self.challenges[key] for key in sorted(moved_by(self.challenge_index, fact)))
+        triggers = fact.triggers
+        found = self._challenges_by_triggers.get(triggers)
+        if found is None:
+            keys = sorted(moved_by(self.challenge_index, fact))
+            found = [self.challenges[key] for key in keys]
+            self._challenges_by_triggers[triggers] = found
         return [rule for rule in found if rule.running_at(fact.at)]
+
+    @cached_property
+    def _badge_targets(self) -> TargetIndex:
+        return index_by_target({key: rule.goals for key, rule in self.badges.items()})
+
+    @cached_property
+    def _badges_by_triggers(self) -> dict[frozenset[tuple[Metric, str]], list[BadgeRule]]:
+        """The badges each set of triggers moves, worked out once per version: a batch asks
+        for the same few sets (an interaction's action, points) thousands of times."""
+        return {}
+
+    @cached_property
+    def _challenges_by_triggers(
+        self,
+    ) -> dict[frozenset[tuple[Metric, str]], list[ChallengeRule]]:
+        return {}
 
     @property
     def streak_actions(self) -> list[str]:

@@ -40,7 +40,10 @@ from gamification.goals import (
     current_from_totals,
     goals_from_json,
     goals_met,
+    index_by_target,
+    index_by_trigger,
     initial_state,
+    moved_by,
     moves,
     progress_from_states,
     progress_from_totals,
@@ -48,6 +51,7 @@ from gamification.goals import (
     states_from_json,
     triggers_of,
     validate_goals,
+    within_reach,
 )
 from gamification.periods import local_date
 from gamification.streaks import longest_run
@@ -741,6 +745,56 @@ def test_goals_met_says_what_all_completed_says_of_the_progress_from_totals(
     goals = [Goal(goal.metric, goal.action, target) for goal, target in picked]
     totals = Totals(actions=TOTALS.actions, points_earned=points)
     assert goals_met(goals, totals) == all_completed(progress_from_totals(goals, totals))
+
+
+FACTS = [
+    interaction(START),
+    interaction(START, PHOTO),
+    fact(FactKind.POINTS, amount=40),
+    fact(FactKind.REFERRAL_CONVERTED),
+    fact(FactKind.CONTENT_APPROVED),
+]
+
+
+@fast
+@given(
+    st.dictionaries(
+        st.sampled_from([f"badge{n}" for n in range(8)]),
+        st.lists(
+            st.tuples(st.sampled_from(EVERY_GOAL), st.integers(min_value=1, max_value=12)),
+            min_size=1,
+            max_size=3,
+            unique_by=lambda picked: picked[0].trigger,
+        ),
+    ),
+    st.sampled_from(FACTS),
+    st.integers(min_value=0, max_value=300),
+)
+def test_every_owner_a_fact_moves_and_the_totals_meet_is_within_reach(
+    owners: dict[str, list[tuple[Goal, int]]], moving: Fact, points: int
+) -> None:
+    """`within_reach` only leaves out owners that cannot be met: the award chain evaluates
+    just the rest."""
+    goals = {
+        owner: [Goal(goal.metric, goal.action, target) for goal, target in picked]
+        for owner, picked in owners.items()
+    }
+    totals = Totals(actions=TOTALS.actions, points_earned=points)
+    reach = within_reach(index_by_target(goals), moving, totals)
+    for owner in moved_by(index_by_trigger(goals), moving):
+        if goals_met(goals[owner], totals):
+            assert owner in reach
+    assert reach <= moved_by(index_by_trigger(goals), moving)
+
+
+def test_a_badge_whose_target_on_the_moved_trigger_is_ahead_is_out_of_reach() -> None:
+    goals = {
+        "five": [Goal(Metric.ACTION_COUNT, REVIEW, 5)],  # TOTALS: 7 reviews
+        "ten": [Goal(Metric.ACTION_COUNT, REVIEW, 10)],
+        "both": [Goal(Metric.ACTION_COUNT, REVIEW, 3), Goal(Metric.POINTS_EARNED, None, 900)],
+    }
+    reach = within_reach(index_by_target(goals), interaction(START), TOTALS)
+    assert reach == {"five", "both"}  # "both" is then evaluated, and not met
 
 
 # --- completion and score -------------------------------------------------------------------------
