@@ -18,8 +18,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from domain.errors import not_found, reject_invalid
 from domain.goals.goal_actions import check_goal_actions
 from domain.infra.db import find_by_key, transaction
-from domain.members.members import ERASED_PREFIX, lock_member
+from domain.members.members import lock_member
 from domain.models import Badge, Member, MemberBadge
+from domain.models.members import ERASED_PREFIX
 from domain.pipeline import Session, activity
 from domain.program import audit, definitions
 from gamification.badges import BadgeDefinition, levels_reached, validate_badge

@@ -20,8 +20,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.queryset import QuerySet
 
 from domain.infra.db import matching
-from domain.members.members import ERASED_PREFIX
 from domain.models import Challenge, ChallengeParticipant, LeaderboardScore
+from domain.models.members import ERASED_PREFIX
 from gamification.challenges import (
     Recurrence,
     board_key,

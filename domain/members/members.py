@@ -21,6 +21,7 @@ from domain.leaderboards import profiles as board_profiles
 from domain.leaderboards.store import LeaderboardStore
 from domain.members import events, profiles
 from domain.models import Member
+from domain.models.members import ERASED_PREFIX
 
 # Re-exported: the API and the features name it from here.
 from gamification.leaderboards import Visibility
@@ -108,10 +109,6 @@ def erasures_key(namespace: str) -> str:
 
 
 recently_enrolled = _RecentlyEnrolled()
-
-
-# The ids of the anonymous rows an erasure leaves (`domain.privacy.erasure`): never a member's.
-ERASED_PREFIX = "erased:"
 
 
 def is_erased(member_id: str) -> bool:

@@ -1,6 +1,10 @@
 from tortoise import fields
 from tortoise.models import Model
 
+# The ids of the anonymous rows an erasure leaves (`domain.privacy.erasure`): never a member's.
+# Kept beside the model, so that every layer that reads member rows can tell them apart.
+ERASED_PREFIX = "erased:"
+
 
 class Member(Model):
     """A member of the program; `id` is the subject of their token (the brand's own user id).

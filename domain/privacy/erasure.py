@@ -36,7 +36,6 @@ from domain.infra.redis import literal_pattern
 from domain.members import profiles
 from domain.members.events import EventKind
 from domain.members.members import (
-    ERASED_PREFIX,
     MAX_MEMBER_ID,
     default_display_name,
     erasures_key,
@@ -70,6 +69,7 @@ from domain.models import (
     Referral,
     StreakFrozenDay,
 )
+from domain.models.members import ERASED_PREFIX
 from domain.privacy import mentions
 from domain.privacy.export import audit_targets
 from domain.program import audit
