@@ -5,6 +5,7 @@ from datetime import datetime
 import strawberry
 
 from api.goals.types import Goal, GoalProgress
+from api.plain_values import plain
 from domain.goals import badges
 from domain.goals.progress import BadgeStanding
 from domain.models import Badge as BadgeModel
@@ -94,6 +95,7 @@ MAX_CATALOG_VIEWS = 10_000
 _CATALOG_VIEWS: dict[str, tuple[BadgeModel, Badge]] = {}
 
 
+@plain
 @strawberry.type
 class BadgeStatus:
     badge: Badge

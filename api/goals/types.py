@@ -7,6 +7,7 @@ from enum import Enum
 import strawberry
 
 from api.int_bounds import as_graphql_int
+from api.plain_values import plain
 from gamification import goals as rules
 
 
@@ -63,6 +64,7 @@ MAX_GOAL_VIEWS = 10_000
 _GOAL_VIEWS: dict[rules.Goal, Goal] = {}
 
 
+@plain
 @strawberry.type
 class GoalProgress:
     goal: Goal

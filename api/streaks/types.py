@@ -4,10 +4,12 @@ from datetime import date
 
 import strawberry
 
+from api.plain_values import plain
 from domain.goals.progress import StreakStanding
 from gamification.streaks import FreezePolicy
 
 
+@plain
 @strawberry.type
 class Streak:
     action: str | None = strawberry.field(description="Null = any action.")
