@@ -185,17 +185,29 @@ def _response(request: Request, entry: Entry, body: bytes | None = None) -> Resp
     """The stored answer as the executed one is sent, in the negotiated content-type with the
     ETag `http_caching` would compute for it; gzipped as stored (with its own ETag) when the
     client accepts that. `body`: the uncompressed body, when at hand."""
-    media_type = negotiate(request.headers.get("accept"))
+    headers = request.headers
+    media_type = negotiate(headers.get("accept"))
     etag = entry.etag_graphql if media_type == GRAPHQL_RESPONSE else entry.etag_json
-    if accepts_gzip(request.headers.get("accept-encoding")):
+    if accepts_gzip(headers.get("accept-encoding")):
         response = Response(entry.gzipped, media_type=CONTENT_TYPES[media_type])
         response.headers["content-encoding"] = "gzip"
         etag = gzip_etag(etag)
+    elif body is None and _revalidated(request, etag):
+        # `http_caching.finish` answers 304 for this ETag and drops the body: not unzipped.
+        response = Response(b"", media_type=CONTENT_TYPES[media_type])
     else:
         response = Response(body or entry.body(), media_type=CONTENT_TYPES[media_type])
     response.headers["etag"] = etag.decode()
     response.headers["vary"] = "Accept-Encoding"
     return response
+
+
+def _revalidated(request: Request, etag: bytes) -> bool:
+    """Whether the client sent back exactly this ETag on a GET (what an app does): the 304
+    `http_caching.finish` gives it needs no body."""
+    return request.method in ("GET", "HEAD") and request.headers.get("if-none-match") == (
+        etag.decode()
+    )
 
 
 def accepts_gzip(accept_encoding: str | None) -> bool:

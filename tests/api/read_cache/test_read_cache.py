@@ -8,6 +8,7 @@ import asyncio
 import re
 
 from api.graphiql import PROGRESS_QUERY
+from api.read_cache.entries import Entry
 from tests.api.badges.test_badges import badge, goal
 from tests.api.challenges.test_challenges import challenge, enroll
 from tests.api.read_cache.common import (
@@ -268,3 +269,39 @@ async def test_clients_that_accept_gzip_get_the_stored_bytes_as_they_are(
         },
     )
     assert revalidated.status_code == 304 and revalidated.content == b""
+
+
+async def test_a_304_from_the_cache_does_not_unzip_the_answer(
+    client, settings, gql, drain, monkeypatch
+):
+    await program(gql, drain)
+    headers = {
+        "authorization": f"Bearer {token(settings, 'ada', 'member')}",
+        "accept": GRAPHQL_RESPONSE,
+        "accept-encoding": "identity",
+    }
+    first = await client.get("/graphql", params={"query": POINTS}, headers=headers)
+    assert first.status_code == 200
+    unzipped: list[Entry] = []
+    body = Entry.body
+
+    def counted(entry: Entry) -> bytes:
+        unzipped.append(entry)
+        return body(entry)
+
+    monkeypatch.setattr(Entry, "body", counted)
+    hits = lookups("hit")
+    revalidated = await client.get(
+        "/graphql",
+        params={"query": POINTS},
+        headers=headers | {"if-none-match": first.headers["etag"]},
+    )
+    assert revalidated.status_code == 304 and revalidated.content == b""
+    assert revalidated.headers["etag"] == first.headers["etag"]
+    assert lookups("hit") == hits + 1 and unzipped == []
+    # Another ETag: the answer is sent whole, unzipped for this client.
+    stale = await client.get(
+        "/graphql", params={"query": POINTS}, headers=headers | {"if-none-match": '"other"'}
+    )
+    assert stale.status_code == 200 and stale.content == first.content
+    assert len(unzipped) == 1
