@@ -14,9 +14,17 @@ access_log = logging.getLogger("plaudit.access")
 
 
 class JsonFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__()
+        # The last second formatted: an access line per request would format it again each time.
+        self._second: tuple[int, str] = (-1, "")
+
     def format(self, record: logging.LogRecord) -> str:
+        second = int(record.created)
+        if second != self._second[0]:
+            self._second = (second, self.formatTime(record, "%Y-%m-%dT%H:%M:%S"))
         entry: dict[str, Any] = {
-            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "ts": self._second[1],
             "level": record.levelname,
             "logger": record.name,
             "msg": record.getMessage(),
