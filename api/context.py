@@ -83,8 +83,9 @@ class Context:
 
     @cached_property
     def streaks(self) -> StreakLoaders:
-        # One read of the program's definitions per request, for badges and streaks alike.
-        return StreakLoaders(self.badges.definitions)
+        # One read of the program's definitions and of the activity rows per request, for
+        # badges and streaks alike.
+        return StreakLoaders(self.badges.definitions, self.badges.activity.load_many)
 
     @cached_property
     def tiers(self) -> TierLoaders:

@@ -2,7 +2,8 @@
 
 A request reads the program's definitions (one version row) once, whichever of its badge
 fields asks first: the standings and the badges by key (a challenge's reward badge) then come
-from that one snapshot of the catalog, with no query of their own.
+from that one snapshot of the catalog, with no query of their own. The members' activity rows
+are read once for the standings and the streaks (`activity`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from domain.goals import progress
-from domain.models import Badge, Member
+from domain.models import ActivityStats, Badge, Member
 from domain.program import definitions
 
 
@@ -31,6 +32,11 @@ class BadgeLoaders:
         self.earned: DataLoader[str, set[str]] = DataLoader(load_fn=_load_earned)
         self.standings: DataLoader[str, list[progress.BadgeStanding]] = DataLoader(
             load_fn=self._load_standings
+        )
+        # Members' activity rows for badges and streaks alike: whichever asks first loads them
+        # (one query), the other finds them in the loader's cache.
+        self.activity: DataLoader[str, list[ActivityStats]] = DataLoader(
+            load_fn=self._load_activity
         )
 
     async def definitions(self) -> definitions.Definitions:
@@ -52,5 +58,10 @@ class BadgeLoaders:
 
     async def _load_standings(self, ids: Sequence[str]) -> list[list[progress.BadgeStanding]]:
         members = {i: self._members.get(i) or Member(id=i) for i in ids}
-        found = await progress.badge_standings(members, await self.definitions())
+        stats = dict(zip(ids, await self.activity.load_many(ids), strict=True))
+        found = await progress.badge_standings(members, await self.definitions(), stats)
         return [found[i] for i in ids]
+
+    async def _load_activity(self, ids: Sequence[str]) -> list[list[ActivityStats]]:
+        found = await progress.activity_of(ids, await self.definitions())
+        return [found.get(i, []) for i in ids]

@@ -56,23 +56,40 @@ class BadgeStanding:
         return self.earned_at is not None
 
 
+def progress_actions(current: definitions.Definitions) -> list[str]:
+    """The activity rows a progress read needs: every action a badge goal counts and every
+    streak shown, with the any-action row (one list, so badges and streaks share one read)."""
+    actions = {
+        goal.action or NO_ACTION for rule in current.badges.values() for goal in rule.all_goals
+    }
+    return sorted({ANY_ACTION, *actions, *current.streak_actions})
+
+
+async def activity_of(
+    member_ids: Sequence[str], current: definitions.Definitions
+) -> dict[str, list[ActivityStats]]:
+    """Per member, their activity rows of `progress_actions` (one query)."""
+    return await activity.stats_of(None, member_ids, progress_actions(current))
+
+
 async def badge_standings(
-    members: Mapping[str, Member], current: definitions.Definitions | None = None
+    members: Mapping[str, Member],
+    current: definitions.Definitions | None = None,
+    stats: Mapping[str, Sequence[ActivityStats]] | None = None,
 ) -> dict[str, list[BadgeStanding]]:
     """Per member (id → the member row, whose counters goals read): the earned badges, newest
     first, then the unearned badges a member may see (secret ones stay hidden until earned), by
-    name. Two queries, and the version read of `current` (the program's definitions) when not
-    given: the catalog and its parsed goals come from there, not from the table."""
+    name. One query, the activity rows (`activity_of`) when `stats` does not hold them, and the
+    version read of `current` (the program's definitions) when not given: the catalog and its
+    parsed goals come from there, not from the table."""
     member_ids = list(members)
     if current is None:
         current = await definitions.cache.current()
     catalog = current.catalog
     rules = current.badges
     earned_rows = await MemberBadge.filter(member_id__in=member_ids).order_by("-earned_at", "-id")
-    actions = sorted(
-        {goal.action or NO_ACTION for rule in rules.values() for goal in rule.all_goals}
-    )
-    stats = await activity.stats_of(None, member_ids, actions)
+    if stats is None:
+        stats = await activity_of(member_ids, current)
     earned: dict[str, list[MemberBadge]] = {member_id: [] for member_id in member_ids}
     for row in earned_rows:
         earned[row.member_id].append(row)
@@ -231,18 +248,24 @@ class StreakStanding:
 
 
 async def streaks(
-    member_ids: Sequence[str], current: definitions.Definitions | None = None
+    member_ids: Sequence[str],
+    current: definitions.Definitions | None = None,
+    stats: Mapping[str, Sequence[ActivityStats]] | None = None,
 ) -> dict[str, list[StreakStanding]]:
     """Per member, the any-action streak first, then one per action some STREAK_DAYS goal
-    names (zeros where the member has none). One query, and the version read of `current` (the
-    program's definitions) when not given."""
+    names (zeros where the member has none). The activity rows (`activity_of`: one query) when
+    `stats` does not hold them, and the version read of `current` (the program's definitions)
+    when not given."""
     if current is None:
         current = await definitions.cache.current()
     actions = current.streak_actions
-    rows = await ActivityStats.filter(
-        member_id__in=list(member_ids), action_key__in=[ANY_ACTION, *actions]
-    )
-    found = {(row.member_id, row.action_key): activity.streak_of(row) for row in rows}
+    if stats is None:
+        stats = await activity_of(member_ids, current)
+    found = {
+        (row.member_id, row.action_key): activity.streak_of(row)
+        for member_id in member_ids
+        for row in stats.get(member_id, ())
+    }
     return {
         member_id: [
             StreakStanding(action or None, found.get((member_id, action), Streak()))
