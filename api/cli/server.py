@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from api.cli.common import Commands, Refusal, run_coroutine, run_with_runtime
+from domain.infra import gc_policy
 from domain.infra.reachability import Unreachable
 from domain.infra.settings import Settings, SettingsError
 
@@ -208,12 +209,18 @@ async def _serve_app(
             await lifespan.__aenter__()
         except Exception as exc:
             raise await _why_not_started(settings, exc) from exc
+        # Full collections walk only what was made since the last one (`gc_policy`).
+        collector = gc_policy.FreezeSurvivors()
+        collector.install()
+        sweeping = asyncio.create_task(collector.sweep_every())
         try:
             starting = False
             if not settings.uses_sqlite:
                 await _warn_if_schema_behind(settings)
             await server.serve(sockets=sockets)
         finally:
+            sweeping.cancel()
+            collector.uninstall()
             await lifespan.__aexit__(None, None, None)
     finally:
         deadline.arm()
