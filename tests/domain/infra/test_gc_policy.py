@@ -68,4 +68,3 @@ def test_install_and_uninstall_are_idempotent() -> None:
     policy.uninstall()
     assert policy._on_collection not in gc.callbacks
     assert gc.get_freeze_count() == 0
-
