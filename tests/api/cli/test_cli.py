@@ -152,7 +152,7 @@ def test_badges_backfill_of_an_unknown_badge_fails_with_a_message(tmp_path):
 
     result = plaudit("badges", "backfill", "nope", **env)
 
-    assert result.returncode == 1
+    assert result.returncode == 1, result.stdout + result.stderr
     assert "no badge 'nope'" in result.stderr
 
 
@@ -180,9 +180,10 @@ def test_leaderboards_verify_prints_each_difference_and_exits_one(tmp_path):
 
     result = plaudit("leaderboards", "verify", **env)
 
-    assert result.returncode == 1
-    [line] = [line for line in result.stdout.splitlines() if "demo-linus" in line]
-    assert line.startswith("points ALL_TIME lifetime demo-linus: expected ")
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = [line for line in result.stdout.splitlines() if "demo-linus" in line]
+    assert len(lines) == 1, result.stdout + result.stderr
+    assert lines[0].startswith("points ALL_TIME lifetime demo-linus: expected ")
     assert result.stdout.splitlines()[-1] == "1 difference(s)"
 
 
@@ -196,7 +197,7 @@ def test_leaderboards_verify_reports_a_stale_profile_and_rebuild_repairs_it(tmp_
 
     result = plaudit("leaderboards", "verify", **env)
 
-    assert result.returncode == 1
+    assert result.returncode == 1, result.stdout + result.stderr
     lines = [line for line in result.stdout.splitlines() if "demo-linus" in line]
     assert lines and all(" demo-linus profile: expected 'Linus T.', found '" in x for x in lines)
     rebuilt = plaudit("leaderboards", "rebuild", **env)
