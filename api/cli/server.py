@@ -129,9 +129,10 @@ def _start_and_serve(settings: Settings, args: argparse.Namespace, deadline: _De
     from domain.infra import migrations, reachability
 
     _refuse_dev_secret_in_production(settings)
-    # Until the app serves, Ctrl-C raises at once. asyncio's own handler only cancels the running
-    # task, and Python 3.11 can lose that cancellation inside a Redis or database call (as it
-    # lost the in-process worker's): the check would then wait out its timeout and exit 2.
+    # Until the app serves, Ctrl-C ends the process at once. asyncio's own handler only cancels
+    # the running task, and Python 3.11 can lose that cancellation inside a Redis or database
+    # call (as it lost the in-process worker's): the check would then wait out its timeout and
+    # exit 2.
     signal.signal(signal.SIGINT, _interrupt_now)
     run_coroutine(reachability.check(settings))
     if not settings.embedded_redis:
@@ -174,8 +175,14 @@ def _start_and_serve(settings: Settings, args: argparse.Namespace, deadline: _De
 
 
 def _interrupt_now(signum: int, frame: object) -> None:
-    """SIGINT before serving: end the command where it stands (`main` answers 130)."""
-    raise KeyboardInterrupt
+    """SIGINT before serving: end the process here, with 130. Nothing runs yet that needs
+    stopping (a migration's transaction rolls back by itself, the embedded Redis's watchdog
+    stops it), and unwinding a KeyboardInterrupt through the call it lands in printed
+    tracebacks at exit: from a half-built asyncio `StreamWriter`'s finalizer, or from the Redis
+    check's task holding the interrupt as its unretrieved exception."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
 
 
 async def _serve_app(
