@@ -28,6 +28,7 @@ from tortoise import connections
 
 from api.app import create_app
 from api.auth import Role, mint_token
+from api.cli.server import WEBSOCKETS
 from domain.infra import migrations
 from domain.infra.settings import Settings
 from domain.members import profiles
@@ -136,7 +137,13 @@ async def server(settings: Settings) -> AsyncIterator[Server]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        **WEBSOCKETS,  # as `plaudit serve` serves them
     )
     uvicorn_server = uvicorn.Server(config)
     task = asyncio.create_task(uvicorn_server.serve())

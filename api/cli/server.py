@@ -63,6 +63,15 @@ def register(commands: Commands) -> None:
     status.set_defaults(handler=_status)
 
 
+# How uvicorn serves WebSockets (the tests' server too, `tests.conftest`):
+# - websockets' Sans-I/O protocol: a send is one frame written to the transport, where the
+#   legacy protocol ran three tasks per socket and awaited a drain per send;
+# - no permessage-deflate: every socket compresses with its own context, so a live board's
+#   push was compressed once per subscriber, about 40 µs each, more than the rest of the push
+#   (`api.leaderboards.fanout`); the messages are small JSON.
+WEBSOCKETS: dict[str, Any] = {"ws": "websockets-sansio", "ws_per_message_deflate": False}
+
+
 class _CannotStart(Exception):
     """A start-up step failed for a reason that is neither the configuration nor an unreachable
     service (`main` words those): `plaudit serve` prints this one line and exits 1."""
@@ -155,11 +164,8 @@ def _start_and_serve(settings: Settings, args: argparse.Namespace, deadline: _De
         # Open WebSockets are closed (1012) on SIGTERM and their subscriptions cancelled; should
         # one still hang, uvicorn cancels it after this many seconds rather than wait forever.
         timeout_graceful_shutdown=10,
-        # No permessage-deflate: every socket compresses with its own context, so a live board's
-        # push was compressed once per subscriber, about 40 µs each, more than the rest of the
-        # push (`api.leaderboards.fanout`); the messages are small JSON.
-        ws_per_message_deflate=False,
         lifespan="off",  # entered by `_serve_app`, which reports its failure
+        **WEBSOCKETS,
     )
     server = _server(config, on_started=lambda: _banner(settings, port))
     try:
