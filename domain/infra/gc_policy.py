@@ -14,6 +14,15 @@ as soon as each full collection ends, so the next walks only what was made since
 object is still freed by reference counting when it is no longer used; only a reference cycle
 among frozen objects (a closed socket's, say) is not collected then. `sweep` unfreezes, collects
 everything and freezes again: the one full pause left, paid once every `SWEEP_EVERY_S`.
+
+The youngest generation is collected after `YOUNG_THRESHOLD` new objects rather than CPython's
+700. A round of a live board holds about ten objects per subscriber until its push is sent
+(100,000 at 10,000 subscribers): at 700, some 150 young collections, 14 middle and one or two
+full ones walked them as they were passed along, about 250 ms of the round's 900 ms of CPU
+(measured with a `gc.callbacks` probe, thread CPU time). Objects that die before a collection
+are never walked, and most of a request's or a push's do. The price: cyclic garbage waits
+longer (memory), and while many long-lived objects are being made (10,000 sockets opening) a
+middle collection walks up to ten times as many; two took 0.5 and 0.75 s then.
 """
 
 from __future__ import annotations
@@ -28,6 +37,8 @@ log = logging.getLogger("plaudit.gc")
 
 # How often frozen reference cycles are collected (one full pause, logged with its length).
 SWEEP_EVERY_S = 3600.0
+# New (tracked) objects between two collections of the youngest generation (CPython's is 700).
+YOUNG_THRESHOLD = 100_000
 
 
 class FreezeSurvivors:
@@ -35,6 +46,7 @@ class FreezeSurvivors:
 
     def __init__(self) -> None:
         self.installed = False
+        self._thresholds = gc.get_threshold()  # as they were before `install`
 
     def install(self) -> None:
         """Collect and freeze what start-up made, then freeze after every full collection."""
@@ -44,12 +56,15 @@ class FreezeSurvivors:
         gc.collect()
         gc.freeze()
         gc.callbacks.append(self._on_collection)
+        self._thresholds = gc.get_threshold()
+        gc.set_threshold(YOUNG_THRESHOLD, *self._thresholds[1:])
 
     def uninstall(self) -> None:
         if not self.installed:
             return
         self.installed = False
         gc.callbacks.remove(self._on_collection)
+        gc.set_threshold(*self._thresholds)
         gc.unfreeze()
 
     def sweep(self) -> float:

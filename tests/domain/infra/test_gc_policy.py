@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from domain.infra.gc_policy import FreezeSurvivors
+from domain.infra.gc_policy import YOUNG_THRESHOLD, FreezeSurvivors
 
 
 class Node:
@@ -68,3 +68,14 @@ def test_install_and_uninstall_are_idempotent() -> None:
     policy.uninstall()
     assert policy._on_collection not in gc.callbacks
     assert gc.get_freeze_count() == 0
+
+
+def test_the_youngest_generation_waits_for_more_objects_until_uninstalled() -> None:
+    before = gc.get_threshold()
+    policy = FreezeSurvivors()
+    policy.install()
+    try:
+        assert gc.get_threshold() == (YOUNG_THRESHOLD, *before[1:])
+    finally:
+        policy.uninstall()
+    assert gc.get_threshold() == before
